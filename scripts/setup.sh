@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Idempotent set-up for a fresh machine: npm dependencies, the Temporal CLI built from its
+# Go module into .tools/bin, and the TypeScript build. Safe to run twice: each step is
+# skipped when its output is already there and current.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TEMPORAL_CLI_VERSION=v1.5.1
+TOOLS_BIN="$PWD/.tools/bin"
+log() { printf '[setup] %s\n' "$*" >&2; }
+
+# 1. npm dependencies (only when package-lock.json changed since the last install).
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  log "installing npm dependencies (npm ci)"
+  npm ci --no-audit --no-fund
+else
+  log "npm dependencies up to date"
+fi
+
+# 2. The Temporal CLI (dev server with SQLite + Web UI), built from its Go module.
+#    v1.5.1 is the newest tag without `replace` directives, which `go install mod@version` refuses.
+if [ -x "$TOOLS_BIN/temporal" ] && [ "$(cat "$TOOLS_BIN/.temporal-version" 2>/dev/null)" = "$TEMPORAL_CLI_VERSION" ]; then
+  log "temporal CLI $TEMPORAL_CLI_VERSION present at .tools/bin/temporal"
+else
+  command -v go >/dev/null || { log "Go is required to build the Temporal CLI (Go >= 1.25)"; exit 1; }
+  log "building the Temporal CLI $TEMPORAL_CLI_VERSION with 'go install' (minutes on a cold cache)..."
+  mkdir -p "$TOOLS_BIN"
+  start=$(date +%s)
+  GOBIN="$TOOLS_BIN" GOFLAGS=-buildvcs=false go install -v "github.com/temporalio/cli/cmd/temporal@$TEMPORAL_CLI_VERSION" 2>&1 |
+    awk '/^go: / { print "[setup]   " $0 > "/dev/stderr"; next } { n++; if (n % 100 == 0) { printf "[setup]   ... %d packages compiled\n", n > "/dev/stderr"; fflush() } }'
+  [ -x "$TOOLS_BIN/temporal" ] || { log "go install finished without producing $TOOLS_BIN/temporal"; exit 1; }
+  echo "$TEMPORAL_CLI_VERSION" > "$TOOLS_BIN/.temporal-version"
+  log "temporal CLI built in $(( $(date +%s) - start ))s"
+fi
+
+# 3. TypeScript build (incremental enough: tsc is fast; skipped when dist is newer than every source).
+newest_src=$(find workflows activities worker client emulator common test bench scripts tsconfig.json package-lock.json -newer dist/.build-stamp 2>/dev/null | head -n1 || true)
+if [ ! -f dist/.build-stamp ] || [ -n "$newest_src" ]; then
+  log "compiling TypeScript"
+  npx tsc -p tsconfig.json
+  touch dist/.build-stamp
+else
+  log "build up to date"
+fi

@@ -1,0 +1,26 @@
+/** The verify & report step: compare the source with the store, and keep the report in the run log. */
+import type { RunReport, SyncJobConfig } from '../common/sync-types';
+import type { StoreCounts } from './navigator/store-types';
+import type { ActivityDeps } from './deps';
+import { asActivity } from './run-helpers';
+
+export interface VerifyInput {
+  job: SyncJobConfig;
+}
+
+export function createVerifyCounts(deps: ActivityDeps) {
+  /** Devices and Discovered Installations the store holds for the job, as the verify step needs them. */
+  return async function verifyCounts(input: VerifyInput): Promise<StoreCounts> {
+    return asActivity(() => deps.store.counts(input.job.id));
+  };
+}
+
+export function createRecordRun(deps: ActivityDeps) {
+  /** Write the run report to the store's run log and drop the run's scratch rows. Idempotent. */
+  return async function recordRun(report: RunReport): Promise<void> {
+    return asActivity(async () => {
+      await deps.store.saveRunReport(report);
+      await deps.store.endRun(report.jobId, report.runId);
+    });
+  };
+}

@@ -1,0 +1,44 @@
+/** Small helpers shared by the sync activities. */
+import { activityInfo, Context } from '@temporalio/activity';
+import { toApplicationFailure } from './alloyscan/errors';
+
+/** Run `fn(item)` over items with at most `limit` in flight, keeping input order in the output. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+/** Heartbeat when running inside an activity (no-op in plain unit tests). */
+export function heartbeat(details?: unknown): void {
+  try {
+    Context.current().heartbeat(details);
+  } catch {
+    // not inside an activity context
+  }
+}
+
+/** The last heartbeat details of a previous attempt, when running inside an activity. */
+export function lastHeartbeat<T>(): T | undefined {
+  try {
+    return activityInfo().heartbeatDetails as T | undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Map any error to a Temporal ApplicationFailure with a failure type and a secret-free message. */
+export async function asActivity<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw toApplicationFailure(err);
+  }
+}

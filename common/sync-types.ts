@@ -1,0 +1,179 @@
+/**
+ * Workflow inputs and outputs: small, serializable, secret-free. Optional new fields keep
+ * old histories valid.
+ */
+import type { ImportSoftware, OnRetire, QuarantinedRecord } from './domain';
+
+/** Where the client secret lives. Only the reference travels; the value is resolved in the worker. */
+export type SecretRef = { env: string } | { file: string };
+
+/** One sync job (one AlloyScan site), as validated from the config file. Carries no secret value. */
+export interface SyncJobConfig {
+  id: string;
+  enabled: boolean;
+  siteUrl: string;
+  clientId: string;
+  clientSecret: SecretRef;
+  /** Token endpoint path; default `/api/oauth/token` (older releases: `/identity-server/connect/token`). */
+  tokenPath: string;
+  schedule: { cron: string; timeZone: string };
+  importSoftware: ImportSoftware;
+  onRetire: OnRetire;
+  /** Groups tracked when the site has no software-groups endpoint (default `["Required"]`). */
+  trackedGroups: string[];
+  /** Device list page size asked for (a site may return fewer). */
+  pageSize: number;
+  /** Pages processed at once. */
+  pageConcurrency: number;
+  /** Client-side API rate limit, requests per second, per worker and registration. */
+  requestsPerSecond: number;
+  /** Share of live devices that a pass may flag missing before it asks for confirmation. */
+  missingThreshold: number;
+  /** A scheduled run re-reads every device when the last full pass is older than this (hours; 0 = never). */
+  fullRunIntervalHours: number;
+}
+
+export type Trigger = 'schedule' | 'manual';
+
+export interface PageRequest {
+  offset: number;
+  limit: number;
+}
+
+/** The page planner's state (see workflows/page-planner.ts). */
+export interface PlannerState {
+  pageSize: number;
+  total: number;
+  /** The next offset never handed out. */
+  nextOffset: number;
+  /** Ranges a short page left unread, read before new offsets. */
+  gaps: PageRequest[];
+  totalStable: boolean;
+  /** Set when the site returned an empty page below its total: the pass cannot be complete. */
+  truncated: boolean;
+}
+
+/** Carried across continue-as-new: where the pass is, and what it has counted so far. */
+export interface SyncCheckpoint {
+  planner: PlannerState;
+  counts: PageCounts;
+  pagesDone: number;
+  quarantined: number;
+  quarantineSample: QuarantinedRecord[];
+  apiCalls: number;
+  catalog: { products: number; groupChanged: number };
+  samples: { added: string[]; updated: string[] };
+}
+
+export interface SyncRunInput {
+  job: SyncJobConfig;
+  trigger: Trigger;
+  /** Re-read every device, not only those changed since the last successful run. */
+  full?: boolean;
+  dryRun?: boolean;
+  /** Apply a missing-flag pass that exceeds the threshold. */
+  confirmMissing?: boolean;
+  /** Present after continue-as-new. */
+  checkpoint?: SyncCheckpoint;
+  /** Present after continue-as-new: the authenticate step's result. */
+  auth?: AuthResult;
+  /** Run id (stable across continue-as-new) and start time. */
+  runId?: string;
+  startedAt?: string;
+  /** Forces received while running, carried so a follow-up pass still happens. */
+  pendingForce?: ForceSignal;
+  /** Continue-as-new after this many pages in one execution (default: when the server suggests it). */
+  continueAsNewAfterPages?: number;
+}
+
+export interface ForceSignal {
+  full?: boolean;
+  confirmMissing?: boolean;
+}
+
+export interface AuthResult {
+  full: boolean;
+  fullReason?: string | undefined;
+  filterFingerprint: string;
+  trackedGroups: string[];
+  /** Which source decided the tracked groups: the site's software-groups endpoint, or the job setting. */
+  trackedGroupsSource: 'site' | 'config';
+  deviceTotal: number;
+  apiCalls: number;
+}
+
+/** Per-step counts accumulated over the pages of a pass. */
+export interface PageCounts {
+  listed: number;
+  detailsRead: number;
+  unchanged: number;
+  added: number;
+  updated: number;
+  duplicates: number;
+  adopted: Record<string, number>;
+  installationsAdded: number;
+  installationsUpdated: number;
+  installationsRemoved: number;
+  /** Skipped records by reason (vanished, quarantined, untracked group, platform not selected, ...). */
+  skipped: Record<string, number>;
+  /** Installations kept by the filter (for the report). */
+  installationsKept: number;
+}
+
+export type RunOutcome = 'succeeded' | 'needs-confirmation' | 'failed' | 'dry-run';
+
+export interface RunReport {
+  runId: string;
+  workflowId: string;
+  jobId: string;
+  trigger: Trigger;
+  full: boolean;
+  dryRun: boolean;
+  outcome: RunOutcome;
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  trackedGroups: string[];
+  trackedGroupsSource: 'site' | 'config';
+  /** What decided the imported installations (software option + tracked groups): a change forces a full pass. */
+  filterFingerprint?: string;
+  /** Why this run was full, when it was. */
+  fullReason?: string;
+  catalog: { products: number; groupChanged: number };
+  pages: number;
+  complete: boolean;
+  counts: PageCounts;
+  retire: {
+    writeBackDeleted: number;
+    writeBackAlreadyGone: number;
+    unseen: number;
+    confirmedMissing: number;
+    stillPresent: number;
+    flaggedMissing: number;
+    thresholdExceeded: boolean;
+  };
+  verify: {
+    sourceDevices: number;
+    importedDevices: number;
+    expectedInstallations: number;
+    storedInstallations: number;
+    ok: boolean;
+  };
+  quarantined: number;
+  quarantineSample: QuarantinedRecord[];
+  /** Dry runs: a sample of records per kind of change. */
+  samples?: { added: string[]; updated: string[]; missing: string[]; deleted: string[] };
+  apiCalls: number;
+  errors: string[];
+  message: string;
+}
+
+/** Live progress, returned by the `progress` query. */
+export interface SyncProgress {
+  phase: 'authenticate' | 'catalog' | 'inventory' | 'retire' | 'verify' | 'done';
+  pagesDone: number;
+  pagesTotal: number;
+  devicesWritten: number;
+  installationsWritten: number;
+  pendingForce: boolean;
+}

@@ -1,0 +1,7 @@
+/** The task queue every sync worker polls. */
+export const TASK_QUEUE = 'alloyscan-sync';
+
+/** Workflow type names, so the client and the schedule never spell them by hand. */
+export const WORKFLOW_TYPES = {
+  syncRun: 'syncRunWorkflow',
+} as const;

@@ -1,0 +1,131 @@
+/**
+ * Responses the emulator does not produce (401 twice, redirects, HTML bodies, odd token
+ * responses), served by a few-line fake site on loopback.
+ */
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { createAlloyScanClient } from '../../activities/alloyscan';
+import type { AlloyScanClient } from '../../activities/alloyscan';
+import { failure } from './helpers';
+
+interface Reply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+type Handler = (path: string, req: http.IncomingMessage, body: string) => Reply;
+
+let handler: Handler = () => ({ status: 500 });
+let server: http.Server;
+let baseUrl = '';
+let site = 0;
+
+before(async () => {
+  server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      const reply = handler(new URL(req.url ?? '/', 'http://x').pathname, req, body);
+      const text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body ?? {});
+      res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers }).end(text);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+after(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+/** A client of a fresh fake site (a fresh registration key, so no cached token). */
+function serve(api: (path: string) => Reply, token: Reply = okToken()): AlloyScanClient {
+  handler = (path) => (path.endsWith('/api/oauth/token') ? token : api(path));
+  return createAlloyScanClient({ siteUrl: `${baseUrl}/s${++site}`, clientId: 'CID', clientSecret: 'S3CRET' });
+}
+
+function okToken(): Reply {
+  return { status: 200, body: { access_token: `tok-${site}`, token_type: 'Bearer', expires_in: 3600 } };
+}
+
+const page = { offset: 0, limit: 10 };
+
+void describe('AlloyScan client edge cases', () => {
+  void it('sends a form-urlencoded client-credentials request and a bearer token with Accept: application/json', async () => {
+    const seen: string[] = [];
+    const client = serve(() => ({ status: 200, body: { items: [], total: 0 } }));
+    const inner = handler;
+    handler = (path, req, body) => {
+      seen.push(`${req.method} ${path} ${req.headers['content-type']} ${req.headers.accept} ${body}`);
+      seen.push(`auth=${req.headers.authorization ?? ''}`);
+      return inner(path, req, body);
+    };
+    await client.listDevices(page);
+    assert.match(seen[0] ?? '', /^POST \/s\d+\/api\/oauth\/token application\/x-www-form-urlencoded/);
+    assert.match(seen[0] ?? '', /grant_type=client_credentials&client_id=CID&client_secret=S3CRET$/);
+    assert.match(seen[2] ?? '', /^GET \/s\d+\/api\/v1\/devices .* application\/json/);
+    assert.match(seen[3] ?? '', /^auth=Bearer tok-\d+$/);
+  });
+
+  void it('treats a second 401 after a fresh token as Transient, with one re-authentication', async () => {
+    const client = serve(() => ({ status: 401, body: { error: 'invalid_token' } }));
+    const err = await failure(client.listDevices(page), 'Transient');
+    assert.match(err.message, /401 twice/);
+    assert.equal(client.tokenRequests, 2);
+    assert.equal(client.apiCalls, 4);
+  });
+
+  const cases: [string, Reply, string, RegExp][] = [
+    [
+      'a redirect',
+      { status: 302, headers: { location: 'https://other/login?x=1' } },
+      'ClientError',
+      /redirected to https:\/\/other\/login \(/,
+    ],
+    ['an HTML page', { status: 200, body: '<html>login</html>' }, 'SchemaMismatch', /unexpected list shape/],
+    ['a 404 list', { status: 404, body: { error: 'not_found' } }, 'ClientError', /rejected with HTTP 404/],
+    [
+      'a 400 with a message',
+      { status: 400, body: { error: 'invalid_request', message: 'limit too big' } },
+      'ClientError',
+      /: limit too big$/,
+    ],
+    [
+      'an unknown 403',
+      { status: 403, body: { error: 'insufficient_scope' } },
+      'Forbidden',
+      /insufficient_scope.*grant/,
+    ],
+    [
+      'an HTTP-date Retry-After',
+      { status: 429, headers: { 'retry-after': new Date(Date.now() + 60_000).toUTCString() } },
+      'RateLimited',
+      /Retry-After/,
+    ],
+  ];
+  for (const [name, reply, type, message] of cases) {
+    void it(`classifies ${name} as ${type}`, async () => {
+      const err = await failure(serve(() => reply).listDevices(page), type);
+      assert.match(err.message, message);
+      if (type === 'RateLimited') assert.ok((err.retryAfterMs ?? 0) > 50_000);
+    });
+  }
+
+  const tokenCases: [string, Reply, string][] = [
+    ['400 invalid_client', { status: 400, body: { error: 'invalid_client' } }, 'BadCredentials'],
+    ['400 unsupported_grant_type', { status: 400, body: { error: 'unsupported_grant_type' } }, 'ClientError'],
+    ['500', { status: 500 }, 'Transient'],
+    ['a body without access_token', { status: 200, body: { token_type: 'Bearer' } }, 'SchemaMismatch'],
+    ['429', { status: 429, headers: { 'retry-after': '7' } }, 'RateLimited'],
+  ];
+  for (const [name, reply, type] of tokenCases) {
+    void it(`classifies a token endpoint answering ${name} as ${type}, after one token request`, async () => {
+      const client = serve(() => ({ status: 200, body: { items: [], total: 0 } }), reply);
+      await failure(client.authenticate(), type);
+      assert.equal(client.tokenRequests, 1);
+      assert.equal(client.apiCalls, 1);
+    });
+  }
+});

@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { exhausted, isComplete, newPlanner, nextPage, pageDone } from '../../workflows/page-planner';
+
+describe('page planner', () => {
+  it('hands out every offset below the total exactly once', () => {
+    const s = newPlanner(100, 250);
+    const reqs = [];
+    for (let r = nextPage(s); r; r = nextPage(s)) reqs.push(r);
+    assert.deepEqual(reqs, [
+      { offset: 0, limit: 100 },
+      { offset: 100, limit: 100 },
+      { offset: 200, limit: 50 },
+    ]);
+    for (const r of reqs) pageDone(s, r, r.limit, 250);
+    assert.ok(isComplete(s));
+  });
+
+  it('reads the rest of a short page as a gap before new offsets', () => {
+    const s = newPlanner(100, 300);
+    const first = nextPage(s)!;
+    pageDone(s, first, 40, 300);
+    assert.deepEqual(nextPage(s), { offset: 40, limit: 60 });
+    assert.deepEqual(nextPage(s), { offset: 100, limit: 100 });
+  });
+
+  it('is not complete when the total changed during the pass', () => {
+    const s = newPlanner(100, 200);
+    const a = nextPage(s)!;
+    const b = nextPage(s)!;
+    pageDone(s, a, 100, 200);
+    pageDone(s, b, 100, 201);
+    const c = nextPage(s)!;
+    assert.deepEqual(c, { offset: 200, limit: 1 });
+    pageDone(s, c, 1, 201);
+    assert.ok(exhausted(s));
+    assert.equal(isComplete(s), false);
+  });
+
+  it('is not complete when the site returns an empty page below its total', () => {
+    const s = newPlanner(100, 200);
+    const a = nextPage(s)!;
+    pageDone(s, a, 0, 200);
+    nextPage(s);
+    assert.equal(isComplete(s), false);
+  });
+});

@@ -1,0 +1,52 @@
+/**
+ * Plans which device-list pages a pass reads, with bounded parallelism, from the site's
+ * `total`. A site may return fewer items than asked for, so a short page leaves a gap that
+ * is read next; a pass is *complete* only when `total` stayed the same on every page and
+ * every offset below it was covered. Pure and deterministic: it lives in workflow state and
+ * travels through continue-as-new as a plain object.
+ */
+import type { PageRequest, PlannerState } from '../common/sync-types';
+
+export function newPlanner(pageSize: number, total: number): PlannerState {
+  return { pageSize, total, nextOffset: 0, gaps: [], totalStable: true, truncated: false };
+}
+
+/** The next page to read, or undefined when every offset below `total` was handed out. */
+export function nextPage(s: PlannerState): PageRequest | undefined {
+  const gap = s.gaps.shift();
+  if (gap) return gap;
+  if (s.nextOffset >= s.total) return undefined;
+  const req = { offset: s.nextOffset, limit: Math.min(s.pageSize, s.total - s.nextOffset) };
+  s.nextOffset += req.limit;
+  return req;
+}
+
+/** Record what a page returned: its item count and the total the site reported with it. */
+export function pageDone(s: PlannerState, req: PageRequest, received: number, total: number): void {
+  if (total !== s.total) {
+    s.totalStable = false;
+    s.total = total;
+  }
+  if (received === 0) {
+    if (req.offset < s.total) s.truncated = true;
+    return;
+  }
+  const end = Math.min(req.offset + req.limit, s.total);
+  if (req.offset + received < end) s.gaps.push({ offset: req.offset + received, limit: end - req.offset - received });
+}
+
+/** True when nothing is left to hand out (in-flight pages are the caller's to await). */
+export function exhausted(s: PlannerState): boolean {
+  return s.gaps.length === 0 && s.nextOffset >= s.total;
+}
+
+/** A pass is complete when the total held still and no page came back empty below it. */
+export function isComplete(s: PlannerState): boolean {
+  return exhausted(s) && s.totalStable && !s.truncated;
+}
+
+/** Pages the pass will need in all (for progress), assuming full pages from here on. */
+export function estimatedPages(s: PlannerState, done: number): number {
+  const left = Math.max(0, s.total - s.nextOffset);
+  return done + s.gaps.length + Math.ceil(left / s.pageSize);
+}

@@ -1,0 +1,137 @@
+/**
+ * One sync run of one job: authenticate → catalog → page inventory (filter + upsert inside
+ * each page activity) → retire → verify & report. The workflow keeps only a small
+ * checkpoint; long passes continue-as-new carrying it, and a force received while running
+ * becomes one follow-up full pass right after this one.
+ */
+import {
+  ContinueAsNew,
+  continueAsNew,
+  makeContinueAsNewFunc,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { emptyCounts } from '../common/counts';
+import { SA_OUTCOME, SA_TRIGGER } from '../common/search-attributes';
+import type { ForceSignal, RunOutcome, RunReport, SyncCheckpoint, SyncRunInput } from '../common/sync-types';
+import { authActivities, storeActivities, walkActivities } from './activity-proxies';
+import { runInventoryPass, type PassResult } from './inventory-pass';
+import { isComplete, newPlanner } from './page-planner';
+import { buildReport, failureMessage, type RetireResult } from './report';
+import { forceSyncSignal, progressQuery } from './signals';
+import { SyncRunState } from './sync-run-state';
+
+export { forceSyncSignal, progressQuery } from './signals';
+
+/** Synchronise one AlloyScan site into the Navigator store; the result is the run report. */
+export async function syncRunWorkflow(input: SyncRunInput): Promise<RunReport> {
+  const info = workflowInfo();
+  const state = new SyncRunState(input, input.runId ?? info.runId, input.startedAt ?? new Date().toISOString());
+  setHandler(forceSyncSignal, (f: ForceSignal) => state.force(f));
+  setHandler(progressQuery, () => state.progress());
+  if (!input.checkpoint) upsertSearchAttributes([{ key: SA_OUTCOME, value: 'running' }]);
+
+  let report: RunReport;
+  try {
+    report = await runSync(input, state);
+  } catch (err) {
+    if (err instanceof Error && !(err instanceof ContinueAsNew)) await recordFailure(input, state, err);
+    throw err;
+  }
+  upsertSearchAttributes([{ key: SA_OUTCOME, value: report.outcome }]);
+  state.phase = 'done';
+  if (state.pendingForce) {
+    // A force arrived while this run was in progress: one follow-up full pass, marked manual.
+    const next = makeContinueAsNewFunc<typeof syncRunWorkflow>({
+      typedSearchAttributes: [
+        { key: SA_TRIGGER, value: 'manual' },
+        { key: SA_OUTCOME, value: 'running' },
+      ],
+    });
+    await next({
+      job: input.job,
+      trigger: 'manual',
+      full: true,
+      confirmMissing: state.pendingForce.confirmMissing ?? false,
+      continueAsNewAfterPages: input.continueAsNewAfterPages,
+    });
+  }
+  return report;
+}
+
+async function runSync(input: SyncRunInput, state: SyncRunState): Promise<RunReport> {
+  const { job } = input;
+  const cp: SyncCheckpoint = input.checkpoint ?? (await startPass(input, state));
+  state.resume(cp);
+  const pass: PassResult = await runInventoryPass(input, state, cp);
+  if (pass.kind === 'continue') {
+    await continueAsNew<typeof syncRunWorkflow>({
+      ...input,
+      runId: state.runId,
+      startedAt: state.startedAt,
+      auth: state.auth,
+      checkpoint: pass.checkpoint,
+      pendingForce: state.pendingForce,
+    });
+  }
+  state.phase = 'retire';
+  const complete = isComplete(cp.planner);
+  const writeBack = await walkActivities.retireWriteBack({ job, dryRun: !!input.dryRun });
+  const missing = complete
+    ? await walkActivities.flagMissing({ job, runId: state.runId, dryRun: !!input.dryRun, confirm: !!input.confirmMissing })
+    : undefined;
+  state.phase = 'verify';
+  const stored = await storeActivities.verifyCounts({ job });
+  const retire: RetireResult = { writeBack, missing };
+  const report = buildReport(input, state, cp, complete, retire, stored);
+  await storeActivities.recordRun(report);
+  return report;
+}
+
+/** authenticate + catalog, then a fresh checkpoint for the inventory pass. */
+async function startPass(input: SyncRunInput, state: SyncRunState): Promise<SyncCheckpoint> {
+  state.phase = 'authenticate';
+  const auth = input.auth ?? (await authActivities.authenticate({ job: input.job, full: !!input.full }));
+  state.auth = auth;
+  state.phase = 'catalog';
+  const catalog = await walkActivities.syncCatalog({ job: input.job, runId: state.runId, dryRun: !!input.dryRun });
+  if (catalog.groupChanged > 0 && !auth.full) {
+    state.auth = { ...auth, full: true, fullReason: `${catalog.groupChanged} products changed software group` };
+  }
+  return {
+    planner: newPlanner(input.job.pageSize, auth.deviceTotal),
+    counts: emptyCounts(),
+    pagesDone: 0,
+    quarantined: catalog.quarantined,
+    quarantineSample: catalog.quarantineSample,
+    apiCalls: auth.apiCalls + catalog.apiCalls,
+    catalog: { products: catalog.products, groupChanged: catalog.groupChanged },
+    samples: { added: [], updated: [] },
+  };
+}
+
+/** Best effort: a failed run still leaves a report in the run log and a searchable outcome. */
+async function recordFailure(input: SyncRunInput, state: SyncRunState, err: Error): Promise<void> {
+  const outcome: RunOutcome = 'failed';
+  upsertSearchAttributes([{ key: SA_OUTCOME, value: outcome }]);
+  const cp = state.checkpoint ?? {
+    planner: newPlanner(input.job.pageSize, 0),
+    counts: emptyCounts(),
+    pagesDone: 0,
+    quarantined: 0,
+    quarantineSample: [],
+    apiCalls: 0,
+    catalog: { products: 0, groupChanged: 0 },
+    samples: { added: [], updated: [] },
+  };
+  const report = buildReport(input, state, cp, false, { writeBack: undefined, missing: undefined }, undefined);
+  report.outcome = outcome;
+  report.errors.push(failureMessage(err));
+  report.message = `run failed: ${failureMessage(err)}`;
+  try {
+    await storeActivities.recordRun(report);
+  } catch {
+    // The store may be what failed; the workflow failure itself still says why.
+  }
+}

@@ -1,0 +1,37 @@
+/** `force <job>`: start a run now, or signal the running one for a follow-up full pass. */
+import { Command } from 'commander';
+import type { SyncConfig } from '../../worker/config';
+import { connectClient, temporalSettings } from '../../worker/temporal';
+import { forceSync } from '../force-sync';
+import { printReport, waitForReport } from '../follow-run';
+import { findJob } from '../jobs';
+
+export const EXIT = { ok: 0, failed: 1, needsConfirmation: 3 } as const;
+
+export function forceCommand(config: () => SyncConfig): Command {
+  return new Command('force')
+    .description('force a sync of a job now (works while the schedule is paused)')
+    .argument('<job>', 'job id from the configuration')
+    .option('--full', 're-read every device, not only those changed since the last run')
+    .option('--dry-run', 'walk and filter as a real run, but write nothing and delete nothing')
+    .option('--confirm-missing', 'apply a missing-flag pass even when it exceeds the threshold')
+    .option('--wait', 'follow progress until the report; exit non-zero when the run fails')
+    .action(async (jobId: string, o: { full?: boolean; dryRun?: boolean; confirmMissing?: boolean; wait?: boolean }) => {
+      const job = findJob(config(), jobId);
+      const client = await connectClient(temporalSettings());
+      try {
+        const res = await forceSync(client, job, o);
+        console.log(
+          res.action === 'started'
+            ? `started ${res.workflowId}`
+            : `a run is in progress (${res.workflowId}): signalled; a full pass follows it`,
+        );
+        if (!o.wait) return;
+        const view = await waitForReport(client, res.workflowId, { progress: true });
+        printReport(view);
+        process.exitCode = !view.ok ? EXIT.failed : view.report.outcome === 'needs-confirmation' ? EXIT.needsConfirmation : EXIT.ok;
+      } finally {
+        await client.connection.close();
+      }
+    });
+}

@@ -1,0 +1,24 @@
+/** `schedules apply`: create or update one Temporal Schedule per configured job. */
+import { Command } from 'commander';
+import type { SyncConfig } from '../../worker/config';
+import { connectClient, ensureSearchAttributes, temporalSettings } from '../../worker/temporal';
+import { upsertSchedule } from '../schedules';
+
+export function schedulesCommand(config: () => SyncConfig): Command {
+  const cmd = new Command('schedules').description('manage the per-job schedules');
+  cmd
+    .command('apply')
+    .description('create or update the schedules from the configuration (paused when a job is disabled)')
+    .action(async () => {
+      const cfg = config();
+      const settings = temporalSettings();
+      const client = await connectClient(settings);
+      try {
+        await ensureSearchAttributes(client, settings.namespace);
+        for (const job of cfg.jobs) console.log(`sync-${job.id}: ${await upsertSchedule(client, job)}${job.enabled ? '' : ' (paused)'}`);
+      } finally {
+        await client.connection.close();
+      }
+    });
+  return cmd;
+}

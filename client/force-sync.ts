@@ -1,0 +1,72 @@
+/**
+ * Force a sync of a job. With no run in progress, a run starts now, recorded like a
+ * scheduled one but marked manual (it does not go through the schedule, so a paused
+ * schedule does not stop it). With a run in progress, the force is a signal to that run,
+ * which coalesces every force it receives into one follow-up full pass.
+ */
+import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { SA_JOB_ID, SA_OUTCOME, SA_SITE, SA_TRIGGER } from '../common/search-attributes';
+import type { ForceSignal, SyncJobConfig, SyncRunInput } from '../common/sync-types';
+import { TASK_QUEUE, WORKFLOW_TYPES } from '../common/task-queue';
+
+export interface ForceOptions {
+  full?: boolean;
+  dryRun?: boolean;
+  confirmMissing?: boolean;
+  taskQueue?: string;
+  /** For tests: continue-as-new after this many pages. */
+  continueAsNewAfterPages?: number;
+  now?: Date;
+}
+
+export interface ForceResult {
+  action: 'started' | 'signalled';
+  workflowId: string;
+  runId?: string | undefined;
+}
+
+/** The running execution of a job (by search attribute), if any. */
+export async function findRunningRun(client: Client, jobId: string): Promise<string | undefined> {
+  const query = `${SA_JOB_ID.name} = '${jobId}' AND ExecutionStatus = 'Running'`;
+  for await (const wf of client.workflow.list({ query })) return wf.workflowId;
+  return undefined;
+}
+
+export function manualWorkflowId(jobId: string, now: Date): string {
+  return `sync-${jobId}-manual-${now.toISOString().replace(/\.\d{3}Z$/, 'Z')}`;
+}
+
+export async function forceSync(client: Client, job: SyncJobConfig, opts: ForceOptions = {}): Promise<ForceResult> {
+  const running = await findRunningRun(client, job.id);
+  const signal: ForceSignal = { full: true, confirmMissing: opts.confirmMissing };
+  if (running && !opts.dryRun) {
+    await client.workflow.getHandle(running).signal('forceSync', signal);
+    return { action: 'signalled', workflowId: running };
+  }
+  const workflowId = manualWorkflowId(job.id, opts.now ?? new Date());
+  const input: SyncRunInput = {
+    job,
+    trigger: 'manual',
+    full: opts.full ?? false,
+    dryRun: opts.dryRun ?? false,
+    confirmMissing: opts.confirmMissing ?? false,
+    continueAsNewAfterPages: opts.continueAsNewAfterPages,
+  };
+  try {
+    const handle = await client.workflow.start(WORKFLOW_TYPES.syncRun, {
+      taskQueue: opts.taskQueue ?? TASK_QUEUE,
+      workflowId,
+      args: [input],
+      typedSearchAttributes: [
+        { key: SA_JOB_ID, value: job.id },
+        { key: SA_SITE, value: job.siteUrl },
+        { key: SA_TRIGGER, value: 'manual' },
+        { key: SA_OUTCOME, value: 'running' },
+      ],
+    });
+    return { action: 'started', workflowId, runId: handle.firstExecutionRunId };
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return { action: 'signalled', workflowId };
+    throw err;
+  }
+}

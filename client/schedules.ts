@@ -1,0 +1,62 @@
+/**
+ * One Temporal Schedule per job, created or updated from the job configuration.
+ * - spec: the job's cron expression in its time zone;
+ * - overlap SKIP: a tick while a run of the job is in progress is skipped, so two scheduled
+ *   runs never run at once (a force while running is coalesced by the run itself);
+ * - catch-up window 1 hour: after a server outage, a tick missed by less than an hour runs
+ *   once when the server is back; older ticks are dropped (the next tick syncs everything
+ *   changed anyway);
+ * - paused while the job is not enabled: forced runs still work.
+ */
+import { type Client, ScheduleNotFoundError, ScheduleOverlapPolicy } from '@temporalio/client';
+import { SA_JOB_ID, SA_OUTCOME, SA_SITE, SA_TRIGGER } from '../common/search-attributes';
+import type { SyncJobConfig, SyncRunInput } from '../common/sync-types';
+import { TASK_QUEUE, WORKFLOW_TYPES } from '../common/task-queue';
+
+export const CATCHUP_WINDOW = '1 hour';
+
+export function scheduleId(jobId: string): string {
+  return `sync-${jobId}`;
+}
+
+function scheduleBody(job: SyncJobConfig, taskQueue: string) {
+  const args: [SyncRunInput] = [{ job, trigger: 'schedule' }];
+  return {
+    spec: { cronExpressions: [job.schedule.cron], timezone: job.schedule.timeZone },
+    action: {
+      type: 'startWorkflow' as const,
+      workflowType: WORKFLOW_TYPES.syncRun,
+      // The server appends the scheduled time: sync-acme-scheduled-2026-11-26T02:00:00Z
+      workflowId: `sync-${job.id}-scheduled`,
+      taskQueue,
+      args,
+      typedSearchAttributes: [
+        { key: SA_JOB_ID, value: job.id },
+        { key: SA_SITE, value: job.siteUrl },
+        { key: SA_TRIGGER, value: 'schedule' },
+        { key: SA_OUTCOME, value: 'running' },
+      ],
+    },
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: CATCHUP_WINDOW, pauseOnFailure: false },
+  };
+}
+
+/** Create the job's schedule, or update it to match the configuration. Returns what was done. */
+export async function upsertSchedule(
+  client: Client,
+  job: SyncJobConfig,
+  taskQueue: string = TASK_QUEUE,
+): Promise<'created' | 'updated'> {
+  const body = scheduleBody(job, taskQueue);
+  const note = job.enabled ? 'enabled in the sync configuration' : 'job disabled: forced runs only';
+  const handle = client.schedule.getHandle(scheduleId(job.id));
+  try {
+    await handle.describe();
+  } catch (err) {
+    if (!(err instanceof ScheduleNotFoundError)) throw err;
+    await client.schedule.create({ scheduleId: scheduleId(job.id), ...body, state: { paused: !job.enabled, note } });
+    return 'created';
+  }
+  await handle.update((prev) => ({ ...prev, ...body, state: { ...prev.state, paused: !job.enabled, note } }));
+  return 'updated';
+}

@@ -1,0 +1,4 @@
+/** An expected operator mistake (unknown job, bad argument): printed as one sentence, exit code 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}

@@ -1,0 +1,93 @@
+/**
+ * `npm start`: the whole local stack on embedded defaults. Temporal dev server (file DB,
+ * Web UI) unless TEMPORAL_ADDRESS points elsewhere; the AlloyScan emulator with a demo site
+ * and an App registration (secret written to a 0600 file, referenced by the config); the
+ * SQLite store; the worker with one schedule per job; a first forced run whose report is
+ * printed. Ctrl-C stops everything it started.
+ * With ALLOYSCAN_SYNC_CONFIG set, that configuration is used instead of the demo site.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { startEmulator, type Emulator } from '../emulator';
+import { waitForReport, printReport } from '../client/follow-run';
+import { forceSync } from '../client/force-sync';
+import { type SyncConfig, loadConfig, parseConfig } from '../worker/config';
+import { startDevServer, type DevServer } from '../worker/dev-server';
+import { startWorker } from '../worker/main';
+import { connectClient, temporalSettings } from '../worker/temporal';
+
+const ROOT = resolve(__dirname, '../..');
+const DATA = resolve(ROOT, '.data');
+const log = (msg: string): void => console.log(`[start] ${msg}`);
+
+async function demoConfig(emulator: Emulator): Promise<SyncConfig> {
+  const devices = Number(process.env.DEMO_DEVICES ?? 2000);
+  const site = emulator.addSite({ name: 'demo', seed: 1, devices });
+  const reg = site.createRegistration({ name: 'alloyscan-sync demo', expiresAt: '2030-01-01T00:00:00Z' });
+  const secretFile = resolve(DATA, 'secrets/demo-client-secret');
+  mkdirSync(resolve(DATA, 'secrets'), { recursive: true, mode: 0o700 });
+  writeFileSync(secretFile, reg.clientSecret, { mode: 0o600 });
+  const raw = {
+    jobs: [
+      {
+        id: 'demo',
+        enabled: true,
+        siteUrl: site.url,
+        clientId: reg.clientId,
+        clientSecret: { file: secretFile },
+        schedule: { cron: '*/30 * * * *', timeZone: 'UTC' },
+        importSoftware: 'all',
+        onRetire: 'keep',
+      },
+    ],
+    store: { sqlitePath: resolve(DATA, 'navigator.sqlite') },
+  };
+  writeFileSync(resolve(DATA, 'demo-config.json'), JSON.stringify(raw, null, 2));
+  log(`emulator site "demo" (${devices} devices) at ${site.url}; config written to .data/demo-config.json`);
+  return parseConfig(raw, 'the demo configuration');
+}
+
+async function main(): Promise<void> {
+  mkdirSync(DATA, { recursive: true });
+  const userConfig = process.env.ALLOYSCAN_SYNC_CONFIG;
+  const cleanups: (() => Promise<void>)[] = [];
+  let server: DevServer | undefined;
+  if (!process.env.TEMPORAL_ADDRESS) {
+    server = await startDevServer();
+    cleanups.push(() => server!.stop());
+    process.env.TEMPORAL_ADDRESS = server.address;
+    log(`Temporal dev server at ${server.address}${server.process ? '' : ' (already running: reused)'}`);
+  }
+  let config: SyncConfig;
+  if (userConfig) config = loadConfig(userConfig);
+  else {
+    const emulator = await startEmulator({ port: Number(process.env.ALLOYSCAN_EMULATOR_PORT ?? 8787) });
+    cleanups.push(() => emulator.close());
+    config = await demoConfig(emulator);
+  }
+  const running = await startWorker(config, log);
+  cleanups.unshift(() => running.stop());
+  const shutdown = async (): Promise<void> => {
+    log('stopping...');
+    for (const c of cleanups) await c().catch(() => undefined);
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown());
+  process.once('SIGTERM', () => void shutdown());
+
+  const client = await connectClient(temporalSettings());
+  for (const job of config.jobs) {
+    const res = await forceSync(client, job);
+    log(`first run of job ${job.id}: ${res.action} ${res.workflowId}`);
+    const outcome = await waitForReport(client, res.workflowId, { progress: true });
+    printReport(outcome);
+  }
+  log(`Temporal Web UI: ${server?.uiUrl ?? '(your Temporal cluster)'}/namespaces/default/workflows`);
+  log('worker running with the schedules; Ctrl-C stops everything started here');
+  await running.done;
+}
+
+main().catch((err: unknown) => {
+  console.error(`[start] ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,78 @@
+/**
+ * Everything a sync workflow test needs, real parts only: the dev server (one per file), the
+ * AlloyScan emulator over HTTP, a Navigator store (SQLite file or a PostgreSQL schema), and
+ * a worker on its own task queue running the real activities.
+ */
+import { randomUUID } from 'node:crypto';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import type { NavigatorStore } from '../../activities/navigator/store-types';
+import type { SyncJobConfig } from '../../common/sync-types';
+import type { EmulatedSite, SiteOptions } from '../../emulator';
+import { createSyncWorker } from '../../worker/create-worker';
+import { workflowBundle } from './temporal-env';
+
+let secretCounter = 0;
+
+/** A job for an emulated site, with a fresh App registration whose secret lives in an env var. */
+export function jobFor(site: EmulatedSite, overrides: Partial<SyncJobConfig> = {}): SyncJobConfig {
+  const reg = site.createRegistration({ name: 'sync test', expiresAt: '2035-01-01T00:00:00Z' });
+  const envName = `TEST_SECRET_${++secretCounter}`;
+  process.env[envName] = reg.clientSecret;
+  return {
+    id: `${site.name}`,
+    enabled: true,
+    siteUrl: site.url,
+    clientId: reg.clientId,
+    clientSecret: { env: envName },
+    tokenPath: '/api/oauth/token',
+    schedule: { cron: '0 3 * * *', timeZone: 'UTC' },
+    importSoftware: { mode: 'all' },
+    onRetire: 'keep',
+    trackedGroups: ['Required'],
+    pageSize: 100,
+    pageConcurrency: 2,
+    requestsPerSecond: 1000,
+    missingThreshold: 0.2,
+    fullRunIntervalHours: 0,
+    ...overrides,
+  };
+}
+
+export interface RunningTestWorker {
+  worker: Worker;
+  taskQueue: string;
+  /** Resolves when the worker stopped. */
+  stopped: Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Start a worker with the real activities on a fresh task queue. */
+export async function startTestWorker(env: TestWorkflowEnvironment, store: NavigatorStore): Promise<RunningTestWorker> {
+  const taskQueue = `test-${randomUUID()}`;
+  const worker = await createSyncWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    store,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+  });
+  const stopped = worker.run();
+  return {
+    worker,
+    taskQueue,
+    stopped,
+    stop: async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await stopped;
+    },
+  };
+}
+
+let siteCounter = 0;
+/** A unique site name per test (job ids follow it). */
+export function siteName(prefix: string): string {
+  return `${prefix}-${++siteCounter}-${randomUUID().slice(0, 6)}`;
+}
+
+export type { SiteOptions };

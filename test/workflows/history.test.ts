@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { WorkflowFailedError } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import type { NavigatorStore } from '../../activities/navigator/store-types';
+import { forceSync } from '../../client/force-sync';
+import type { RunReport } from '../../common/sync-types';
+import { startEmulator, type Emulator } from '../../emulator';
+import { storeEngines } from '../helpers/stores';
+import { jobFor, siteName, startTestWorker, type RunningTestWorker } from '../helpers/sync-harness';
+import { createTestEnv, workflowBundle } from '../helpers/temporal-env';
+
+const [sqlite] = storeEngines();
+const FIXTURE = resolve(__dirname, '../../../test/fixtures/histories/sync-run.json');
+
+describe('workflow histories', () => {
+  let env: TestWorkflowEnvironment;
+  let emulator: Emulator;
+  let store: NavigatorStore;
+  let w: RunningTestWorker;
+  const secrets: string[] = [];
+  const workflowIds: string[] = [];
+  before(async () => {
+    env = await createTestEnv();
+    emulator = await startEmulator({ port: 0 });
+    store = await sqlite!.open();
+    w = await startTestWorker(env, store);
+  });
+  after(async () => {
+    await w?.stop();
+    await store?.close();
+    await sqlite!.cleanup();
+    await emulator?.close();
+    await env?.teardown();
+  });
+
+  it('fails a run with a wrong secret at once, with one token request and one Security-log event', async () => {
+    const site = emulator.addSite({ name: siteName('badsecret'), devices: 20 });
+    const job = jobFor(site);
+    process.env[(job.clientSecret as { env: string }).env] = 'not-the-secret-0123456789';
+    secrets.push('not-the-secret-0123456789');
+    site.resetStats();
+    const res = await forceSync(env.client, job, { taskQueue: w.taskQueue });
+    workflowIds.push(res.workflowId);
+    await assert.rejects(env.client.workflow.getHandle(res.workflowId).result(), (err: unknown) => {
+      assert.ok(err instanceof WorkflowFailedError);
+      assert.equal((err.cause?.cause as { type?: string } | undefined)?.type, 'BadCredentials');
+      return true;
+    });
+    assert.equal(site.stats().tokenRequests, 1);
+    assert.equal(site.securityLog().length, 1);
+    const [run] = await store.listRuns(job.id, 1);
+    assert.equal(run?.outcome, 'failed', 'a failed run is in the run log');
+  });
+
+  it('keeps the client secret and access tokens out of every workflow history', async () => {
+    const site = emulator.addSite({ name: siteName('secrets'), devices: 50, faults: { seed: 2, rate429: 0.05, rate5xx: 0.05, retryAfterSeconds: 1 } });
+    const job = jobFor(site);
+    secrets.push(process.env[(job.clientSecret as { env: string }).env]!);
+    const res = await forceSync(env.client, job, { taskQueue: w.taskQueue });
+    workflowIds.push(res.workflowId);
+    const report = (await env.client.workflow.getHandle(res.workflowId).result()) as RunReport;
+    assert.equal(report.outcome, 'succeeded');
+    site.revokeTokens();
+    const again = await forceSync(env.client, job, { taskQueue: w.taskQueue });
+    workflowIds.push(again.workflowId);
+    await env.client.workflow.getHandle(again.workflowId).result();
+    const tokens = site.issuedTokens();
+    assert.ok(tokens.length >= 2, 'the run re-authenticated after the revocation');
+    for (const id of workflowIds) {
+      const history = JSON.stringify(await env.client.workflow.getHandle(id).fetchHistory());
+      for (const s of [...secrets, ...tokens]) assert.ok(!history.includes(s), `a secret or token is in the history of ${id}`);
+    }
+    if (process.env.RECORD_HISTORY === '1' || !existsSync(FIXTURE)) {
+      writeFileSync(FIXTURE, JSON.stringify(await env.client.workflow.getHandle(res.workflowId).fetchHistory(), null, 1));
+    }
+  });
+
+  it('replays a recorded sync-run history without non-determinism', async () => {
+    const history = JSON.parse(readFileSync(FIXTURE, 'utf8')) as Parameters<typeof Worker.runReplayHistory>[1];
+    await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, 'recorded-sync-run');
+  });
+});

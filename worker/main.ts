@@ -1,0 +1,69 @@
+/**
+ * The worker entry point: config → store → Temporal connection → search attributes and
+ * schedules → Worker.run until SIGINT/SIGTERM.
+ *   node dist/worker/main.js --config alloyscan-sync.yaml
+ */
+import type { Worker } from '@temporalio/worker';
+import { createNavigatorStore } from '../activities/navigator';
+import type { NavigatorStore } from '../activities/navigator/store-types';
+import { upsertSchedule } from '../client/schedules';
+import { type SyncConfig, loadConfig } from './config';
+import { createSyncWorker } from './create-worker';
+import { connectClient, connectWorker, ensureSearchAttributes, temporalSettings } from './temporal';
+
+export interface RunningWorker {
+  worker: Worker;
+  store: NavigatorStore;
+  /** Resolves when the worker has stopped. */
+  done: Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Open everything the worker needs and start polling. */
+export async function startWorker(config: SyncConfig, log: (msg: string) => void = console.log): Promise<RunningWorker> {
+  const store = await createNavigatorStore({ databaseUrl: config.store.databaseUrl, sqlitePath: config.store.sqlitePath });
+  await store.migrate();
+  for (const job of config.jobs) await store.upsertJob(job);
+  const settings = temporalSettings();
+  const client = await connectClient(settings);
+  await ensureSearchAttributes(client, settings.namespace);
+  for (const job of config.jobs) {
+    const what = await upsertSchedule(client, job);
+    log(`schedule sync-${job.id} ${what} (${job.schedule.cron} ${job.schedule.timeZone}${job.enabled ? '' : ', paused'})`);
+  }
+  const connection = await connectWorker(settings);
+  const worker = await createSyncWorker({ connection, namespace: settings.namespace, store });
+  const done = worker.run().finally(async () => {
+    await connection.close();
+    await client.connection.close();
+    await store.close();
+  });
+  return {
+    worker,
+    store,
+    done,
+    stop: async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await done;
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const i = process.argv.indexOf('--config');
+  const path = i > 0 ? process.argv[i + 1] : process.env.ALLOYSCAN_SYNC_CONFIG;
+  if (!path) throw new Error('give the configuration file with --config PATH or ALLOYSCAN_SYNC_CONFIG');
+  const config = loadConfig(path);
+  const running = await startWorker(config);
+  const stop = (): void => void running.stop();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  await running.done;
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error(err instanceof Error ? err.message : String(err));
+    process.exit(1);
+  });
+}

@@ -1,0 +1,45 @@
+/**
+ * The Temporal connection from the standard environment configuration (TEMPORAL_ADDRESS,
+ * TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TLS settings, TEMPORAL_PROFILE and the config file
+ * every Temporal CLI user knows), and registration of the sync's custom search attributes.
+ */
+import { Client, Connection } from '@temporalio/client';
+import { loadClientConnectConfig } from '@temporalio/envconfig';
+import { NativeConnection } from '@temporalio/worker';
+import { temporal } from '@temporalio/proto';
+import { SYNC_SEARCH_ATTRIBUTES } from '../common/search-attributes';
+
+export interface TemporalSettings {
+  address: string;
+  namespace: string;
+  connectionOptions: ReturnType<typeof loadClientConnectConfig>['connectionOptions'];
+}
+
+export function temporalSettings(): TemporalSettings {
+  const { connectionOptions, namespace } = loadClientConnectConfig();
+  const address = connectionOptions.address ?? 'localhost:7233';
+  return { address, namespace: namespace ?? 'default', connectionOptions: { ...connectionOptions, address } };
+}
+
+export async function connectClient(s: TemporalSettings): Promise<Client> {
+  const connection = await Connection.connect(s.connectionOptions as Parameters<typeof Connection.connect>[0]);
+  return new Client({ connection, namespace: s.namespace });
+}
+
+export async function connectWorker(s: TemporalSettings): Promise<NativeConnection> {
+  return NativeConnection.connect(s.connectionOptions);
+}
+
+/** Register JobId / AlloyScanSite / SyncTrigger / SyncOutcome (Keyword) when missing. Idempotent. */
+export async function ensureSearchAttributes(client: Client, namespace: string): Promise<void> {
+  const svc = client.connection.operatorService;
+  const existing = await svc.listSearchAttributes({ namespace });
+  const missing = SYNC_SEARCH_ATTRIBUTES.filter((k) => !(k.name in (existing.customAttributes ?? {})));
+  if (missing.length === 0) return;
+  await svc.addSearchAttributes({
+    namespace,
+    searchAttributes: Object.fromEntries(
+      missing.map((k) => [k.name, temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD]),
+    ),
+  });
+}

@@ -1,0 +1,106 @@
+/**
+ * Opens the Navigator store's database: PostgreSQL when a URL is given (production,
+ * DATABASE_URL), else a SQLite file (the embedded default, no server).
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import {
+  CompiledQuery,
+  Kysely,
+  PostgresAdapter,
+  PostgresDialect,
+  SqliteDialect,
+  SqliteDriver,
+  sql,
+  type DatabaseConnection,
+  type Driver,
+  type SqliteDialectConfig,
+} from 'kysely';
+import { Pool } from 'pg';
+import type { Database } from './tables';
+
+export type Engine = 'sqlite' | 'postgres';
+
+export interface OpenDatabaseOptions {
+  /** postgres://… — selects PostgreSQL. */
+  databaseUrl?: string | undefined;
+  /** SQLite file used when no URL is given (default `.data/navigator.sqlite`). */
+  sqlitePath?: string | undefined;
+  /** PostgreSQL only: schema to work in (created if missing; tests use one per file). */
+  schema?: string | undefined;
+}
+
+export interface OpenedDatabase {
+  db: Kysely<Database>;
+  engine: Engine;
+  /** PostgreSQL schema in use (undefined on SQLite). */
+  schema: string | undefined;
+}
+
+export const DEFAULT_SQLITE_PATH = '.data/navigator.sqlite';
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** Opens (and for PostgreSQL, checks) a connection; nothing is migrated here. */
+export async function openDatabase(opts: OpenDatabaseOptions): Promise<OpenedDatabase> {
+  if (opts.databaseUrl !== undefined && opts.databaseUrl !== '') {
+    return openPostgres(opts.databaseUrl, opts.schema);
+  }
+  return { db: openSqlite(opts.sqlitePath ?? DEFAULT_SQLITE_PATH), engine: 'sqlite', schema: undefined };
+}
+
+/**
+ * Write transactions take SQLite's write lock up front (BEGIN IMMEDIATE), so a second process
+ * (CLI, another worker) waits out busy_timeout instead of failing at once with SQLITE_BUSY
+ * when a deferred transaction tries to upgrade its read lock.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly sqliteConfig: SqliteDialectConfig) {
+    super(sqliteConfig);
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.sqliteConfig);
+  }
+}
+
+function openSqlite(path: string): Kysely<Database> {
+  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+  const database = new SqliteDatabase(path);
+  database.pragma('journal_mode = WAL');
+  // Another process (CLI, second worker) may hold the write lock briefly: wait, don't fail.
+  database.pragma('busy_timeout = 10000');
+  database.pragma('foreign_keys = ON');
+  return new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database }) });
+}
+
+async function openPostgres(url: string, schema: string | undefined): Promise<OpenedDatabase> {
+  if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
+    throw new Error(`invalid PostgreSQL schema name "${schema}": use lower-case letters, digits and _`);
+  }
+  const pool = new Pool({
+    connectionString: url,
+    max: 10,
+    ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    if (schema !== undefined) await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
+    else await sql`select 1`.execute(db);
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+  return { db, engine: 'postgres', schema };
+}
+
+/** Which engine a kysely instance talks to (migrations use it for the few DDL differences). */
+export function engineOf(db: Kysely<unknown>): Engine {
+  return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
+}

@@ -1,0 +1,10 @@
+/** The Navigator store: open it with `createNavigatorStore`, then `migrate()`. */
+export { createNavigatorStore, type CreateNavigatorStoreOptions, type SqlNavigatorStore } from './store';
+export { DEFAULT_SQLITE_PATH, openDatabase, type Engine, type OpenDatabaseOptions } from './db';
+export { migrateDown, migrateToLatest, appliedMigrations, MIGRATIONS } from './migrations';
+export { AmbiguousRecordError, RecordNotFoundError } from './errors';
+export { AdoptionConflictError } from './record-links';
+export { isJunkSerial, macKey, nameKey, normaliseMac, serialKey, JUNK_SERIALS } from './identity';
+export type { ManualRecordFields, NavigatorRecord, StoredInstallation } from './record-admin';
+export type { RecordSource, RecordStatus } from './tables';
+export type * from './store-types';

@@ -1,0 +1,55 @@
+/**
+ * Ordered migrations of the Navigator store, run with kysely's Migrator and a static
+ * provider (no file-system scanning, so the compiled output and bundles carry them).
+ */
+import { Migrator, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
+import type { OpenedDatabase } from '../db';
+import * as m0001 from './0001_inventory';
+import * as m0002 from './0002_sync_log';
+
+/** Keys sort in application order. */
+export const MIGRATIONS: Readonly<Record<string, Migration>> = {
+  '0001_inventory': m0001,
+  '0002_sync_log': m0002,
+};
+
+function migratorFor(opened: OpenedDatabase): Migrator {
+  return new Migrator({
+    db: opened.db as Kysely<unknown>,
+    provider: { getMigrations: () => Promise.resolve({ ...MIGRATIONS }) },
+    // PostgreSQL: keep kysely's own tables in the store's schema, or the Migrator would
+    // mistake another schema's migration table for ours.
+    ...(opened.engine === 'postgres' ? { migrationTableSchema: opened.schema ?? 'public' } : {}),
+  });
+}
+
+function unwrap(set: MigrationResultSet, what: string): void {
+  if (set.error !== undefined) {
+    const failed = set.results?.find((r) => r.status === 'Error')?.migrationName;
+    const cause = set.error instanceof Error ? set.error.message : JSON.stringify(set.error);
+    throw new Error(`Navigator store ${what} failed${failed ? ` at ${failed}` : ''}: ${cause}`, {
+      cause: set.error,
+    });
+  }
+}
+
+/** Applies every pending migration (idempotent). */
+export async function migrateToLatest(opened: OpenedDatabase): Promise<void> {
+  unwrap(await migratorFor(opened).migrateToLatest(), 'migration');
+}
+
+/** Reverts the last `steps` migrations (all of them with `Infinity`). */
+export async function migrateDown(opened: OpenedDatabase, steps = 1): Promise<void> {
+  const migrator = migratorFor(opened);
+  for (let i = 0; i < steps; i++) {
+    const set = await migrator.migrateDown();
+    unwrap(set, 'migrate down');
+    if ((set.results ?? []).length === 0) return;
+  }
+}
+
+/** Names of the migrations applied so far, in order. */
+export async function appliedMigrations(opened: OpenedDatabase): Promise<string[]> {
+  const all = await migratorFor(opened).getMigrations();
+  return all.filter((m) => m.executedAt !== undefined).map((m) => m.name);
+}

@@ -1,0 +1,147 @@
+/**
+ * Presence of a job's devices: which live devices a run did not see, the missing flag, and
+ * the counts the verify step compares with the source.
+ */
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
+import { chunks, IN_CHUNK, toCount, uniq } from './batch';
+import type { StoreCounts } from './store-types';
+import { recordTable, type Database, type RecordTableName } from './tables';
+
+const TABLES: readonly RecordTableName[] = ['computers', 'hardware'];
+
+/** Linked, live (not retired, not flagged missing) records of the job. */
+function liveOf(db: Kysely<Database>, table: RecordTableName, jobId: string) {
+  return db
+    .selectFrom(table)
+    .where('job_id', '=', jobId)
+    .where('alloyscan_id', 'is not', null)
+    .where('status', '<>', 'Retired')
+    .where('missing_from_alloyscan', '=', 0);
+}
+
+function unseenIds(db: Kysely<Database>, jobId: string, runId: string, after: string | undefined) {
+  const part = (table: RecordTableName) =>
+    liveOf(db, table, jobId)
+      .select(sql<string>`alloyscan_id`.as('source_id'))
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('run_seen')
+              .select('run_seen.source_id')
+              .where('run_seen.job_id', '=', jobId)
+              .where('run_seen.run_id', '=', runId)
+              .where('run_seen.source_id', '=', sql.ref<string>(`${table}.alloyscan_id`)),
+          ),
+        ),
+      )
+      .$if(after !== undefined, (qb) => qb.where('alloyscan_id', '>', after ?? ''));
+  return db.selectFrom(part('computers').unionAll(part('hardware')).as('u'));
+}
+
+/** Live devices of the job the run has not seen, ordered by source id, keyset-paged. */
+export async function listUnseen(
+  db: Kysely<Database>,
+  jobId: string,
+  runId: string,
+  limit: number,
+  afterSourceId?: string,
+): Promise<string[]> {
+  const rows = await unseenIds(db, jobId, runId, afterSourceId)
+    .select('u.source_id')
+    .orderBy('u.source_id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.source_id);
+}
+
+export async function countUnseen(db: Kysely<Database>, jobId: string, runId: string): Promise<number> {
+  const row = await unseenIds(db, jobId, runId, undefined)
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirst();
+  return toCount(row?.n);
+}
+
+/** Flags live devices as missing from AlloyScan; returns how many were newly flagged. */
+export async function flagMissing(
+  db: Kysely<Database>,
+  jobId: string,
+  sourceIds: readonly string[],
+  confirmedAt: string,
+): Promise<number> {
+  let flagged = 0;
+  for (const table of TABLES) {
+    for (const part of chunks(uniq(sourceIds), IN_CHUNK)) {
+      const res = await db
+        .updateTable(table)
+        .set({ missing_from_alloyscan: 1, missing_confirmed_at: confirmedAt, updated_at: confirmedAt })
+        .where('job_id', '=', jobId)
+        .where('alloyscan_id', 'in', part)
+        .where('status', '<>', 'Retired')
+        .where('missing_from_alloyscan', '=', 0)
+        .executeTakeFirst();
+      flagged += Number(res.numUpdatedRows);
+    }
+  }
+  return flagged;
+}
+
+type RecordExpressions = ExpressionBuilder<Database, RecordTableName>;
+
+/** Flagged missing and not retired. */
+function isMissing(eb: RecordExpressions) {
+  return eb.and([eb('status', '<>', 'Retired'), eb('missing_from_alloyscan', '=', 1)]);
+}
+
+/** Retired in Navigator, its AlloyScan device not deleted (kept, or write-back pending) nor gone. */
+function isRetiredInSource(eb: RecordExpressions) {
+  return eb.and([
+    eb('status', '=', 'Retired'),
+    eb('written_back_at', 'is', null),
+    eb('missing_from_alloyscan', '=', 0),
+  ]);
+}
+
+async function countTable(db: Kysely<Database>, table: RecordTableName, jobId: string) {
+  const kind = table === recordTable('computer') ? 'computer' : 'hardware';
+  const live = await liveOf(db, table, jobId)
+    .select((eb) => [eb.fn.countAll().as('n'), eb.fn.sum('expected_installations').as('expected')])
+    .executeTakeFirst();
+  const installs = await db
+    .selectFrom('discovered_installations')
+    .where('record_kind', '=', kind)
+    .where('record_id', 'in', liveOf(db, table, jobId).select('id'))
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirst();
+  const other = await db
+    .selectFrom(table)
+    .where('job_id', '=', jobId)
+    .where('alloyscan_id', 'is not', null)
+    .select((eb) => [
+      eb.fn.sum<number>(eb.case().when(isMissing(eb)).then(1).else(0).end()).as('missing'),
+      eb.fn.sum<number>(eb.case().when(isRetiredInSource(eb)).then(1).else(0).end()).as('retired'),
+    ])
+    .executeTakeFirst();
+  return {
+    live: toCount(live?.n),
+    expected: toCount(live?.expected),
+    installations: toCount(installs?.n),
+    missing: toCount(other?.missing),
+    retiredInSource: toCount(other?.retired),
+  };
+}
+
+/** Counts of the job's records and Discovered Installations, as the verify step needs them. */
+export async function counts(db: Kysely<Database>, jobId: string): Promise<StoreCounts> {
+  const c = await countTable(db, 'computers', jobId);
+  const h = await countTable(db, 'hardware', jobId);
+  return {
+    computers: c.live,
+    hardware: h.live,
+    liveDevices: c.live + h.live,
+    installations: c.installations + h.installations,
+    expectedInstallations: c.expected + h.expected,
+    flaggedMissing: c.missing + h.missing,
+    retiredInSource: c.retiredInSource + h.retiredInSource,
+  };
+}

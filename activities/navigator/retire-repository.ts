@@ -1,0 +1,97 @@
+/** Retirement: a Navigator user's action, and the delete write-back the sync owes AlloyScan for it. */
+import type { Kysely } from 'kysely';
+import type { NavigatorKind } from '../../common/domain';
+import type { RecordRow } from './device-repository';
+import { AmbiguousRecordError, RecordNotFoundError } from './errors';
+import { nameLookupKey } from './identity';
+import type { PendingWriteBack } from './store-types';
+import { recordTable, type Database } from './tables';
+
+function toWriteBack(kind: NavigatorKind, row: RecordRow): PendingWriteBack {
+  return {
+    kind,
+    recordId: row.id,
+    sourceId: row.alloyscan_id ?? '',
+    name: row.name ?? undefined,
+    retiredAt: row.retired_at ?? '',
+  };
+}
+
+async function findByNameOrId(
+  db: Kysely<Database>,
+  kind: NavigatorKind,
+  nameOrId: string,
+): Promise<RecordRow[]> {
+  const table = recordTable(kind);
+  const trimmed = nameOrId.trim();
+  if (/^\d+$/.test(trimmed) && Number(trimmed) <= 2147483647) {
+    const byId = await db.selectFrom(table).selectAll().where('id', '=', Number(trimmed)).execute();
+    if (byId.length > 0) return byId;
+  }
+  const key = nameLookupKey(trimmed);
+  if (key === undefined) return [];
+  return db.selectFrom(table).selectAll().where('name_key', '=', key).orderBy('id').execute();
+}
+
+/**
+ * Retires a record by numeric ID or exact name (case-insensitive). Retiring a retired record
+ * changes nothing. A name shared by several live records is refused, listing their IDs.
+ * The result's `sourceId` is '' when the record is not linked to AlloyScan.
+ */
+export async function retire(
+  db: Kysely<Database>,
+  kind: NavigatorKind,
+  nameOrId: string,
+  at: string,
+): Promise<PendingWriteBack> {
+  const rows = await findByNameOrId(db, kind, nameOrId);
+  const live = rows.filter((r) => r.status !== 'Retired');
+  const pick = live.length > 0 ? live : rows;
+  const [row, ...others] = pick;
+  if (row === undefined) throw new RecordNotFoundError(kind, nameOrId);
+  if (others.length > 0)
+    throw new AmbiguousRecordError(
+      kind,
+      nameOrId,
+      pick.map((r) => r.id),
+    );
+  if (row.status === 'Retired') return toWriteBack(kind, row);
+  await db
+    .updateTable(recordTable(kind))
+    .set({ status: 'Retired', retired_at: at, updated_at: at })
+    .where('id', '=', row.id)
+    .execute();
+  return toWriteBack(kind, { ...row, status: 'Retired', retired_at: at });
+}
+
+/** Retired records of the job linked to an AlloyScan device whose delete write-back is not done. */
+export async function pendingWriteBacks(db: Kysely<Database>, jobId: string): Promise<PendingWriteBack[]> {
+  const pending: PendingWriteBack[] = [];
+  for (const kind of ['computer', 'hardware'] as const) {
+    const rows = await db
+      .selectFrom(recordTable(kind))
+      .selectAll()
+      .where('job_id', '=', jobId)
+      .where('status', '=', 'Retired')
+      .where('alloyscan_id', 'is not', null)
+      .where('written_back_at', 'is', null)
+      .execute();
+    pending.push(...rows.map((r) => toWriteBack(kind, r)));
+  }
+  return pending.sort((a, b) => a.retiredAt.localeCompare(b.retiredAt) || a.recordId - b.recordId);
+}
+
+/** Records that the write-back was done (first time wins: a retried call keeps the first date). */
+export async function markWrittenBack(
+  db: Kysely<Database>,
+  kind: NavigatorKind,
+  recordId: number,
+  at: string,
+): Promise<void> {
+  await db
+    .updateTable(recordTable(kind))
+    .set({ written_back_at: at, updated_at: at })
+    .where('id', '=', recordId)
+    .where('written_back_at', 'is', null)
+    .execute();
+}

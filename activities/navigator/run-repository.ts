@@ -1,0 +1,156 @@
+/** The sync's own records: job configuration, run log, quarantined records, per-run seen set. */
+import type { Kysely } from 'kysely';
+import type { QuarantinedRecord } from '../../common/domain';
+import type { RunReport, SyncJobConfig } from '../../common/sync-types';
+import { chunks, INSERT_CHUNK_ROWS, uniq } from './batch';
+import type { Database } from './tables';
+
+/** Creates or updates a job's row. The secret is stored as its reference only. */
+export async function upsertJob(db: Kysely<Database>, job: SyncJobConfig, now: string): Promise<void> {
+  const {
+    id,
+    enabled,
+    siteUrl,
+    clientId,
+    clientSecret,
+    schedule,
+    importSoftware,
+    onRetire,
+    trackedGroups,
+    ...rest
+  } = job;
+  const row = {
+    id,
+    site_url: siteUrl,
+    client_id: clientId,
+    // Copy only the reference's own fields, so a stray property can never carry a value in.
+    client_secret_ref: JSON.stringify(
+      'env' in clientSecret ? { env: clientSecret.env } : { file: clientSecret.file },
+    ),
+    enabled: enabled ? 1 : 0,
+    schedule_cron: schedule.cron,
+    schedule_time_zone: schedule.timeZone,
+    import_software: JSON.stringify(importSoftware),
+    on_retire: onRetire,
+    tracked_groups: JSON.stringify(trackedGroups),
+    settings: JSON.stringify(rest),
+    updated_at: now,
+  };
+  const { id: _id, ...update } = row;
+  await db
+    .insertInto('sync_jobs')
+    .values(row)
+    .onConflict((oc) => oc.column('id').doUpdateSet(update))
+    .execute();
+}
+
+/** Stores a run report (upsert by run id: a retried activity or a later pass overwrites it). */
+export async function saveRunReport(db: Kysely<Database>, report: RunReport): Promise<void> {
+  const row = {
+    run_id: report.runId,
+    workflow_id: report.workflowId,
+    job_id: report.jobId,
+    trigger: report.trigger,
+    outcome: report.outcome,
+    full: report.full ? 1 : 0,
+    dry_run: report.dryRun ? 1 : 0,
+    started_at: report.startedAt,
+    finished_at: report.finishedAt,
+    duration_ms: Math.round(report.durationMs),
+    source_devices: report.verify.sourceDevices,
+    imported_devices: report.verify.importedDevices,
+    expected_installations: report.verify.expectedInstallations,
+    stored_installations: report.verify.storedInstallations,
+    report: JSON.stringify(report),
+  };
+  const { run_id: _runId, ...update } = row;
+  await db
+    .insertInto('sync_runs')
+    .values(row)
+    .onConflict((oc) => oc.column('run_id').doUpdateSet(update))
+    .execute();
+}
+
+/** Newest run reports of a job, newest first. */
+export async function listRuns(db: Kysely<Database>, jobId: string, limit: number): Promise<RunReport[]> {
+  const rows = await db
+    .selectFrom('sync_runs')
+    .select('report')
+    .where('job_id', '=', jobId)
+    .orderBy('started_at', 'desc')
+    .orderBy('run_id', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => JSON.parse(r.report) as RunReport);
+}
+
+/** Stores quarantined records of a run (idempotent per run, kind and source id). */
+export async function saveQuarantine(
+  db: Kysely<Database>,
+  jobId: string,
+  runId: string,
+  records: readonly QuarantinedRecord[],
+  now: string,
+): Promise<void> {
+  const rows = records.map((r) => ({
+    job_id: jobId,
+    run_id: runId,
+    source_id: r.sourceId,
+    kind: r.kind,
+    reason: r.reason,
+    raw_excerpt: r.rawExcerpt.slice(0, 2000),
+    created_at: now,
+  }));
+  const distinct = [...new Map(rows.map((r) => [`${r.kind}\u0000${r.source_id}`, r])).values()];
+  for (const part of chunks(distinct, INSERT_CHUNK_ROWS)) {
+    await db
+      .insertInto('quarantined_records')
+      .values(part)
+      .onConflict((oc) => oc.columns(['job_id', 'run_id', 'kind', 'source_id']).doNothing())
+      .execute();
+  }
+}
+
+/**
+ * Records the ids as seen by the run on the page at `pageOffset`. Returns those first seen on
+ * a different page (offset-paging repeats); a retried page gets none of its own ids back.
+ */
+export async function markSeen(
+  db: Kysely<Database>,
+  jobId: string,
+  runId: string,
+  pageOffset: number,
+  sourceIds: readonly string[],
+): Promise<Set<string>> {
+  const ids = uniq(sourceIds);
+  const seenElsewhere = new Set<string>();
+  for (const part of chunks(ids, INSERT_CHUNK_ROWS)) {
+    const rows = part.map((source_id) => ({
+      job_id: jobId,
+      run_id: runId,
+      source_id,
+      page_offset: pageOffset,
+    }));
+    const inserted = await db
+      .insertInto('run_seen')
+      .values(rows)
+      .onConflict((oc) => oc.columns(['job_id', 'run_id', 'source_id']).doNothing())
+      .returning('source_id')
+      .execute();
+    if (inserted.length === part.length) continue;
+    const earlier = await db
+      .selectFrom('run_seen')
+      .select('source_id')
+      .where('job_id', '=', jobId)
+      .where('run_id', '=', runId)
+      .where('source_id', 'in', part)
+      .where('page_offset', '<>', pageOffset)
+      .execute();
+    for (const r of earlier) seenElsewhere.add(r.source_id);
+  }
+  return seenElsewhere;
+}
+
+export async function endRun(db: Kysely<Database>, jobId: string, runId: string): Promise<void> {
+  await db.deleteFrom('run_seen').where('job_id', '=', jobId).where('run_id', '=', runId).execute();
+}

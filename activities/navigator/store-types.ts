@@ -1,0 +1,134 @@
+/**
+ * The contract of the Navigator store: what the sync activities need from it. One
+ * implementation (kysely) serves both engines: SQLite (default) and PostgreSQL (DATABASE_URL).
+ */
+import type {
+  DeviceUpsert,
+  IdentityRule,
+  NavigatorKind,
+  QuarantinedRecord,
+  SourceProduct,
+} from '../../common/domain';
+import type { RunReport, SyncJobConfig } from '../../common/sync-types';
+
+/** What the store remembers of a device, to decide whether it changed since the last run. */
+export interface StoredDeviceState {
+  sourceId: string;
+  lastSeen?: string | undefined;
+  auditId?: string | undefined;
+  contentHash?: string | undefined;
+}
+
+/** The outcome of applying one page of devices. */
+export interface ApplyPageResult {
+  added: number;
+  updated: number;
+  unchanged: number;
+  /** Existing records adopted by a rung of the ladder other than sourceId (legacy / hand-made records). */
+  adopted: Partial<Record<IdentityRule, number>>;
+  installationsAdded: number;
+  installationsUpdated: number;
+  installationsRemoved: number;
+  /** Up to `sampleSize` names per kind of change, for dry-run reports. */
+  samples: { added: string[]; updated: string[] };
+}
+
+/** A Navigator record retired by a user whose AlloyScan record may need deleting. */
+export interface PendingWriteBack {
+  kind: NavigatorKind;
+  recordId: number;
+  sourceId: string;
+  name?: string | undefined;
+  retiredAt: string;
+}
+
+export interface RecordSummary {
+  kind: NavigatorKind;
+  recordId: number;
+  name?: string | undefined;
+  status: string;
+  missingFromAlloyScan: boolean;
+  missingConfirmedAt?: string | undefined;
+  identityRule?: string | undefined;
+}
+
+export interface StoreCounts {
+  computers: number;
+  hardware: number;
+  /** computers + hardware that are linked to this job's source, not retired and not flagged missing. */
+  liveDevices: number;
+  /** Discovered Installations stored for this job's live devices. */
+  installations: number;
+  /** Sum of the per-device filtered installation counts recorded at upsert time. */
+  expectedInstallations: number;
+  flaggedMissing: number;
+  /** Retired records of this job whose AlloyScan device was kept (not yet deleted): still in the source. */
+  retiredInSource: number;
+}
+
+export interface NavigatorStore {
+  /** Run pending migrations (idempotent). */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+
+  /** Create or update the job's row (configuration, secret only as a reference). */
+  upsertJob(job: SyncJobConfig): Promise<void>;
+
+  /** Known state of the given devices for this job (absent = new to the store). */
+  getDeviceStates(jobId: string, sourceIds: string[]): Promise<Map<string, StoredDeviceState>>;
+
+  /**
+   * Apply a page of devices idempotently: identity ladder for devices new to the job
+   * (linking the adopted record to the job and source ID), write only devices whose
+   * contentHash changed, add/update/remove their installations, clear a missing flag.
+   * With `dryRun`, compute the same result inside a transaction that is rolled back.
+   */
+  applyDevicePage(
+    jobId: string,
+    devices: DeviceUpsert[],
+    opts?: { dryRun?: boolean; sampleSize?: number },
+  ): Promise<ApplyPageResult>;
+
+  /**
+   * Record that this run saw these devices on the page at `pageOffset` (a scratch table,
+   * not inventory; purged by `endRun`). Returns the ids that were already seen on a
+   * DIFFERENT page of the run (offset-paging repeats), which the caller must not process
+   * again. Re-marking the same page (an activity retry) returns none of its own ids.
+   */
+  markSeen(jobId: string, runId: string, pageOffset: number, sourceIds: string[]): Promise<Set<string>>;
+  /** Drop the run's scratch rows (seen set). */
+  endRun(jobId: string, runId: string): Promise<void>;
+
+  /** Upsert catalog products; returns how many changed software group since they were stored. */
+  upsertCatalog(
+    jobId: string,
+    products: SourceProduct[],
+  ): Promise<{ upserted: number; groupChanged: number }>;
+
+  /** Software group of each product id known to the catalog (unknown ids are absent). */
+  getProductGroups(jobId: string, productIds: string[]): Promise<Map<string, string>>;
+
+  /** Live devices of this job not seen by `runId` (candidates for the missing flag). */
+  listUnseen(jobId: string, runId: string, limit: number, afterSourceId?: string): Promise<string[]>;
+  countUnseen(jobId: string, runId: string): Promise<number>;
+
+  /** Flag devices as missing from AlloyScan, with the date it was confirmed. */
+  flagMissing(jobId: string, sourceIds: string[], confirmedAt: string): Promise<number>;
+
+  /** Retire a Computer or Hardware record by name or numeric ID (a Navigator user's action). */
+  retire(kind: NavigatorKind, nameOrId: string, at: string): Promise<PendingWriteBack>;
+
+  /** Retired records of this job linked to an AlloyScan device whose delete write-back is not done. */
+  pendingWriteBacks(jobId: string): Promise<PendingWriteBack[]>;
+  markWrittenBack(kind: NavigatorKind, recordId: number, at: string): Promise<void>;
+
+  counts(jobId: string): Promise<StoreCounts>;
+
+  /** The Navigator record linked to an AlloyScan device of this job (tests, CLI). */
+  findRecord(jobId: string, sourceId: string): Promise<RecordSummary | undefined>;
+
+  saveQuarantine(jobId: string, runId: string, records: QuarantinedRecord[]): Promise<void>;
+  saveRunReport(report: RunReport): Promise<void>;
+  /** Newest run reports of a job, newest first. */
+  listRuns(jobId: string, limit: number): Promise<RunReport[]>;
+}

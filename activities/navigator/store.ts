@@ -1,0 +1,117 @@
+/**
+ * The Navigator store (NavigatorStore) on kysely: SQLite by default, PostgreSQL when a URL
+ * is given. Only activities, the worker and the CLI open it.
+ */
+import type { Kysely } from 'kysely';
+import type { NavigatorKind } from '../../common/domain';
+import { applyDevicePage } from './apply-page';
+import { getProductGroups, upsertCatalog } from './catalog-repository';
+import { openDatabase, type Engine, type OpenDatabaseOptions } from './db';
+import { findLinked } from './device-repository';
+import { appliedMigrations, migrateDown, migrateToLatest } from './migrations';
+import { counts, countUnseen, flagMissing, listUnseen } from './presence-repository';
+import {
+  insertManualRecord,
+  listInstallations,
+  listRecords,
+  type ManualRecordFields,
+  type NavigatorRecord,
+  type StoredInstallation,
+} from './record-admin';
+import { markWrittenBack, pendingWriteBacks, retire } from './retire-repository';
+import { endRun, listRuns, markSeen, saveQuarantine, saveRunReport, upsertJob } from './run-repository';
+import type { NavigatorStore, RecordSummary, StoredDeviceState } from './store-types';
+import type { Database } from './tables';
+
+export type CreateNavigatorStoreOptions = OpenDatabaseOptions;
+
+/** The store plus what the CLI, tests and benchmarks need beyond the sync's contract. */
+export interface SqlNavigatorStore extends NavigatorStore {
+  readonly engine: Engine;
+  readonly db: Kysely<Database>;
+  /** Reverts the last `steps` migrations (all with Infinity). */
+  migrateDown(steps?: number): Promise<void>;
+  /** Names of the applied migrations, in order. */
+  appliedMigrations(): Promise<string[]>;
+  /** A hand-made or legacy (Network Inventory) record, unlinked, status 'Active'. */
+  insertManualRecord(kind: NavigatorKind, fields: ManualRecordFields): Promise<number>;
+  listRecords(kind: NavigatorKind, jobId?: string): Promise<NavigatorRecord[]>;
+  listInstallations(kind: NavigatorKind, recordId: number): Promise<StoredInstallation[]>;
+}
+
+const nowIso = (): string => new Date().toISOString();
+
+/**
+ * Stored state of linked devices. A device flagged missing reports no audit or hash, so the
+ * caller reads it again and `applyDevicePage` clears the flag.
+ */
+async function getDeviceStates(db: Kysely<Database>, jobId: string, sourceIds: string[]) {
+  const states = new Map<string, StoredDeviceState>();
+  for (const [sourceId, row] of await findLinked(db, jobId, sourceIds)) {
+    states.set(
+      sourceId,
+      row.missing_from_alloyscan === 1
+        ? { sourceId }
+        : {
+            sourceId,
+            lastSeen: row.last_seen ?? undefined,
+            auditId: row.audit_id ?? undefined,
+            contentHash: row.content_hash ?? undefined,
+          },
+    );
+  }
+  return states;
+}
+
+async function findRecord(
+  db: Kysely<Database>,
+  jobId: string,
+  sourceId: string,
+): Promise<RecordSummary | undefined> {
+  const row = (await findLinked(db, jobId, [sourceId])).get(sourceId);
+  if (row === undefined) return undefined;
+  return {
+    kind: row.kind,
+    recordId: row.id,
+    name: row.name ?? undefined,
+    status: row.status,
+    missingFromAlloyScan: row.missing_from_alloyscan === 1,
+    missingConfirmedAt: row.missing_confirmed_at ?? undefined,
+    identityRule: row.identity_rule ?? undefined,
+  };
+}
+
+/** Opens the store (no migration: call `migrate()`). */
+export async function createNavigatorStore(opts: CreateNavigatorStoreOptions): Promise<SqlNavigatorStore> {
+  const opened = await openDatabase(opts);
+  const { db } = opened;
+  return {
+    engine: opened.engine,
+    db,
+    migrate: () => migrateToLatest(opened),
+    migrateDown: (steps = 1) => migrateDown(opened, steps),
+    appliedMigrations: () => appliedMigrations(opened),
+    close: () => db.destroy(),
+    upsertJob: (job) => upsertJob(db, job, nowIso()),
+    getDeviceStates: (jobId, sourceIds) => getDeviceStates(db, jobId, sourceIds),
+    applyDevicePage: (jobId, devices, o) => applyDevicePage(db, jobId, devices, o),
+    markSeen: (jobId, runId, pageOffset, sourceIds) => markSeen(db, jobId, runId, pageOffset, sourceIds),
+    endRun: (jobId, runId) => endRun(db, jobId, runId),
+    upsertCatalog: (jobId, products) => upsertCatalog(db, jobId, products, nowIso()),
+    getProductGroups: (jobId, productIds) => getProductGroups(db, jobId, productIds),
+    listUnseen: (jobId, runId, limit, after) => listUnseen(db, jobId, runId, limit, after),
+    countUnseen: (jobId, runId) => countUnseen(db, jobId, runId),
+    flagMissing: (jobId, sourceIds, at) => flagMissing(db, jobId, sourceIds, at),
+    retire: (kind, nameOrId, at) => retire(db, kind, nameOrId, at),
+    pendingWriteBacks: (jobId) => pendingWriteBacks(db, jobId),
+    markWrittenBack: (kind, recordId, at) => markWrittenBack(db, kind, recordId, at),
+    counts: (jobId) => counts(db, jobId),
+    findRecord: (jobId, sourceId) => findRecord(db, jobId, sourceId),
+    saveQuarantine: (jobId, runId, records) => saveQuarantine(db, jobId, runId, records, nowIso()),
+    saveRunReport: (report) => saveRunReport(db, report),
+    listRuns: (jobId, limit) => listRuns(db, jobId, limit),
+    insertManualRecord: (kind, fields) => insertManualRecord(db, kind, fields),
+    listRecords: (kind, jobId) => listRecords(db, kind, jobId),
+    listInstallations: (kind, recordId) => listInstallations(db, kind, recordId),
+  };
+}

@@ -1,0 +1,147 @@
+/**
+ * Table row types of the Navigator store (kysely `Database`). Timestamps are ISO-8601 strings
+ * and flags are 0/1 integers on both engines, so SQLite and PostgreSQL behave the same.
+ */
+import type { ColumnType, Generated } from 'kysely';
+import type { NavigatorKind } from '../../common/domain';
+
+/** Navigator record status: 'Active' for hand-made / legacy records, 'Auto-Added' for sync-created ones. */
+export type RecordStatus = 'Auto-Added' | 'Active' | 'Retired';
+/** Who created a record. */
+export type RecordSource = 'alloyscan' | 'manual' | 'network-inventory';
+export type RecordTableName = 'computers' | 'hardware';
+
+/** One Computer or Hardware / Inventory Item (the two tables have the same columns). */
+export interface RecordTable {
+  id: Generated<number>;
+  name: string | null;
+  /** Trimmed, lower-cased name: the lookup key of the name rung and of `retire` by name. */
+  name_key: string | null;
+  dns_name: string | null;
+  /** Lower-case colon form when it parses as a MAC, else the raw value. */
+  mac_address: string | null;
+  ip_address: string | null;
+  serial_number: string | null;
+  /** Normalised serial, null when junk: the key of the serial rung. */
+  serial_key: string | null;
+  asset_tag: string | null;
+  device_type: string | null;
+  status: RecordStatus;
+  source: RecordSource;
+  job_id: string | null;
+  alloyscan_id: string | null;
+  identity_rule: string | null;
+  last_seen: string | null;
+  audit_id: string | null;
+  audit_date: string | null;
+  platform: string | null;
+  os_name: string | null;
+  os_version: string | null;
+  manufacturer: string | null;
+  model: string | null;
+  content_hash: string | null;
+  expected_installations: Generated<number>;
+  missing_from_alloyscan: Generated<number>;
+  missing_confirmed_at: string | null;
+  retired_at: string | null;
+  written_back_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SoftwareCatalogTable {
+  job_id: string;
+  product_id: string;
+  name: string;
+  version: string | null;
+  publisher: string | null;
+  platform: string | null;
+  /** Null for products first met in an installation, before the catalog step listed them. */
+  software_group: string | null;
+  updated_at: string;
+}
+
+/** A Discovered Installation: one software product on one Computer or Hardware record. */
+export interface DiscoveredInstallationTable {
+  record_kind: NavigatorKind;
+  record_id: number;
+  product_id: string;
+  name: string;
+  version: string | null;
+  publisher: string | null;
+  platform: string | null;
+  install_date: string | null;
+  updated_at: string;
+}
+
+export interface SyncJobTable {
+  id: string;
+  site_url: string;
+  client_id: string;
+  /** JSON of the SecretRef ({env} or {file}); never a secret value. */
+  client_secret_ref: string;
+  enabled: number;
+  schedule_cron: string;
+  schedule_time_zone: string;
+  import_software: string;
+  on_retire: string;
+  tracked_groups: string;
+  /** JSON of the remaining SyncJobConfig fields. */
+  settings: string;
+  updated_at: string;
+}
+
+export interface SyncRunTable {
+  run_id: string;
+  workflow_id: string;
+  job_id: string;
+  trigger: string;
+  outcome: string;
+  full: number;
+  dry_run: number;
+  started_at: string;
+  finished_at: string;
+  /** bigint: PostgreSQL returns it as a string. */
+  duration_ms: ColumnType<number | string, number, number>;
+  source_devices: number;
+  imported_devices: number;
+  expected_installations: number;
+  stored_installations: number;
+  /** JSON of the whole RunReport. */
+  report: string;
+}
+
+export interface QuarantinedRecordTable {
+  id: Generated<number>;
+  job_id: string;
+  run_id: string;
+  source_id: string;
+  kind: string;
+  reason: string;
+  raw_excerpt: string;
+  created_at: string;
+}
+
+/** Scratch: source IDs seen by a run (purged when the run ends). */
+export interface RunSeenTable {
+  job_id: string;
+  run_id: string;
+  source_id: string;
+  /** Offset of the page that first saw the id (a retried page re-marks its own ids harmlessly). */
+  page_offset: number;
+}
+
+export interface Database {
+  computers: RecordTable;
+  hardware: RecordTable;
+  software_catalog: SoftwareCatalogTable;
+  discovered_installations: DiscoveredInstallationTable;
+  sync_jobs: SyncJobTable;
+  sync_runs: SyncRunTable;
+  quarantined_records: QuarantinedRecordTable;
+  run_seen: RunSeenTable;
+}
+
+export function recordTable(kind: NavigatorKind): RecordTableName {
+  return kind === 'computer' ? 'computers' : 'hardware';
+}

@@ -1,0 +1,152 @@
+import assert from 'node:assert/strict';
+import { after, afterEach, beforeEach, describe, it } from 'node:test';
+import {
+  AmbiguousRecordError,
+  RecordNotFoundError,
+  type SqlNavigatorStore,
+} from '../../activities/navigator';
+import { engines } from './engines';
+import { device, devices } from './fixtures';
+
+const T1 = '2024-03-01T10:00:00.000Z';
+const T2 = '2024-03-02T10:00:00.000Z';
+
+for (const engine of engines()) {
+  void describe(`retirement and presence on ${engine.name}`, () => {
+    let store: SqlNavigatorStore;
+    beforeEach(async () => {
+      store = await engine.open();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+    after(() => engine.cleanup());
+
+    void it('retires by name, lists the write-back, keeps the record retired, and records the write-back', async () => {
+      await store.applyDevicePage('job', devices(3));
+      const retired = await store.retire('computer', 'PC-DEV-1', T1);
+      assert.deepEqual(
+        { ...retired, recordId: 0 },
+        {
+          kind: 'computer',
+          recordId: 0,
+          sourceId: 'dev-00001',
+          name: 'pc-dev-1',
+          retiredAt: T1,
+        },
+      );
+      assert.deepEqual(await store.pendingWriteBacks('job'), [retired]);
+      assert.deepEqual(await store.pendingWriteBacks('other'), []);
+      const counts = await store.counts('job');
+      assert.deepEqual([counts.liveDevices, counts.installations, counts.retiredInSource], [2, 6, 1]);
+
+      const again = await store.applyDevicePage('job', devices(3));
+      assert.deepEqual([again.unchanged, again.updated], [3, 0]);
+      assert.equal(
+        (await store.findRecord('job', 'dev-00001'))?.status,
+        'Retired',
+        'the sync does not revive it',
+      );
+
+      await store.markWrittenBack('computer', retired.recordId, T2);
+      await store.markWrittenBack('computer', retired.recordId, '2030-01-01T00:00:00.000Z');
+      assert.deepEqual(await store.pendingWriteBacks('job'), []);
+      const rec = (await store.listRecords('computer')).find((r) => r.id === retired.recordId);
+      assert.equal(rec?.writtenBackAt, T2, 'the first write-back date is kept');
+      assert.equal((await store.counts('job')).retiredInSource, 0);
+    });
+
+    void it('retires by numeric id, idempotently', async () => {
+      await store.applyDevicePage('job', [device({ sourceId: 'h1', kind: 'hardware', name: 'switch' })]);
+      const id = (await store.findRecord('job', 'h1'))?.recordId ?? -1;
+      const first = await store.retire('hardware', String(id), T1);
+      const second = await store.retire('hardware', ` ${id} `, T2);
+      assert.deepEqual(second, first);
+      assert.equal(first.retiredAt, T1);
+    });
+
+    void it('refuses an ambiguous name, listing the ids, and reports an unknown one', async () => {
+      const a = await store.insertManualRecord('computer', { source: 'manual', name: 'kiosk' });
+      const b = await store.insertManualRecord('computer', { source: 'manual', name: 'Kiosk' });
+      await assert.rejects(store.retire('computer', 'KIOSK', T1), (err: unknown) => {
+        assert.ok(err instanceof AmbiguousRecordError);
+        assert.equal(err.code, 'AmbiguousRecord');
+        assert.deepEqual(err.ids, [a, b]);
+        assert.match(err.message, new RegExp(`IDs ${a}, ${b}`));
+        return true;
+      });
+      await assert.rejects(store.retire('computer', 'nope', T1), (err: unknown) => {
+        assert.ok(err instanceof RecordNotFoundError);
+        assert.equal(err.code, 'RecordNotFound');
+        return true;
+      });
+      await assert.rejects(store.retire('hardware', 'kiosk', T1), RecordNotFoundError);
+    });
+
+    void it('retires a hand-made record with nothing to write back', async () => {
+      const id = await store.insertManualRecord('computer', { source: 'manual', name: 'desk-1' });
+      const res = await store.retire('computer', 'desk-1', T1);
+      assert.deepEqual([res.recordId, res.sourceId], [id, '']);
+      assert.deepEqual(await store.pendingWriteBacks('job'), []);
+    });
+
+    void it('lists live devices a run did not see, keyset-paged in source id order', async () => {
+      await store.applyDevicePage('job', devices(10));
+      await store.applyDevicePage('other', devices(2));
+      assert.deepEqual(
+        await store.markSeen('job', 'run-1', 0, ['dev-00000', 'dev-00002', 'dev-00004']),
+        new Set(),
+      );
+      await store.markSeen('job', 'run-1', 5, ['dev-00006', 'dev-00008', 'unknown']);
+      assert.equal(await store.countUnseen('job', 'run-1'), 5);
+      const first = await store.listUnseen('job', 'run-1', 3);
+      assert.deepEqual(first, ['dev-00001', 'dev-00003', 'dev-00005']);
+      assert.deepEqual(await store.listUnseen('job', 'run-1', 3, first.at(-1)), ['dev-00007', 'dev-00009']);
+      assert.equal(await store.countUnseen('job', 'run-2'), 10, 'another run sees nothing yet');
+      await store.endRun('job', 'run-1');
+      assert.equal(await store.countUnseen('job', 'run-1'), 10, 'endRun drops the seen set');
+    });
+
+    void it('tells which ids an earlier page already saw, but not a retried page its own', async () => {
+      await store.markSeen('job', 'r', 0, ['a', 'b', 'c']);
+      assert.deepEqual(
+        await store.markSeen('job', 'r', 0, ['a', 'b', 'c']),
+        new Set(),
+        'retry of the same page',
+      );
+      assert.deepEqual(await store.markSeen('job', 'r', 3, ['c', 'd']), new Set(['c']));
+      assert.deepEqual(await store.markSeen('job', 'other-run', 3, ['c']), new Set());
+    });
+
+    void it('flags missing devices with the date, hides them from counts, and clears the flag when they return', async () => {
+      const page = devices(4, 2);
+      await store.applyDevicePage('job', page);
+      assert.equal(await store.flagMissing('job', ['dev-00001', 'dev-00002', 'not-there'], T1), 2);
+      assert.equal(await store.flagMissing('job', ['dev-00001'], T2), 0, 'already flagged');
+      const rec = await store.findRecord('job', 'dev-00001');
+      assert.deepEqual([rec?.missingFromAlloyScan, rec?.missingConfirmedAt], [true, T1]);
+      const counts = await store.counts('job');
+      assert.deepEqual([counts.liveDevices, counts.installations, counts.flaggedMissing], [2, 4, 2]);
+      assert.equal(await store.countUnseen('job', 'run'), 2, 'flagged devices are not candidates again');
+
+      const states = await store.getDeviceStates('job', ['dev-00001']);
+      assert.deepEqual(
+        states.get('dev-00001'),
+        { sourceId: 'dev-00001' },
+        'no audit: the caller re-reads it',
+      );
+      const res = await store.applyDevicePage('job', page);
+      assert.deepEqual([res.updated, res.unchanged], [2, 2]);
+      const back = await store.findRecord('job', 'dev-00001');
+      assert.deepEqual([back?.missingFromAlloyScan, back?.missingConfirmedAt], [false, undefined]);
+      assert.equal((await store.counts('job')).liveDevices, 4);
+    });
+
+    void it('never flags a retired record', async () => {
+      await store.applyDevicePage('job', devices(1));
+      await store.retire('computer', 'pc-dev-0', T1);
+      assert.equal(await store.flagMissing('job', ['dev-00000'], T2), 0);
+      assert.equal(await store.countUnseen('job', 'run'), 0);
+    });
+  });
+}

@@ -1,0 +1,188 @@
+import assert from 'node:assert/strict';
+import { after, afterEach, beforeEach, describe, it } from 'node:test';
+import { sql } from 'kysely';
+import type { SqlNavigatorStore } from '../../activities/navigator';
+import type { RunReport } from '../../common/sync-types';
+import { engines } from './engines';
+import { jobConfig } from './fixtures';
+
+const TABLES = [
+  'computers',
+  'discovered_installations',
+  'hardware',
+  'quarantined_records',
+  'run_seen',
+  'software_catalog',
+  'sync_jobs',
+  'sync_runs',
+];
+
+async function tables(store: SqlNavigatorStore): Promise<string[]> {
+  const query =
+    store.engine === 'postgres'
+      ? sql<{
+          name: string;
+        }>`select table_name as name from information_schema.tables where table_schema = current_schema()`
+      : sql<{
+          name: string;
+        }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`;
+  const { rows } = await query.execute(store.db);
+  return rows
+    .map((r) => r.name)
+    .filter((n) => !n.startsWith('kysely_'))
+    .sort();
+}
+
+function report(runId: string, startedAt: string, outcome: RunReport['outcome'] = 'succeeded'): RunReport {
+  const partial = {
+    runId,
+    workflowId: `sync-job-${runId}`,
+    jobId: 'job',
+    trigger: 'manual',
+    full: false,
+    dryRun: false,
+    outcome,
+    startedAt,
+    finishedAt: startedAt,
+    durationMs: 12.6,
+    verify: {
+      sourceDevices: 3,
+      importedDevices: 3,
+      expectedInstallations: 9,
+      storedInstallations: 9,
+      ok: true,
+    },
+    message: 'ok',
+  };
+  return partial as RunReport;
+}
+
+for (const engine of engines()) {
+  void describe(`schema and run log on ${engine.name}`, () => {
+    let store: SqlNavigatorStore;
+    beforeEach(async () => {
+      store = await engine.open({ migrate: false });
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+    after(() => engine.cleanup());
+
+    void it('migrates up, down to nothing, and up again', async () => {
+      assert.deepEqual(await tables(store), []);
+      await store.migrate();
+      await store.migrate();
+      assert.deepEqual(await tables(store), TABLES);
+      assert.deepEqual(await store.appliedMigrations(), ['0001_inventory', '0002_sync_log']);
+      await store.migrateDown();
+      assert.deepEqual(await tables(store), [
+        'computers',
+        'discovered_installations',
+        'hardware',
+        'software_catalog',
+      ]);
+      await store.migrateDown(Infinity);
+      assert.deepEqual(await tables(store), []);
+      await store.migrate();
+      assert.deepEqual(await tables(store), TABLES);
+    });
+
+    void it('stores a job with its secret as a reference only, and updates it', async () => {
+      await store.migrate();
+      await store.upsertJob(jobConfig('site-1'));
+      await store.upsertJob(
+        jobConfig('site-1', { enabled: false, clientSecret: { file: '/run/secrets/as' } }),
+      );
+      const rows = await store.db.selectFrom('sync_jobs').selectAll().execute();
+      assert.equal(rows.length, 1);
+      assert.deepEqual([rows[0]?.enabled, rows[0]?.client_secret_ref], [0, '{"file":"/run/secrets/as"}']);
+      assert.deepEqual(JSON.parse(rows[0]?.settings ?? '{}'), {
+        tokenPath: '/api/oauth/token',
+        pageSize: 100,
+        pageConcurrency: 2,
+        requestsPerSecond: 10,
+        missingThreshold: 0.2,
+        fullRunIntervalHours: 0,
+      });
+    });
+
+    void it('keeps one row per run and lists the newest runs first', async () => {
+      await store.migrate();
+      await store.saveRunReport(report('r1', '2024-01-01T00:00:00.000Z'));
+      await store.saveRunReport(report('r2', '2024-01-02T00:00:00.000Z', 'failed'));
+      await store.saveRunReport(report('r2', '2024-01-02T00:00:00.000Z'));
+      const runs = await store.listRuns('job', 10);
+      assert.deepEqual(
+        runs.map((r) => [r.runId, r.outcome]),
+        [
+          ['r2', 'succeeded'],
+          ['r1', 'succeeded'],
+        ],
+      );
+      assert.deepEqual(await store.listRuns('job', 1), [runs[0]]);
+      const row = await store.db
+        .selectFrom('sync_runs')
+        .selectAll()
+        .where('run_id', '=', 'r1')
+        .executeTakeFirst();
+      assert.deepEqual([Number(row?.duration_ms), row?.stored_installations], [13, 9]);
+    });
+
+    void it('stores quarantined records once per run, truncating the excerpt', async () => {
+      await store.migrate();
+      const rec = {
+        sourceId: 'd-1',
+        kind: 'device',
+        reason: 'name: expected string',
+        rawExcerpt: 'x'.repeat(5000),
+      };
+      await store.saveQuarantine('job', 'r1', [rec, rec]);
+      await store.saveQuarantine('job', 'r1', [rec]);
+      const rows = await store.db.selectFrom('quarantined_records').selectAll().execute();
+      assert.deepEqual([rows.length, rows[0]?.raw_excerpt.length, rows[0]?.reason], [1, 2000, rec.reason]);
+    });
+
+    void it('upserts the catalog and counts software-group changes', async () => {
+      await store.migrate();
+      const first = await store.upsertCatalog('job', [
+        { id: 'p1', name: 'Office', softwareGroup: 'Required' },
+        { id: 'p2', name: 'Game', softwareGroup: 'Forbidden' },
+      ]);
+      assert.deepEqual(first, { upserted: 2, groupChanged: 0 });
+      const second = await store.upsertCatalog('job', [
+        { id: 'p1', name: 'Office', softwareGroup: 'Regular' },
+        { id: 'p2', name: 'Game', softwareGroup: 'Forbidden' },
+      ]);
+      assert.deepEqual(second, { upserted: 2, groupChanged: 1 });
+      assert.deepEqual(
+        await store.getProductGroups('job', ['p1', 'p2', 'p3']),
+        new Map([
+          ['p1', 'Regular'],
+          ['p2', 'Forbidden'],
+        ]),
+      );
+      assert.deepEqual(await store.getProductGroups('other', ['p1']), new Map());
+    });
+
+    void it('adds installed products missing from the catalog, with their platform', async () => {
+      await store.migrate();
+      await store.upsertCatalog('job', [{ id: 'p1', name: 'Office', softwareGroup: 'Required' }]);
+      const installations = [
+        { productId: 'p1', name: 'Office', platform: 'Windows' },
+        { productId: 'p9', name: 'New tool', platform: 'Linux' },
+      ];
+      await store.applyDevicePage('job', [
+        { sourceId: 'd', kind: 'computer', deviceType: 'computer', contentHash: 'h', installations },
+      ]);
+      const rows = await store.db.selectFrom('software_catalog').selectAll().orderBy('product_id').execute();
+      assert.deepEqual(
+        rows.map((r) => [r.product_id, r.platform, r.software_group]),
+        [
+          ['p1', 'Windows', 'Required'],
+          ['p9', 'Linux', null],
+        ],
+      );
+      assert.deepEqual(await store.getProductGroups('job', ['p9']), new Map(), 'no group yet: unknown');
+    });
+  });
+}

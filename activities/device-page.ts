@@ -1,18 +1,19 @@
 /**
  * The page step: read one device-list page, fetch details and software only for devices
- * whose audit changed (or all, on a full pass), filter, and upsert the page in one batch.
+ * whose audit changed since the last run (or all, on a full pass), filter, and upsert them
+ * in batches, heartbeating a cursor after each batch so a retry resumes where it stopped.
  * Returns counts only; the devices themselves never leave the worker.
  */
-import { createHash } from 'node:crypto';
-import type { DeviceUpsert, QuarantinedRecord, SourceDevice, SourceDeviceDetail, SourceSnapshot } from '../common/domain';
-import { COMPUTER_TYPES } from '../common/domain';
+import { DEVICE_SKIP, emptyCounts } from '../common/counts';
+import type { QuarantinedRecord } from '../common/domain';
+import { FailureType } from '../common/failure-types';
 import type { PageCounts, SyncJobConfig } from '../common/sync-types';
 import type { AlloyScanClient } from './alloyscan/client-types';
-import { QuarantineError } from './alloyscan/errors';
+import { AlloyScanError, QuarantineError } from './alloyscan/errors';
+import { buildUpserts, type DeviceRead } from './build-upserts';
 import type { ActivityDeps } from './deps';
-import { filterInstallations, mergeCounts } from './filter';
-import { emptyCounts } from '../common/counts';
-import { asActivity, heartbeat, mapLimit } from './run-helpers';
+import { mergeCounts } from './filter';
+import { asActivity, heartbeat, lastHeartbeat, mapLimit } from './run-helpers';
 
 export interface DevicePageInput {
   job: SyncJobConfig;
@@ -37,71 +38,157 @@ export interface DevicePageOutput {
 }
 
 type Read =
-  | { kind: 'ok'; detail: SourceDeviceDetail; snapshot: SourceSnapshot | undefined }
+  | ({ kind: 'ok' } & DeviceRead)
+  | { kind: 'retry'; id: string; error: AlloyScanError }
   | { kind: 'skip'; reason: string }
   | { kind: 'quarantine'; record: QuarantinedRecord };
 
-const VANISHED = 'device vanished during the run (404)';
-const SNAPSHOT_VANISHED = 'audit snapshot vanished during the run (404)';
+const { vanished: VANISHED, snapshotVanished: SNAPSHOT_VANISHED, quarantined: QUARANTINED } = DEVICE_SKIP;
+const PRODUCT_QUARANTINED = 'quarantined catalog product (malformed)';
+
+/** Where a page attempt got to: a retry resumes here instead of re-reading the whole page. */
+interface PageCursor {
+  received: number;
+  total: number;
+  /** Devices of the page whose details must be read (changed, or all on a full pass). */
+  toRead: string[];
+  done: number;
+  /** Devices whose read failed transiently in this attempt: the next attempt reads only these. */
+  retry: string[];
+  counts: PageCounts;
+  quarantined: number;
+  quarantineSample: QuarantinedRecord[];
+  apiCalls: number;
+  samples: { added: string[]; updated: string[] };
+}
+
+/** Devices read and upserted per store transaction and heartbeat: a retry loses at most one batch. */
+const SUB_BATCH = 25;
 
 export function createProcessDevicePage(deps: ActivityDeps) {
-  /** Read, filter and upsert one page of the device list. */
+  /** Read, filter and upsert one page of the device list, heartbeating after each batch of devices. */
   return async function processDevicePage(input: DevicePageInput): Promise<DevicePageOutput> {
     return asActivity(async () => {
-      const { job, runId } = input;
-      const client = deps.clientFor(job);
-      const before = client.apiCalls;
-      const counts = emptyCounts();
-      const page = await client.listDevices({ offset: input.offset, limit: input.limit });
-      const quarantine = [...page.quarantined];
-      counts.listed = page.items.length;
-      const repeats = await deps.store.markSeen(job.id, runId, input.offset, page.items.map((d) => d.id));
-      counts.duplicates = repeats.size;
-      const fresh = page.items.filter((d) => !repeats.has(d.id));
-      const states = await deps.store.getDeviceStates(job.id, fresh.map((d) => d.id));
-      const changed = fresh.filter((d) => input.full || !d.lastSeen || states.get(d.id)?.lastSeen !== d.lastSeen);
-      counts.unchanged = fresh.length - changed.length;
-      heartbeat({ offset: input.offset, phase: 'details', devices: changed.length });
-      const reads = await mapLimit(changed, deps.detailConcurrency ?? 8, (d) => readDevice(client, d));
-      counts.detailsRead = changed.length;
-      const ok: Extract<Read, { kind: 'ok' }>[] = [];
-      for (const r of reads) {
-        if (r.kind === 'ok') ok.push(r);
-        else if (r.kind === 'skip') mergeCounts(counts.skipped, { [r.reason]: 1 });
-        else quarantine.push(r.record);
+      const client = deps.clientFor(input.job);
+      let base = client.apiCalls;
+      const cur = lastHeartbeat<PageCursor>() ?? (await startPage(deps, client, input));
+      let transient: AlloyScanError | undefined;
+      while (cur.done < cur.toRead.length) {
+        const batch = cur.toRead.slice(cur.done, cur.done + SUB_BATCH);
+        transient = (await processBatch(deps, client, input, batch, cur)) ?? transient;
+        cur.done += batch.length;
+        cur.apiCalls += client.apiCalls - base;
+        base = client.apiCalls;
+        heartbeat(cur);
       }
-      const upserts = await buildUpserts(deps, client, input, ok, counts);
-      heartbeat({ offset: input.offset, phase: 'upsert', devices: upserts.length });
-      const res = await deps.store.applyDevicePage(job.id, upserts, { dryRun: input.dryRun, sampleSize: 5 });
-      if (!input.dryRun && quarantine.length) await deps.store.saveQuarantine(job.id, runId, quarantine);
-      Object.assign(counts, {
-        added: res.added,
-        updated: res.updated,
-        unchanged: counts.unchanged + res.unchanged,
-        installationsAdded: res.installationsAdded,
-        installationsUpdated: res.installationsUpdated,
-        installationsRemoved: res.installationsRemoved,
-      });
-      mergeCounts(counts.adopted, res.adopted as Record<string, number>);
-      if (quarantine.length) mergeCounts(counts.skipped, { 'quarantined (malformed record)': quarantine.length });
-      return {
-        offset: input.offset,
-        limit: input.limit,
-        received: page.received,
-        total: page.total,
-        counts,
-        quarantined: quarantine.length,
-        quarantineSample: quarantine.slice(0, 5),
-        apiCalls: client.apiCalls - before,
-        samples: res.samples,
-      };
+      if (cur.retry.length) throw retryLater(cur, transient);
+      cur.apiCalls += client.apiCalls - base;
+      const { received, total, counts, quarantined, quarantineSample, apiCalls, samples } = cur;
+      return { offset: input.offset, limit: input.limit, received, total, counts, quarantined, quarantineSample, apiCalls, samples };
     });
   };
 }
 
-async function readDevice(client: AlloyScanClient, listed: SourceDevice): Promise<Read> {
+/** List the page, mark its devices seen, and decide which need their details read. */
+async function startPage(deps: ActivityDeps, client: AlloyScanClient, input: DevicePageInput): Promise<PageCursor> {
+  const { job, runId } = input;
+  const before = client.apiCalls;
+  const page = await client.listDevices({ offset: input.offset, limit: input.limit });
+  const counts = emptyCounts();
+  counts.listed = page.items.length;
+  const repeats = await deps.store.markSeen(job.id, runId, input.offset, page.items.map((d) => d.id));
+  counts.duplicates = repeats.size;
+  const fresh = page.items.filter((d) => !repeats.has(d.id));
+  const states = await deps.store.getDeviceStates(job.id, fresh.map((d) => d.id));
+  const changed = fresh.filter((d) => input.full || !d.lastSeen || states.get(d.id)?.lastSeen !== d.lastSeen);
+  counts.unchanged = fresh.length - changed.length;
+  if (page.quarantined.length) {
+    if (!input.dryRun) await deps.store.saveQuarantine(job.id, runId, page.quarantined);
+    mergeCounts(counts.skipped, { [QUARANTINED]: page.quarantined.length });
+  }
+  const cur: PageCursor = {
+    received: page.received,
+    total: page.total,
+    toRead: changed.map((d) => d.id),
+    done: 0,
+    retry: [],
+    counts,
+    quarantined: page.quarantined.length,
+    quarantineSample: page.quarantined.slice(0, 5),
+    apiCalls: client.apiCalls - before,
+    samples: { added: [], updated: [] },
+  };
+  heartbeat(cur);
+  return cur;
+}
+
+/** Read details + snapshots of a batch, filter, and apply it to the store in one transaction. */
+async function processBatch(
+  deps: ActivityDeps,
+  client: AlloyScanClient,
+  input: DevicePageInput,
+  ids: string[],
+  cur: PageCursor,
+): Promise<AlloyScanError | undefined> {
+  let lastTransient: AlloyScanError | undefined;
+  const reads = await mapLimit(ids, deps.detailConcurrency ?? 8, (id) => readDevice(client, id));
+  const counts = cur.counts;
+  const ok: Extract<Read, { kind: 'ok' }>[] = [];
+  const quarantine: QuarantinedRecord[] = [];
+  for (const r of reads) {
+    if (r.kind === 'retry') {
+      cur.retry.push(r.id);
+      lastTransient = r.error;
+      continue;
+    }
+    counts.detailsRead++;
+    if (r.kind === 'ok') ok.push(r);
+    else if (r.kind === 'skip') mergeCounts(counts.skipped, { [r.reason]: 1 });
+    else quarantine.push(r.record);
+  }
+  const productQuarantine: QuarantinedRecord[] = [];
+  const ctx = { deps, client, job: input.job, dryRun: input.dryRun, trackedGroups: input.trackedGroups, quarantine: productQuarantine };
+  const upserts = await buildUpserts(ctx, ok, counts);
+  const res = await deps.store.applyDevicePage(input.job.id, upserts, { dryRun: input.dryRun, sampleSize: 5 });
+  if (quarantine.length) mergeCounts(counts.skipped, { [QUARANTINED]: quarantine.length });
+  if (productQuarantine.length) mergeCounts(counts.skipped, { [PRODUCT_QUARANTINED]: productQuarantine.length });
+  const all = [...quarantine, ...productQuarantine];
+  if (all.length) {
+    if (!input.dryRun) await deps.store.saveQuarantine(input.job.id, input.runId, all);
+    cur.quarantined += all.length;
+    cur.quarantineSample.push(...all.slice(0, Math.max(0, 5 - cur.quarantineSample.length)));
+  }
+  counts.added += res.added;
+  counts.updated += res.updated;
+  counts.unchanged += res.unchanged;
+  counts.installationsAdded += res.installationsAdded;
+  counts.installationsUpdated += res.installationsUpdated;
+  counts.installationsRemoved += res.installationsRemoved;
+  mergeCounts(counts.adopted, res.adopted as Record<string, number>);
+  cur.samples.added.push(...res.samples.added.slice(0, Math.max(0, 5 - cur.samples.added.length)));
+  cur.samples.updated.push(...res.samples.updated.slice(0, Math.max(0, 5 - cur.samples.updated.length)));
+  return lastTransient;
+}
+
+/**
+ * The devices that failed transiently (429, 5xx, resets) become the whole of the next
+ * attempt's work: every attempt makes progress, and Temporal's backoff (or Retry-After)
+ * paces the retries.
+ */
+function retryLater(cur: PageCursor, last: AlloyScanError | undefined): AlloyScanError {
+  const err = last ?? new AlloyScanError(FailureType.Transient, 'device reads failed transiently');
+  const left = cur.retry.length;
+  Object.assign(cur, { toRead: cur.retry, done: 0, retry: [] });
+  heartbeat(cur);
+  return new AlloyScanError(err.type, `${left} device reads failed (${err.message}); retrying only those`, {
+    retryAfterMs: err.retryAfterMs,
+    status: err.status,
+  });
+}
+
+async function readDevice(client: AlloyScanClient, id: string): Promise<Read> {
   try {
-    const detail = await client.getDevice(listed.id);
+    const detail = await client.getDevice(id);
     if (!detail) return { kind: 'skip', reason: VANISHED };
     if (!detail.auditId) return { kind: 'ok', detail, snapshot: undefined };
     const snapshot = await client.getSnapshot(detail.auditId);
@@ -109,75 +196,10 @@ async function readDevice(client: AlloyScanClient, listed: SourceDevice): Promis
     return { kind: 'ok', detail, snapshot };
   } catch (err) {
     if (err instanceof QuarantineError) return { kind: 'quarantine', record: err.record };
+    if (err instanceof AlloyScanError && (err.type === FailureType.Transient || err.type === FailureType.RateLimited)) {
+      return { kind: 'retry', id, error: err };
+    }
     throw err;
   }
 }
 
-/** Software groups for every product the page's snapshots name; unknown products are read one by one. */
-async function productGroups(
-  deps: ActivityDeps,
-  client: AlloyScanClient,
-  input: DevicePageInput,
-  ids: string[],
-): Promise<Map<string, string>> {
-  const groups = await deps.store.getProductGroups(input.job.id, ids);
-  const unknown = ids.filter((id) => !groups.has(id));
-  const found = (await mapLimit(unknown, 4, (id) => client.getProduct(id))).filter((p) => p !== undefined);
-  for (const p of found) groups.set(p.id, p.softwareGroup);
-  if (found.length && !input.dryRun) await deps.store.upsertCatalog(input.job.id, found);
-  return groups;
-}
-
-async function buildUpserts(
-  deps: ActivityDeps,
-  client: AlloyScanClient,
-  input: DevicePageInput,
-  reads: Extract<Read, { kind: 'ok' }>[],
-  counts: PageCounts,
-): Promise<DeviceUpsert[]> {
-  const ids = [...new Set(reads.flatMap((r) => r.snapshot?.software.map((s) => s.productId) ?? []))];
-  const ctx = {
-    importSoftware: input.job.importSoftware,
-    trackedGroups: new Set(input.trackedGroups),
-    productGroups: await productGroups(deps, client, input, ids),
-  };
-  return reads.map(({ detail, snapshot }) => {
-    const platform = snapshot?.operatingSystem?.platform;
-    const { kept, skipped } = filterInstallations(snapshot?.software ?? [], platform, ctx);
-    mergeCounts(counts.skipped, skipped);
-    counts.installationsKept += kept.length;
-    return toUpsert(detail, snapshot, kept);
-  });
-}
-
-/** The Navigator shape of a device, with a content hash over everything stored. */
-export function toUpsert(
-  d: SourceDeviceDetail,
-  snap: SourceSnapshot | undefined,
-  installations: DeviceUpsert['installations'],
-): DeviceUpsert {
-  const sorted = [...installations].sort((a, b) => (a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : 0));
-  const fields = {
-    sourceId: d.id,
-    kind: COMPUTER_TYPES.includes(d.type) ? ('computer' as const) : ('hardware' as const),
-    name: d.name,
-    dnsName: d.dnsName,
-    macAddress: d.macAddress,
-    ipAddress: d.ipAddress,
-    serialNumber: d.serialNumber,
-    assetTag: d.assetTag,
-    deviceType: d.type,
-    lastSeen: d.lastSeen,
-    auditId: d.auditId,
-    auditDate: d.auditDate,
-    platform: snap?.operatingSystem?.platform,
-    osName: snap?.operatingSystem?.name,
-    osVersion: snap?.operatingSystem?.version,
-    manufacturer: snap?.hardware?.manufacturer,
-    model: snap?.hardware?.model,
-  };
-  const contentHash = createHash('sha256')
-    .update(JSON.stringify({ ...fields, installations: sorted }))
-    .digest('hex');
-  return { ...fields, contentHash, installations: sorted };
-}

@@ -4,6 +4,8 @@
  * live devices the pass did not see are looked up one by one; only a 404 flags them missing.
  */
 import type { SyncJobConfig } from '../common/sync-types';
+import type { AlloyScanClient } from './alloyscan/client-types';
+import { QuarantineError } from './alloyscan/errors';
 import type { ActivityDeps } from './deps';
 import { asActivity, heartbeat, lastHeartbeat, mapLimit } from './run-helpers';
 
@@ -85,8 +87,8 @@ export function createFlagMissing(deps: ActivityDeps) {
       for (;;) {
         const ids = await deps.store.listUnseen(job.id, runId, LOOKUP_BATCH, after);
         if (ids.length === 0) break;
-        const found = await mapLimit(ids, deps.detailConcurrency ?? 8, (id) => client.getDevice(id));
-        const gone = ids.filter((_, i) => found[i] === undefined);
+        const found = await mapLimit(ids, deps.detailConcurrency ?? 8, (id) => stillExists(client, id));
+        const gone = ids.filter((_, i) => !found[i]);
         acc.confirmedMissing += gone.length;
         acc.stillPresent += ids.length - gone.length;
         acc.sample.push(...gone.slice(0, Math.max(0, 5 - acc.sample.length)));
@@ -97,6 +99,16 @@ export function createFlagMissing(deps: ActivityDeps) {
       return { ...acc, unseen, apiCalls: acc.apiCalls + client.apiCalls - before };
     });
   };
+}
+
+/** A direct lookup: only a 404 confirms absence (a malformed record still exists). */
+async function stillExists(client: AlloyScanClient, id: string): Promise<boolean> {
+  try {
+    return (await client.getDevice(id)) !== undefined;
+  } catch (err) {
+    if (err instanceof QuarantineError) return true;
+    throw err;
+  }
 }
 
 function now(deps: ActivityDeps): string {

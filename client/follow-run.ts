@@ -59,7 +59,7 @@ export function printReport(view: RunOutcomeView, out: (s: string) => void = con
   const rt = r.retire;
   out(`  retire: deleted ${rt.writeBackDeleted} (+${rt.writeBackAlreadyGone} already gone), unseen ${rt.unseen}, flagged missing ${rt.flaggedMissing}${rt.thresholdExceeded ? ' (THRESHOLD EXCEEDED: needs confirmation)' : ''}`);
   const v = r.verify;
-  out(`  verify: source ${v.sourceDevices} devices vs imported ${v.importedDevices}; expected ${v.expectedInstallations} installations vs stored ${v.storedInstallations} → ${v.ok ? 'OK' : 'MISMATCH'}`);
+  out(`  verify: source ${v.sourceDevices} devices vs imported ${v.importedDevices} + skipped ${v.skippedDevices}; expected ${v.expectedInstallations} installations vs stored ${v.storedInstallations} → ${v.ok ? 'OK' : 'MISMATCH'}`);
   out(`  quarantined ${r.quarantined}, API calls ${r.apiCalls}`);
   if (r.samples) for (const [k, names] of Object.entries(r.samples)) if (names.length) out(`  would ${k}: ${names.join(', ')}`);
 }

@@ -1,6 +1,18 @@
 /** Run-report counters: a fresh set, and adding one page's into the running total. Workflow-safe. */
 import type { PageCounts } from './sync-types';
 
+/** Reasons a listed device is not stored by a run (the verify step accounts for them). */
+export const DEVICE_SKIP = {
+  vanished: 'device vanished during the run (404)',
+  snapshotVanished: 'audit snapshot vanished during the run (404)',
+  quarantined: 'quarantined device record (malformed)',
+} as const;
+
+/** Devices of the pass that were listed but not stored, by the reasons above. */
+export function skippedDevices(c: PageCounts): number {
+  return Object.values(DEVICE_SKIP).reduce((n, reason) => n + (c.skipped[reason] ?? 0), 0);
+}
+
 export function emptyCounts(): PageCounts {
   return {
     listed: 0,

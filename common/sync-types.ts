@@ -155,6 +155,8 @@ export interface RunReport {
   verify: {
     sourceDevices: number;
     importedDevices: number;
+    /** Listed devices not stored by this pass (quarantined, vanished): see counts.skipped. */
+    skippedDevices: number;
     expectedInstallations: number;
     storedInstallations: number;
     ok: boolean;

@@ -14,14 +14,14 @@ export const authActivities = proxyActivities<SyncActivities>({
 /** One page of devices: bounded work, heartbeats between its phases, generous retries for 429/5xx. */
 export const pageActivities = proxyActivities<SyncActivities>({
   startToCloseTimeout: '20 minutes',
-  heartbeatTimeout: '2 minutes',
+  heartbeatTimeout: '30 seconds',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 25, nonRetryableErrorTypes },
 });
 
 /** Walks over many items (catalog, missing lookups, write-back): heartbeat a cursor and resume from it. */
 export const walkActivities = proxyActivities<SyncActivities>({
   startToCloseTimeout: '4 hours',
-  heartbeatTimeout: '2 minutes',
+  heartbeatTimeout: '30 seconds',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 25, nonRetryableErrorTypes },
 });
 

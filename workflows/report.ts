@@ -1,6 +1,7 @@
 /** Builds the run report from the checkpoint, the retire step and the store's counts. Pure. */
 import type { FlagMissingOutput, WriteBackOutput } from '../activities/retire';
 import type { StoreCounts } from '../activities/navigator/store-types';
+import { skippedDevices } from '../common/counts';
 import type { RunOutcome, RunReport, SyncCheckpoint, SyncRunInput } from '../common/sync-types';
 import { workflowInfo } from '@temporalio/workflow';
 import type { SyncRunState } from './sync-run-state';
@@ -25,7 +26,9 @@ export function buildReport(
   const sourceDevices = cp.planner.total;
   const importedDevices = stored ? stored.liveDevices + stored.retiredInSource : 0;
   const expected = stored?.expectedInstallations ?? 0;
-  const verifyOk = !!stored && complete && importedDevices === sourceDevices && stored.installations === expected;
+  const skipped = skippedDevices(cp.counts);
+  const verifyOk =
+    !!stored && complete && importedDevices + skipped === sourceDevices && stored.installations === expected;
   const outcome: RunOutcome = missing?.thresholdExceeded ? 'needs-confirmation' : dryRun ? 'dry-run' : 'succeeded';
   const report: RunReport = {
     runId: state.runId,
@@ -58,6 +61,7 @@ export function buildReport(
     verify: {
       sourceDevices,
       importedDevices,
+      skippedDevices: skipped,
       expectedInstallations: expected,
       storedInstallations: stored?.installations ?? 0,
       ok: verifyOk,
@@ -90,7 +94,7 @@ function summarise(r: RunReport): string {
   if (!r.complete) parts.push('pass incomplete (the device list changed while it was read): missing flags not applied');
   if (!r.verify.ok && !r.dryRun) {
     parts.push(
-      `verify: source ${r.verify.sourceDevices} vs imported ${r.verify.importedDevices} devices, expected ${r.verify.expectedInstallations} vs stored ${r.verify.storedInstallations} installations`,
+      `verify: source ${r.verify.sourceDevices} vs imported ${r.verify.importedDevices} + skipped ${r.verify.skippedDevices} devices, expected ${r.verify.expectedInstallations} vs stored ${r.verify.storedInstallations} installations`,
     );
   }
   return parts.join('; ');

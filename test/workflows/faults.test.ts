@@ -1,0 +1,95 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { createNavigatorStore, type SqlNavigatorStore } from '../../activities/navigator';
+import { forceSync } from '../../client/force-sync';
+import type { RunReport, SyncJobConfig, SyncProgress } from '../../common/sync-types';
+import { startEmulator, type Emulator } from '../../emulator';
+import { jobFor, siteName, startTestWorker } from '../helpers/sync-harness';
+import { createTestEnv } from '../helpers/temporal-env';
+import { spawnWorker } from '../helpers/worker-process';
+
+describe('runs under faults', () => {
+  let env: TestWorkflowEnvironment;
+  let emulator: Emulator;
+  let store: SqlNavigatorStore;
+  const sqlitePath = join(mkdtempSync(join(tmpdir(), 'faults-')), 'navigator.sqlite');
+  before(async () => {
+    env = await createTestEnv();
+    emulator = await startEmulator({ port: 0 });
+    store = await createNavigatorStore({ sqlitePath });
+    await store.migrate();
+  });
+  after(async () => {
+    await store?.close();
+    await emulator?.close();
+    await env?.teardown();
+  });
+
+  async function run(job: SyncJobConfig, taskQueue: string, full = false): Promise<RunReport> {
+    const res = await forceSync(env.client, job, { taskQueue, full });
+    return env.client.workflow.getHandle(res.workflowId).result() as Promise<RunReport>;
+  }
+
+  it('completes with consistent counts under 429s, 5xx, dropped connections and malformed records, then converges exactly', async () => {
+    const w = await startTestWorker(env, store);
+    try {
+      const site = emulator.addSite({
+        name: siteName('faulty'),
+        devices: 300,
+        seed: 21,
+        faults: { seed: 4, rate429: 0.01, retryAfterSeconds: 1, rate5xx: 0.01, dropRate: 0.005, malformedRate: 0.02 },
+      });
+      const job = jobFor(site, { pageSize: 60 });
+      const faulty = await run(job, w.taskQueue);
+      assert.equal(faulty.outcome, 'succeeded');
+      assert.ok(faulty.quarantined > 0, 'malformed records were quarantined');
+      assert.equal(faulty.verify.importedDevices + faulty.verify.skippedDevices, 300);
+      assert.equal(faulty.verify.storedInstallations, faulty.verify.expectedInstallations);
+      assert.ok(faulty.verify.ok, faulty.message);
+      const injected = site.stats().faultsInjected;
+      assert.ok(Object.values(injected).reduce((a, b) => a + b, 0) > 0, 'faults were injected');
+
+      site.setFaults({});
+      const clean = await run(job, w.taskQueue, true);
+      const truth = site.groundTruth();
+      assert.equal(clean.verify.importedDevices, truth.devices);
+      assert.equal(clean.verify.storedInstallations, truth.installations);
+      assert.ok(clean.verify.ok, clean.message);
+    } finally {
+      await w.stop();
+    }
+  });
+
+  it('resumes a run after the worker process is killed, with exact counts and no duplicates', async () => {
+    const site = emulator.addSite({ name: siteName('crash'), devices: 400, seed: 22, faults: { slowRate: 1, slowMs: 15 } });
+    const job = jobFor(site, { pageSize: 50, pageConcurrency: 2 });
+    const taskQueue = `crash-${site.name}`;
+    const address = env.address;
+    const first = await spawnWorker({ address, taskQueue, sqlitePath });
+    const res = await forceSync(env.client, job, { taskQueue });
+    const handle = env.client.workflow.getHandle(res.workflowId);
+    for (;;) {
+      const p = await handle.query<SyncProgress>('progress').catch(() => undefined);
+      if (p && p.pagesDone >= 2) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    first.kill('SIGKILL');
+    const second = await spawnWorker({ address, taskQueue, sqlitePath });
+    try {
+      const report = (await handle.result()) as RunReport;
+      const truth = site.groundTruth();
+      assert.equal(report.verify.importedDevices, truth.devices);
+      assert.equal(report.verify.storedInstallations, truth.installations);
+      assert.ok(report.verify.ok, report.message);
+      const records = await store.listRecords('computer', job.id);
+      const hardware = await store.listRecords('hardware', job.id);
+      assert.equal(records.length + hardware.length, 400, 'no duplicates');
+    } finally {
+      second.kill('SIGTERM');
+    }
+  });
+});

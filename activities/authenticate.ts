@@ -25,7 +25,9 @@ export function createAuthenticate(deps: ActivityDeps) {
       const before = client.apiCalls;
       await client.authenticate();
       const groups = await client.listSoftwareGroups();
-      const trackedGroups = groups ? groups.filter((g) => g.trackInNavigator).map((g) => g.name) : job.trackedGroups;
+      const trackedGroups = groups
+        ? groups.filter((g) => g.trackInNavigator).map((g) => g.name)
+        : job.trackedGroups;
       const first = await client.listDevices({ offset: 0, limit: 1 });
       await deps.store.upsertJob(job);
       const fingerprint = filterFingerprint(job, trackedGroups);

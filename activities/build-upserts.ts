@@ -56,7 +56,11 @@ async function productGroups(ctx: BuildContext, ids: string[]): Promise<Map<stri
 }
 
 /** Filter each device's installations and build its upsert; skipped installations are counted by reason. */
-export async function buildUpserts(ctx: BuildContext, reads: DeviceRead[], counts: PageCounts): Promise<DeviceUpsert[]> {
+export async function buildUpserts(
+  ctx: BuildContext,
+  reads: DeviceRead[],
+  counts: PageCounts,
+): Promise<DeviceUpsert[]> {
   const ids = [...new Set(reads.flatMap((r) => r.snapshot?.software.map((s) => s.productId) ?? []))];
   const filter = {
     importSoftware: ctx.job.importSoftware,
@@ -78,7 +82,9 @@ export function toUpsert(
   snap: SourceSnapshot | undefined,
   installations: DeviceUpsert['installations'],
 ): DeviceUpsert {
-  const sorted = [...installations].sort((a, b) => (a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : 0));
+  const sorted = [...installations].sort((a, b) =>
+    a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : 0,
+  );
   const fields = {
     sourceId: d.id,
     kind: COMPUTER_TYPES.includes(d.type) ? ('computer' as const) : ('hardware' as const),

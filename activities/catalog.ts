@@ -38,17 +38,26 @@ export function createSyncCatalog(deps: ActivityDeps) {
       const sample: QuarantinedRecord[] = [];
       for (;;) {
         const page = await client.listSoftware({ offset, limit: CATALOG_PAGE });
-        const known = await deps.store.getProductGroups(input.job.id, page.items.map((p) => p.id));
-        acc.groupChanged += page.items.filter((p) => known.has(p.id) && known.get(p.id) !== p.softwareGroup).length;
+        const known = await deps.store.getProductGroups(
+          input.job.id,
+          page.items.map((p) => p.id),
+        );
+        acc.groupChanged += page.items.filter(
+          (p) => known.has(p.id) && known.get(p.id) !== p.softwareGroup,
+        ).length;
         if (!input.dryRun) {
           await deps.store.upsertCatalog(input.job.id, page.items);
-          if (page.quarantined.length) await deps.store.saveQuarantine(input.job.id, input.runId, page.quarantined);
+          if (page.quarantined.length)
+            await deps.store.saveQuarantine(input.job.id, input.runId, page.quarantined);
         }
         acc.products += page.items.length;
         acc.quarantined += page.quarantined.length;
         sample.push(...page.quarantined.slice(0, Math.max(0, 5 - sample.length)));
         offset += page.received;
-        heartbeat({ offset, done: { ...acc, apiCalls: acc.apiCalls + client.apiCalls - before } } satisfies CatalogCursor);
+        heartbeat({
+          offset,
+          done: { ...acc, apiCalls: acc.apiCalls + client.apiCalls - before },
+        } satisfies CatalogCursor);
         if (page.received === 0 || offset >= page.total) break;
       }
       return { ...acc, apiCalls: acc.apiCalls + client.apiCalls - before, quarantineSample: sample };

@@ -84,22 +84,44 @@ export function createProcessDevicePage(deps: ActivityDeps) {
       if (cur.retry.length) throw retryLater(cur, transient);
       cur.apiCalls += client.apiCalls - base;
       const { received, total, counts, quarantined, quarantineSample, apiCalls, samples } = cur;
-      return { offset: input.offset, limit: input.limit, received, total, counts, quarantined, quarantineSample, apiCalls, samples };
+      return {
+        offset: input.offset,
+        limit: input.limit,
+        received,
+        total,
+        counts,
+        quarantined,
+        quarantineSample,
+        apiCalls,
+        samples,
+      };
     });
   };
 }
 
 /** List the page, mark its devices seen, and decide which need their details read. */
-async function startPage(deps: ActivityDeps, client: AlloyScanClient, input: DevicePageInput): Promise<PageCursor> {
+async function startPage(
+  deps: ActivityDeps,
+  client: AlloyScanClient,
+  input: DevicePageInput,
+): Promise<PageCursor> {
   const { job, runId } = input;
   const before = client.apiCalls;
   const page = await client.listDevices({ offset: input.offset, limit: input.limit });
   const counts = emptyCounts();
   counts.listed = page.items.length;
-  const repeats = await deps.store.markSeen(job.id, runId, input.offset, page.items.map((d) => d.id));
+  const repeats = await deps.store.markSeen(
+    job.id,
+    runId,
+    input.offset,
+    page.items.map((d) => d.id),
+  );
   counts.duplicates = repeats.size;
   const fresh = page.items.filter((d) => !repeats.has(d.id));
-  const states = await deps.store.getDeviceStates(job.id, fresh.map((d) => d.id));
+  const states = await deps.store.getDeviceStates(
+    job.id,
+    fresh.map((d) => d.id),
+  );
   const changed = fresh.filter((d) => input.full || !d.lastSeen || states.get(d.id)?.lastSeen !== d.lastSeen);
   counts.unchanged = fresh.length - changed.length;
   if (page.quarantined.length) {
@@ -147,11 +169,22 @@ async function processBatch(
     else quarantine.push(r.record);
   }
   const productQuarantine: QuarantinedRecord[] = [];
-  const ctx = { deps, client, job: input.job, dryRun: input.dryRun, trackedGroups: input.trackedGroups, quarantine: productQuarantine };
+  const ctx = {
+    deps,
+    client,
+    job: input.job,
+    dryRun: input.dryRun,
+    trackedGroups: input.trackedGroups,
+    quarantine: productQuarantine,
+  };
   const upserts = await buildUpserts(ctx, ok, counts);
-  const res = await deps.store.applyDevicePage(input.job.id, upserts, { dryRun: input.dryRun, sampleSize: 5 });
+  const res = await deps.store.applyDevicePage(input.job.id, upserts, {
+    dryRun: input.dryRun,
+    sampleSize: 5,
+  });
   if (quarantine.length) mergeCounts(counts.skipped, { [QUARANTINED]: quarantine.length });
-  if (productQuarantine.length) mergeCounts(counts.skipped, { [PRODUCT_QUARANTINED]: productQuarantine.length });
+  if (productQuarantine.length)
+    mergeCounts(counts.skipped, { [PRODUCT_QUARANTINED]: productQuarantine.length });
   const all = [...quarantine, ...productQuarantine];
   if (all.length) {
     if (!input.dryRun) await deps.store.saveQuarantine(input.job.id, input.runId, all);
@@ -164,7 +197,7 @@ async function processBatch(
   counts.installationsAdded += res.installationsAdded;
   counts.installationsUpdated += res.installationsUpdated;
   counts.installationsRemoved += res.installationsRemoved;
-  mergeCounts(counts.adopted, res.adopted as Record<string, number>);
+  mergeCounts(counts.adopted, res.adopted);
   cur.samples.added.push(...res.samples.added.slice(0, Math.max(0, 5 - cur.samples.added.length)));
   cur.samples.updated.push(...res.samples.updated.slice(0, Math.max(0, 5 - cur.samples.updated.length)));
   return lastTransient;
@@ -196,10 +229,12 @@ async function readDevice(client: AlloyScanClient, id: string): Promise<Read> {
     return { kind: 'ok', detail, snapshot };
   } catch (err) {
     if (err instanceof QuarantineError) return { kind: 'quarantine', record: err.record };
-    if (err instanceof AlloyScanError && (err.type === FailureType.Transient || err.type === FailureType.RateLimited)) {
+    if (
+      err instanceof AlloyScanError &&
+      (err.type === FailureType.Transient || err.type === FailureType.RateLimited)
+    ) {
       return { kind: 'retry', id, error: err };
     }
     throw err;
   }
 }
-

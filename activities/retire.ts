@@ -75,10 +75,19 @@ export function createFlagMissing(deps: ActivityDeps) {
     return asActivity(async () => {
       const { job, runId } = input;
       const unseen = await deps.store.countUnseen(job.id, runId);
-      const empty = { unseen, confirmedMissing: 0, stillPresent: 0, flagged: 0, thresholdExceeded: false, sample: [], apiCalls: 0 };
+      const empty = {
+        unseen,
+        confirmedMissing: 0,
+        stillPresent: 0,
+        flagged: 0,
+        thresholdExceeded: false,
+        sample: [],
+        apiCalls: 0,
+      };
       if (unseen === 0) return empty;
       const live = (await deps.store.counts(job.id)).liveDevices;
-      if (!input.confirm && unseen > job.missingThreshold * live) return { ...empty, thresholdExceeded: true };
+      if (!input.confirm && unseen > job.missingThreshold * live)
+        return { ...empty, thresholdExceeded: true };
       const client = deps.clientFor(job);
       const before = client.apiCalls;
       const resumed = lastHeartbeat<MissingCursor>();
@@ -92,9 +101,13 @@ export function createFlagMissing(deps: ActivityDeps) {
         acc.confirmedMissing += gone.length;
         acc.stillPresent += ids.length - gone.length;
         acc.sample.push(...gone.slice(0, Math.max(0, 5 - acc.sample.length)));
-        if (!input.dryRun && gone.length) acc.flagged += await deps.store.flagMissing(job.id, gone, now(deps));
+        if (!input.dryRun && gone.length)
+          acc.flagged += await deps.store.flagMissing(job.id, gone, now(deps));
         after = ids[ids.length - 1];
-        heartbeat({ after, acc: { ...acc, apiCalls: acc.apiCalls + client.apiCalls - before } } satisfies MissingCursor);
+        heartbeat({
+          after,
+          acc: { ...acc, apiCalls: acc.apiCalls + client.apiCalls - before },
+        } satisfies MissingCursor);
       }
       return { ...acc, unseen, apiCalls: acc.apiCalls + client.apiCalls - before };
     });

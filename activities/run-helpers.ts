@@ -3,7 +3,11 @@ import { activityInfo, Context } from '@temporalio/activity';
 import { toApplicationFailure } from './alloyscan/errors';
 
 /** Run `fn(item)` over items with at most `limit` in flight, keeping input order in the output. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
   const worker = async (): Promise<void> => {

@@ -21,7 +21,8 @@ export function configFrom(program: Command): () => SyncConfig {
   return () => {
     const given = program.opts<{ config?: string }>().config ?? process.env.ALLOYSCAN_SYNC_CONFIG;
     const path = given ?? DEFAULT_CONFIGS.find((p) => existsSync(p));
-    if (!path) throw new UsageError(`no configuration: pass --config PATH (looked for ${DEFAULT_CONFIGS.join(', ')})`);
+    if (!path)
+      throw new UsageError(`no configuration: pass --config PATH (looked for ${DEFAULT_CONFIGS.join(', ')})`);
     return loadConfig(path);
   };
 }
@@ -29,7 +30,10 @@ export function configFrom(program: Command): () => SyncConfig {
 export function buildProgram(): Command {
   const program = new Command('alloyscan-sync')
     .description('Operate the AlloyScan → Alloy Navigator sync')
-    .option('-c, --config <path>', 'sync configuration file (default: $ALLOYSCAN_SYNC_CONFIG, ./alloyscan-sync.yaml)');
+    .option(
+      '-c, --config <path>',
+      'sync configuration file (default: $ALLOYSCAN_SYNC_CONFIG, ./alloyscan-sync.yaml)',
+    );
   const config = configFrom(program);
   program.addCommand(forceCommand(config));
   program.addCommand(runsCommand(config));
@@ -48,7 +52,9 @@ async function main(): Promise<void> {
       console.error(err.message);
       process.exit(2);
     }
-    console.error(`internal error (please report): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    console.error(
+      `internal error (please report): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+    );
     process.exit(70);
   }
 }

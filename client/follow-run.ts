@@ -3,7 +3,8 @@ import { type Client, WorkflowFailedError } from '@temporalio/client';
 import { SingleBar, Presets } from 'cli-progress';
 import type { RunReport, SyncProgress } from '../common/sync-types';
 
-export type RunOutcomeView = { ok: true; report: RunReport } | { ok: false; workflowId: string; reason: string };
+export type RunOutcomeView =
+  { ok: true; report: RunReport } | { ok: false; workflowId: string; reason: string };
 
 export async function waitForReport(
   client: Client,
@@ -11,7 +12,13 @@ export async function waitForReport(
   opts: { progress?: boolean } = {},
 ): Promise<RunOutcomeView> {
   const handle = client.workflow.getHandle<(...a: unknown[]) => Promise<RunReport>>(workflowId);
-  const bar = opts.progress && process.stdout.isTTY ? new SingleBar({ format: ' {phase} |{bar}| {value}/{total} pages, {devices} devices written' }, Presets.shades_classic) : undefined;
+  const bar =
+    opts.progress && process.stdout.isTTY
+      ? new SingleBar(
+          { format: ' {phase} |{bar}| {value}/{total} pages, {devices} devices written' },
+          Presets.shades_classic,
+        )
+      : undefined;
   let stop = false;
   const poll = (async () => {
     if (!bar) return;
@@ -50,16 +57,28 @@ export function printReport(view: RunOutcomeView, out: (s: string) => void = con
   }
   const r = view.report;
   const c = r.counts;
-  out(`run ${r.workflowId} (${r.trigger}${r.full ? ', full' : ''}${r.dryRun ? ', dry run' : ''}): ${r.outcome} in ${(r.durationMs / 1000).toFixed(1)} s`);
+  out(
+    `run ${r.workflowId} (${r.trigger}${r.full ? ', full' : ''}${r.dryRun ? ', dry run' : ''}): ${r.outcome} in ${(r.durationMs / 1000).toFixed(1)} s`,
+  );
   out(`  ${r.message}`);
-  out(`  devices: listed ${c.listed}, details read ${c.detailsRead}, added ${c.added}, updated ${c.updated}, unchanged ${c.unchanged}, repeats ${c.duplicates}`);
-  out(`  installations: kept by filter ${c.installationsKept}, +${c.installationsAdded} ~${c.installationsUpdated} -${c.installationsRemoved}`);
+  out(
+    `  devices: listed ${c.listed}, details read ${c.detailsRead}, added ${c.added}, updated ${c.updated}, unchanged ${c.unchanged}, repeats ${c.duplicates}`,
+  );
+  out(
+    `  installations: kept by filter ${c.installationsKept}, +${c.installationsAdded} ~${c.installationsUpdated} -${c.installationsRemoved}`,
+  );
   out(`  tracked groups: ${r.trackedGroups.join(', ') || '(none)'} (from ${r.trackedGroupsSource})`);
   for (const [reason, n] of Object.entries(c.skipped)) out(`  skipped ${n}: ${reason}`);
   const rt = r.retire;
-  out(`  retire: deleted ${rt.writeBackDeleted} (+${rt.writeBackAlreadyGone} already gone), unseen ${rt.unseen}, flagged missing ${rt.flaggedMissing}${rt.thresholdExceeded ? ' (THRESHOLD EXCEEDED: needs confirmation)' : ''}`);
+  out(
+    `  retire: deleted ${rt.writeBackDeleted} (+${rt.writeBackAlreadyGone} already gone), unseen ${rt.unseen}, flagged missing ${rt.flaggedMissing}${rt.thresholdExceeded ? ' (THRESHOLD EXCEEDED: needs confirmation)' : ''}`,
+  );
   const v = r.verify;
-  out(`  verify: source ${v.sourceDevices} devices vs imported ${v.importedDevices} + skipped ${v.skippedDevices}; expected ${v.expectedInstallations} installations vs stored ${v.storedInstallations} → ${v.ok ? 'OK' : 'MISMATCH'}`);
+  out(
+    `  verify: source ${v.sourceDevices} devices vs imported ${v.importedDevices} + skipped ${v.skippedDevices}; expected ${v.expectedInstallations} installations vs stored ${v.storedInstallations} → ${v.ok ? 'OK' : 'MISMATCH'}`,
+  );
   out(`  quarantined ${r.quarantined}, API calls ${r.apiCalls}`);
-  if (r.samples) for (const [k, names] of Object.entries(r.samples)) if (names.length) out(`  would ${k}: ${names.join(', ')}`);
+  if (r.samples)
+    for (const [k, names] of Object.entries(r.samples))
+      if (names.length) out(`  would ${k}: ${names.join(', ')}`);
 }

@@ -36,7 +36,11 @@ export function manualWorkflowId(jobId: string, now: Date): string {
   return `sync-${jobId}-manual-${now.toISOString().replace(/\.\d{3}Z$/, 'Z')}`;
 }
 
-export async function forceSync(client: Client, job: SyncJobConfig, opts: ForceOptions = {}): Promise<ForceResult> {
+export async function forceSync(
+  client: Client,
+  job: SyncJobConfig,
+  opts: ForceOptions = {},
+): Promise<ForceResult> {
   const running = await findRunningRun(client, job.id);
   const signal: ForceSignal = { full: true, confirmMissing: opts.confirmMissing };
   if (running && !opts.dryRun) {

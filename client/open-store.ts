@@ -3,7 +3,10 @@ import type { SyncConfig } from '../worker/config';
 
 /** Open (and migrate) the store the configuration names; the caller closes it. */
 export async function openStore(config: SyncConfig): Promise<SqlNavigatorStore> {
-  const store = await createNavigatorStore({ databaseUrl: config.store.databaseUrl, sqlitePath: config.store.sqlitePath });
+  const store = await createNavigatorStore({
+    databaseUrl: config.store.databaseUrl,
+    sqlitePath: config.store.sqlitePath,
+  });
   await store.migrate();
   return store;
 }

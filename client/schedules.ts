@@ -54,7 +54,11 @@ export async function upsertSchedule(
     await handle.describe();
   } catch (err) {
     if (!(err instanceof ScheduleNotFoundError)) throw err;
-    await client.schedule.create({ scheduleId: scheduleId(job.id), ...body, state: { paused: !job.enabled, note } });
+    await client.schedule.create({
+      scheduleId: scheduleId(job.id),
+      ...body,
+      state: { paused: !job.enabled, note },
+    });
     return 'created';
   }
   await handle.update((prev) => ({ ...prev, ...body, state: { ...prev.state, paused: !job.enabled, note } }));

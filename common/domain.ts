@@ -49,8 +49,16 @@ export interface SourceSnapshot {
   id: string;
   deviceId?: string | undefined;
   auditDate?: string | undefined;
-  operatingSystem?: { name?: string | undefined; version?: string | undefined; platform?: string | undefined } | undefined;
-  hardware?: { manufacturer?: string | undefined; model?: string | undefined; cpu?: string | undefined; ramMb?: number | undefined } | undefined;
+  operatingSystem?:
+    { name?: string | undefined; version?: string | undefined; platform?: string | undefined } | undefined;
+  hardware?:
+    | {
+        manufacturer?: string | undefined;
+        model?: string | undefined;
+        cpu?: string | undefined;
+        ramMb?: number | undefined;
+      }
+    | undefined;
   software: SourceInstallation[];
 }
 
@@ -87,7 +95,13 @@ export interface QuarantinedRecord {
 export type NavigatorKind = 'computer' | 'hardware';
 
 /** AlloyScan device types that become Navigator Computers; every other type becomes Hardware. */
-export const COMPUTER_TYPES: readonly string[] = ['computer', 'workstation', 'server', 'laptop', 'virtual-machine'];
+export const COMPUTER_TYPES: readonly string[] = [
+  'computer',
+  'workstation',
+  'server',
+  'laptop',
+  'virtual-machine',
+];
 
 /** Which rung of the identity ladder matched an existing Navigator record. */
 export type IdentityRule = 'sourceId' | 'serial' | 'mac' | 'name' | 'new';

@@ -20,7 +20,7 @@ const ROOT = resolve(__dirname, '../..');
 const DATA = resolve(ROOT, '.data');
 const log = (msg: string): void => console.log(`[start] ${msg}`);
 
-async function demoConfig(emulator: Emulator): Promise<SyncConfig> {
+function demoConfig(emulator: Emulator): SyncConfig {
   const devices = Number(process.env.DEMO_DEVICES ?? 2000);
   const site = emulator.addSite({ name: 'demo', seed: 1, devices });
   const reg = site.createRegistration({ name: 'alloyscan-sync demo', expiresAt: '2030-01-01T00:00:00Z' });
@@ -63,7 +63,7 @@ async function main(): Promise<void> {
   else {
     const emulator = await startEmulator({ port: Number(process.env.ALLOYSCAN_EMULATOR_PORT ?? 8787) });
     cleanups.push(() => emulator.close());
-    config = await demoConfig(emulator);
+    config = demoConfig(emulator);
   }
   const running = await startWorker(config, log);
   cleanups.unshift(() => running.stop());

@@ -24,19 +24,30 @@ import { z } from 'zod';
 import { PLATFORMS } from '../common/domain';
 import type { SyncJobConfig } from '../common/sync-types';
 
-const secretRef = z.union([
-  z.strictObject({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name') }),
-  z.strictObject({ file: z.string().min(1) }),
-], { error: 'must be { env: NAME } or { file: PATH } (a reference, never the secret itself)' });
+const secretRef = z.union(
+  [
+    z.strictObject({
+      env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name'),
+    }),
+    z.strictObject({ file: z.string().min(1) }),
+  ],
+  { error: 'must be { env: NAME } or { file: PATH } (a reference, never the secret itself)' },
+);
 
 const importSoftware = z
-  .union([z.literal('all'), z.literal('none'), z.strictObject({ selected: z.array(z.enum(PLATFORMS)).min(1) })], {
-    error: `must be "all", "none" or { selected: [${PLATFORMS.join(', ')}] }`,
-  })
-  .transform((v) => (typeof v === 'string' ? { mode: v } : { mode: 'selected' as const, platforms: v.selected }));
+  .union(
+    [z.literal('all'), z.literal('none'), z.strictObject({ selected: z.array(z.enum(PLATFORMS)).min(1) })],
+    {
+      error: `must be "all", "none" or { selected: [${PLATFORMS.join(', ')}] }`,
+    },
+  )
+  .transform((v) =>
+    typeof v === 'string' ? { mode: v } : { mode: 'selected' as const, platforms: v.selected },
+  );
 
 const cron = z.string().refine((s) => s.trim().split(/\s+/).length === 5 || s.startsWith('@'), {
-  message: 'must be a 5-field cron expression (minute hour day-of-month month day-of-week) or @every/@hourly/…',
+  message:
+    'must be a 5-field cron expression (minute hour day-of-month month day-of-week) or @every/@hourly/…',
 });
 
 const timeZone = z.string().refine((tz) => {
@@ -51,7 +62,9 @@ const timeZone = z.string().refine((tz) => {
 export const jobSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lower-case letters, digits and dashes'),
   enabled: z.boolean().default(true),
-  siteUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).transform((u) => u.replace(/\/+$/, '')),
+  siteUrl: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+    .transform((u) => u.replace(/\/+$/, '')),
   clientId: z.string().min(1),
   clientSecret: secretRef,
   tokenPath: z.string().startsWith('/').default('/api/oauth/token'),
@@ -90,7 +103,9 @@ export class ConfigError extends Error {
 export function parseConfig(raw: unknown, source: string, env: NodeJS.ProcessEnv = process.env): SyncConfig {
   const res = configSchema.safeParse(raw);
   if (!res.success) {
-    const lines = res.error.issues.map((i) => `  - ${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`);
+    const lines = res.error.issues.map(
+      (i) => `  - ${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`,
+    );
     throw new ConfigError(`invalid configuration in ${source}:\n${lines.join('\n')}`);
   }
   const databaseUrl = env.DATABASE_URL?.trim() || undefined;

@@ -32,22 +32,34 @@ function portOpen(port: number, host = '127.0.0.1'): Promise<boolean> {
 async function waitForPort(port: number, child: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`temporal server start-dev exited with code ${child.exitCode}`);
+    if (child.exitCode !== null)
+      throw new Error(`temporal server start-dev exited with code ${child.exitCode}`);
     if (await portOpen(port)) return;
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`the Temporal dev server did not open port ${port} within ${timeoutMs / 1000}s`);
 }
 
-export async function startDevServer(opts: { port?: number; uiPort?: number; dataDir?: string } = {}): Promise<DevServer> {
+export async function startDevServer(
+  opts: { port?: number; uiPort?: number; dataDir?: string } = {},
+): Promise<DevServer> {
   const port = opts.port ?? 7233;
   const uiPort = opts.uiPort ?? 8233;
   const address = `127.0.0.1:${port}`;
   const uiUrl = `http://localhost:${uiPort}`;
-  if (await portOpen(port)) return { address, uiUrl, stop: async () => undefined };
+  if (await portOpen(port)) return { address, uiUrl, stop: () => Promise.resolve() };
   const dataDir = opts.dataDir ?? resolve(ROOT, '.data');
   mkdirSync(dataDir, { recursive: true });
-  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--ui-port', String(uiPort)];
+  const args = [
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--ui-port',
+    String(uiPort),
+  ];
   args.push('--db-filename', resolve(dataDir, 'temporal.sqlite'), '--log-level', 'warn');
   for (const sa of SYNC_SEARCH_ATTRIBUTES) args.push('--search-attribute', `${sa.name}=Keyword`);
   const child = spawn(resolve(ROOT, '.tools/bin/temporal'), args, { stdio: ['ignore', 'ignore', 'inherit'] });

@@ -20,8 +20,14 @@ export interface RunningWorker {
 }
 
 /** Open everything the worker needs and start polling. */
-export async function startWorker(config: SyncConfig, log: (msg: string) => void = console.log): Promise<RunningWorker> {
-  const store = await createNavigatorStore({ databaseUrl: config.store.databaseUrl, sqlitePath: config.store.sqlitePath });
+export async function startWorker(
+  config: SyncConfig,
+  log: (msg: string) => void = console.log,
+): Promise<RunningWorker> {
+  const store = await createNavigatorStore({
+    databaseUrl: config.store.databaseUrl,
+    sqlitePath: config.store.sqlitePath,
+  });
   await store.migrate();
   for (const job of config.jobs) await store.upsertJob(job);
   const settings = temporalSettings();
@@ -29,7 +35,9 @@ export async function startWorker(config: SyncConfig, log: (msg: string) => void
   await ensureSearchAttributes(client, settings.namespace);
   for (const job of config.jobs) {
     const what = await upsertSchedule(client, job);
-    log(`schedule sync-${job.id} ${what} (${job.schedule.cron} ${job.schedule.timeZone}${job.enabled ? '' : ', paused'})`);
+    log(
+      `schedule sync-${job.id} ${what} (${job.schedule.cron} ${job.schedule.timeZone}${job.enabled ? '' : ', paused'})`,
+    );
   }
   const connection = await connectWorker(settings);
   const worker = await createSyncWorker({ connection, namespace: settings.namespace, store });

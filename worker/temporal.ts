@@ -22,7 +22,7 @@ export function temporalSettings(): TemporalSettings {
 }
 
 export async function connectClient(s: TemporalSettings): Promise<Client> {
-  const connection = await Connection.connect(s.connectionOptions as Parameters<typeof Connection.connect>[0]);
+  const connection = await Connection.connect(s.connectionOptions);
   return new Client({ connection, namespace: s.namespace });
 }
 

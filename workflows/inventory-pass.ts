@@ -14,7 +14,11 @@ export type PassResult = { kind: 'done' } | { kind: 'continue'; checkpoint: Sync
 
 const SAMPLE = 5;
 
-export async function runInventoryPass(input: SyncRunInput, state: SyncRunState, cp: SyncCheckpoint): Promise<PassResult> {
+export async function runInventoryPass(
+  input: SyncRunInput,
+  state: SyncRunState,
+  cp: SyncCheckpoint,
+): Promise<PassResult> {
   const auth = state.auth;
   if (!auth) throw new Error('inventory pass started before authentication');
   const inflight = new Map<number, Promise<void>>();
@@ -35,7 +39,9 @@ export async function runInventoryPass(input: SyncRunInput, state: SyncRunState,
         addCounts(cp.counts, res.counts);
         cp.pagesDone++;
         cp.quarantined += res.quarantined;
-        cp.quarantineSample.push(...res.quarantineSample.slice(0, Math.max(0, SAMPLE - cp.quarantineSample.length)));
+        cp.quarantineSample.push(
+          ...res.quarantineSample.slice(0, Math.max(0, SAMPLE - cp.quarantineSample.length)),
+        );
         cp.apiCalls += res.apiCalls;
         addSamples(cp.samples.added, res.samples.added);
         addSamples(cp.samples.updated, res.samples.updated);
@@ -54,7 +60,8 @@ export async function runInventoryPass(input: SyncRunInput, state: SyncRunState,
     if (inflight.size === 0) break;
     await Promise.race(inflight.values());
   }
-  if (!exhausted(cp.planner) && shouldRollOver(input, pagesThisExecution)) return { kind: 'continue', checkpoint: cp };
+  if (!exhausted(cp.planner) && shouldRollOver(input, pagesThisExecution))
+    return { kind: 'continue', checkpoint: cp };
   return { kind: 'done' };
 }
 
@@ -66,4 +73,3 @@ function shouldRollOver(input: SyncRunInput, pages: number): boolean {
 function addSamples(into: string[], from: readonly string[]): void {
   into.push(...from.slice(0, Math.max(0, SAMPLE - into.length)));
 }
-

@@ -32,7 +32,8 @@ export function pageDone(s: PlannerState, req: PageRequest, received: number, to
     return;
   }
   const end = Math.min(req.offset + req.limit, s.total);
-  if (req.offset + received < end) s.gaps.push({ offset: req.offset + received, limit: end - req.offset - received });
+  if (req.offset + received < end)
+    s.gaps.push({ offset: req.offset + received, limit: end - req.offset - received });
 }
 
 /** True when nothing is left to hand out (in-flight pages are the caller's to await). */

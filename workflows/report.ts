@@ -29,7 +29,11 @@ export function buildReport(
   const skipped = skippedDevices(cp.counts);
   const verifyOk =
     !!stored && complete && importedDevices + skipped === sourceDevices && stored.installations === expected;
-  const outcome: RunOutcome = missing?.thresholdExceeded ? 'needs-confirmation' : dryRun ? 'dry-run' : 'succeeded';
+  const outcome: RunOutcome = missing?.thresholdExceeded
+    ? 'needs-confirmation'
+    : dryRun
+      ? 'dry-run'
+      : 'succeeded';
   const report: RunReport = {
     runId: state.runId,
     workflowId: workflowInfo().workflowId,
@@ -89,9 +93,12 @@ function summarise(r: RunReport): string {
     parts.unshift('no changes: nothing written');
   }
   if (r.retire.thresholdExceeded) {
-    parts.push(`${r.retire.unseen} devices unseen exceed the missing threshold: re-run with a forced sync and --confirm-missing`);
+    parts.push(
+      `${r.retire.unseen} devices unseen exceed the missing threshold: re-run with a forced sync and --confirm-missing`,
+    );
   }
-  if (!r.complete) parts.push('pass incomplete (the device list changed while it was read): missing flags not applied');
+  if (!r.complete)
+    parts.push('pass incomplete (the device list changed while it was read): missing flags not applied');
   if (!r.verify.ok && !r.dryRun) {
     parts.push(
       `verify: source ${r.verify.sourceDevices} vs imported ${r.verify.importedDevices} + skipped ${r.verify.skippedDevices} devices, expected ${r.verify.expectedInstallations} vs stored ${r.verify.storedInstallations} installations`,

@@ -1,5 +1,11 @@
 /** The sync run's in-memory state: phase, checkpoint, pending force, and the progress query's answer. */
-import type { AuthResult, ForceSignal, SyncCheckpoint, SyncProgress, SyncRunInput } from '../common/sync-types';
+import type {
+  AuthResult,
+  ForceSignal,
+  SyncCheckpoint,
+  SyncProgress,
+  SyncRunInput,
+} from '../common/sync-types';
 import { estimatedPages } from './page-planner';
 
 export class SyncRunState {

@@ -27,7 +27,11 @@ export { forceSyncSignal, progressQuery } from './signals';
 /** Synchronise one AlloyScan site into the Navigator store; the result is the run report. */
 export async function syncRunWorkflow(input: SyncRunInput): Promise<RunReport> {
   const info = workflowInfo();
-  const state = new SyncRunState(input, input.runId ?? info.runId, input.startedAt ?? new Date().toISOString());
+  const state = new SyncRunState(
+    input,
+    input.runId ?? info.runId,
+    input.startedAt ?? new Date().toISOString(),
+  );
   setHandler(forceSyncSignal, (f: ForceSignal) => state.force(f));
   setHandler(progressQuery, () => state.progress());
   if (!input.checkpoint) upsertSearchAttributes([{ key: SA_OUTCOME, value: 'running' }]);
@@ -79,7 +83,12 @@ async function runSync(input: SyncRunInput, state: SyncRunState): Promise<RunRep
   const complete = isComplete(cp.planner);
   const writeBack = await walkActivities.retireWriteBack({ job, dryRun: !!input.dryRun });
   const missing = complete
-    ? await walkActivities.flagMissing({ job, runId: state.runId, dryRun: !!input.dryRun, confirm: !!input.confirmMissing })
+    ? await walkActivities.flagMissing({
+        job,
+        runId: state.runId,
+        dryRun: !!input.dryRun,
+        confirm: !!input.confirmMissing,
+      })
     : undefined;
   state.phase = 'verify';
   const stored = await storeActivities.verifyCounts({ job });
@@ -95,9 +104,17 @@ async function startPass(input: SyncRunInput, state: SyncRunState): Promise<Sync
   const auth = input.auth ?? (await authActivities.authenticate({ job: input.job, full: !!input.full }));
   state.auth = auth;
   state.phase = 'catalog';
-  const catalog = await walkActivities.syncCatalog({ job: input.job, runId: state.runId, dryRun: !!input.dryRun });
+  const catalog = await walkActivities.syncCatalog({
+    job: input.job,
+    runId: state.runId,
+    dryRun: !!input.dryRun,
+  });
   if (catalog.groupChanged > 0 && !auth.full) {
-    state.auth = { ...auth, full: true, fullReason: `${catalog.groupChanged} products changed software group` };
+    state.auth = {
+      ...auth,
+      full: true,
+      fullReason: `${catalog.groupChanged} products changed software group`,
+    };
   }
   return {
     planner: newPlanner(input.job.pageSize, auth.deviceTotal),
@@ -125,7 +142,14 @@ async function recordFailure(input: SyncRunInput, state: SyncRunState, err: Erro
     catalog: { products: 0, groupChanged: 0 },
     samples: { added: [], updated: [] },
   };
-  const report = buildReport(input, state, cp, false, { writeBack: undefined, missing: undefined }, undefined);
+  const report = buildReport(
+    input,
+    state,
+    cp,
+    false,
+    { writeBack: undefined, missing: undefined },
+    undefined,
+  );
   report.outcome = outcome;
   report.errors.push(failureMessage(err));
   report.message = `run failed: ${failureMessage(err)}`;

@@ -16,22 +16,31 @@ export function forceCommand(config: () => SyncConfig): Command {
     .option('--dry-run', 'walk and filter as a real run, but write nothing and delete nothing')
     .option('--confirm-missing', 'apply a missing-flag pass even when it exceeds the threshold')
     .option('--wait', 'follow progress until the report; exit non-zero when the run fails')
-    .action(async (jobId: string, o: { full?: boolean; dryRun?: boolean; confirmMissing?: boolean; wait?: boolean }) => {
-      const job = findJob(config(), jobId);
-      const client = await connectClient(temporalSettings());
-      try {
-        const res = await forceSync(client, job, o);
-        console.log(
-          res.action === 'started'
-            ? `started ${res.workflowId}`
-            : `a run is in progress (${res.workflowId}): signalled; a full pass follows it`,
-        );
-        if (!o.wait) return;
-        const view = await waitForReport(client, res.workflowId, { progress: true });
-        printReport(view);
-        process.exitCode = !view.ok ? EXIT.failed : view.report.outcome === 'needs-confirmation' ? EXIT.needsConfirmation : EXIT.ok;
-      } finally {
-        await client.connection.close();
-      }
-    });
+    .action(
+      async (
+        jobId: string,
+        o: { full?: boolean; dryRun?: boolean; confirmMissing?: boolean; wait?: boolean },
+      ) => {
+        const job = findJob(config(), jobId);
+        const client = await connectClient(temporalSettings());
+        try {
+          const res = await forceSync(client, job, o);
+          console.log(
+            res.action === 'started'
+              ? `started ${res.workflowId}`
+              : `a run is in progress (${res.workflowId}): signalled; a full pass follows it`,
+          );
+          if (!o.wait) return;
+          const view = await waitForReport(client, res.workflowId, { progress: true });
+          printReport(view);
+          process.exitCode = !view.ok
+            ? EXIT.failed
+            : view.report.outcome === 'needs-confirmation'
+              ? EXIT.needsConfirmation
+              : EXIT.ok;
+        } finally {
+          await client.connection.close();
+        }
+      },
+    );
 }

@@ -7,17 +7,21 @@ import { UsageError } from '../usage-error';
 
 export function retireCommand(config: () => SyncConfig): Command {
   return new Command('retire')
-    .description('retire a Computer or Hardware record (the next run deletes its AlloyScan device when the job says delete)')
+    .description(
+      'retire a Computer or Hardware record (the next run deletes its AlloyScan device when the job says delete)',
+    )
     .argument('<kind>', 'computer or hardware')
     .argument('<nameOrId>', 'record name or numeric ID')
     .action(async (kind: string, nameOrId: string) => {
-      if (kind !== 'computer' && kind !== 'hardware') throw new UsageError(`kind must be computer or hardware, not "${kind}"`);
+      if (kind !== 'computer' && kind !== 'hardware')
+        throw new UsageError(`kind must be computer or hardware, not "${kind}"`);
       const store = await openStore(config());
       try {
         const rec = await store.retire(kind, nameOrId, new Date().toISOString());
         console.log(`retired ${kind} #${rec.recordId} ${rec.name ?? ''} (AlloyScan device ${rec.sourceId})`);
       } catch (err) {
-        if (err instanceof AmbiguousRecordError || err instanceof RecordNotFoundError) throw new UsageError(err.message);
+        if (err instanceof AmbiguousRecordError || err instanceof RecordNotFoundError)
+          throw new UsageError(err.message);
         throw err;
       } finally {
         await store.close();

@@ -15,7 +15,10 @@ export function schedulesCommand(config: () => SyncConfig): Command {
       const client = await connectClient(settings);
       try {
         await ensureSearchAttributes(client, settings.namespace);
-        for (const job of cfg.jobs) console.log(`sync-${job.id}: ${await upsertSchedule(client, job)}${job.enabled ? '' : ' (paused)'}`);
+        for (const job of cfg.jobs)
+          console.log(
+            `sync-${job.id}: ${await upsertSchedule(client, job)}${job.enabled ? '' : ' (paused)'}`,
+          );
       } finally {
         await client.connection.close();
       }

@@ -19,12 +19,19 @@ export function testConnectionCommand(config: () => SyncConfig): Command {
         console.log(`connected to ${job.siteUrl}: ${devices.total} devices`);
         console.log(
           groups
-            ? `tracked software groups (site): ${groups.filter((g) => g.trackInNavigator).map((g) => g.name).join(', ') || 'none'}`
+            ? `tracked software groups (site): ${
+                groups
+                  .filter((g) => g.trackInNavigator)
+                  .map((g) => g.name)
+                  .join(', ') || 'none'
+              }`
             : `no software-groups endpoint: tracked groups from the job: ${job.trackedGroups.join(', ')}`,
         );
       } catch (err) {
         const type = (err as { type?: string }).type;
-        console.error(`connection test failed${type ? ` [${type}]` : ''}: ${err instanceof Error ? err.message : String(err)}`);
+        console.error(
+          `connection test failed${type ? ` [${type}]` : ''}: ${err instanceof Error ? err.message : String(err)}`,
+        );
         process.exitCode = err instanceof AlloyScanError ? 1 : 2;
       }
     });

@@ -16,13 +16,20 @@ const installs = [
 ];
 
 function run(importSoftware: ImportSoftware, platform: string | undefined, tracked = ['Required']) {
-  return filterInstallations(installs, platform, { importSoftware, trackedGroups: new Set(tracked), productGroups });
+  return filterInstallations(installs, platform, {
+    importSoftware,
+    trackedGroups: new Set(tracked),
+    productGroups,
+  });
 }
 
 describe('filterInstallations', () => {
   it('keeps only tracked groups and counts every other installation under a reason', () => {
     const r = run({ mode: 'all' }, 'Windows');
-    assert.deepEqual(r.kept.map((k) => k.productId), ['p-req']);
+    assert.deepEqual(
+      r.kept.map((k) => k.productId),
+      ['p-req'],
+    );
     assert.deepEqual(r.skipped, {
       [SkipReason.untrackedGroup('Regular')]: 1,
       [SkipReason.untrackedGroup('Forbidden')]: 1,
@@ -33,8 +40,20 @@ describe('filterInstallations', () => {
   const cases: [string, ImportSoftware, string | undefined, number, string | undefined][] = [
     ['none imports nothing', { mode: 'none' }, 'Windows', 0, SkipReason.softwareImportOff],
     ['selected platform is imported', { mode: 'selected', platforms: ['Linux'] }, 'Linux', 2, undefined],
-    ['unselected platform is skipped', { mode: 'selected', platforms: ['Linux'] }, 'macOS', 0, SkipReason.platformNotSelected('macOS')],
-    ['unknown platform is not a selected one', { mode: 'selected', platforms: ['Windows'] }, undefined, 0, SkipReason.platformNotSelected('unknown')],
+    [
+      'unselected platform is skipped',
+      { mode: 'selected', platforms: ['Linux'] },
+      'macOS',
+      0,
+      SkipReason.platformNotSelected('macOS'),
+    ],
+    [
+      'unknown platform is not a selected one',
+      { mode: 'selected', platforms: ['Windows'] },
+      undefined,
+      0,
+      SkipReason.platformNotSelected('unknown'),
+    ],
   ];
   for (const [name, option, platform, kept, reason] of cases) {
     it(name, () => {

@@ -7,7 +7,13 @@ import type { NavigatorStore } from '../../activities/navigator/store-types';
 import type { SqlNavigatorStore } from '../../activities/navigator';
 import { engines, type StoreEngine } from '../navigator/engines';
 
-export const INVENTORY_TABLES = ['computers', 'hardware', 'software_catalog', 'discovered_installations', 'quarantined_records'];
+export const INVENTORY_TABLES = [
+  'computers',
+  'hardware',
+  'software_catalog',
+  'discovered_installations',
+  'quarantined_records',
+];
 
 export interface WorkflowStoreEngine extends StoreEngine {
   /** Every row of every inventory table, ordered, for row-for-row comparison. */

@@ -48,7 +48,10 @@ export interface RunningTestWorker {
 }
 
 /** Start a worker with the real activities on a fresh task queue. */
-export async function startTestWorker(env: TestWorkflowEnvironment, store: NavigatorStore): Promise<RunningTestWorker> {
+export async function startTestWorker(
+  env: TestWorkflowEnvironment,
+  store: NavigatorStore,
+): Promise<RunningTestWorker> {
   const taskQueue = `test-${randomUUID()}`;
   const worker = await createSyncWorker({
     connection: env.nativeConnection,

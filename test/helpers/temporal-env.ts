@@ -6,7 +6,12 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  DefaultLogger,
+  Runtime,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
 import { SYNC_SEARCH_ATTRIBUTES } from '../../common/search-attributes';
 
 export const TEMPORAL_BIN = resolve(__dirname, '../../../.tools/bin/temporal');

@@ -7,9 +7,18 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { createNavigatorStore } from '../../activities/navigator';
 import { createSyncWorker } from '../../worker/create-worker';
 
-export function spawnWorker(env: { address: string; taskQueue: string; sqlitePath: string }): Promise<ChildProcess> {
+export function spawnWorker(env: {
+  address: string;
+  taskQueue: string;
+  sqlitePath: string;
+}): Promise<ChildProcess> {
   const child = fork(__filename, [], {
-    env: { ...process.env, TEMPORAL_ADDRESS: env.address, TASK_QUEUE: env.taskQueue, SQLITE_PATH: env.sqlitePath },
+    env: {
+      ...process.env,
+      TEMPORAL_ADDRESS: env.address,
+      TASK_QUEUE: env.taskQueue,
+      SQLITE_PATH: env.sqlitePath,
+    },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {
@@ -23,7 +32,12 @@ async function main(): Promise<void> {
   const store = await createNavigatorStore({ sqlitePath: process.env.SQLITE_PATH! });
   await store.migrate();
   const connection = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS! });
-  const worker = await createSyncWorker({ connection, namespace: 'default', store, taskQueue: process.env.TASK_QUEUE! });
+  const worker = await createSyncWorker({
+    connection,
+    namespace: 'default',
+    store,
+    taskQueue: process.env.TASK_QUEUE!,
+  });
   process.send?.('ready');
   await worker.run();
 }

@@ -37,7 +37,11 @@ describe('configuration', () => {
   });
 
   it('maps selected platforms', () => {
-    const cfg = parseConfig({ jobs: [{ ...good, importSoftware: { selected: ['Linux', 'macOS'] } }] }, 't', {});
+    const cfg = parseConfig(
+      { jobs: [{ ...good, importSoftware: { selected: ['Linux', 'macOS'] } }] },
+      't',
+      {},
+    );
     assert.deepEqual(cfg.jobs[0]!.importSoftware, { mode: 'selected', platforms: ['Linux', 'macOS'] });
   });
 
@@ -45,14 +49,19 @@ describe('configuration', () => {
     ['a literal secret', { clientSecret: 'hunter2' }, 'jobs.0.clientSecret'],
     ['a bad URL', { siteUrl: 'ftp://x' }, 'jobs.0.siteUrl'],
     ['a bad cron', { schedule: { cron: 'every day', timeZone: 'UTC' } }, 'jobs.0.schedule.cron'],
-    ['a bad time zone', { schedule: { cron: '0 2 * * *', timeZone: 'Mars/Base' } }, 'jobs.0.schedule.timeZone'],
+    [
+      'a bad time zone',
+      { schedule: { cron: '0 2 * * *', timeZone: 'Mars/Base' } },
+      'jobs.0.schedule.timeZone',
+    ],
     ['an unknown platform', { importSoftware: { selected: ['BeOS'] } }, 'jobs.0.importSoftware'],
     ['an unknown on-retire', { onRetire: 'shred' }, 'jobs.0.onRetire'],
     ['an unknown field', { colour: 'blue' }, 'colour'],
     ['a threshold above 1', { missingThreshold: 2 }, 'jobs.0.missingThreshold'],
   ];
   for (const [name, job, path] of table) {
-    it(`rejects ${name}, naming ${path}`, () => assert.match(problems(job), new RegExp(path.replace(/\./g, '\\.'))));
+    it(`rejects ${name}, naming ${path}`, () =>
+      assert.match(problems(job), new RegExp(path.replace(/\./g, '\\.'))));
   }
 
   it('lists every problem at once', () => {
@@ -67,10 +76,16 @@ describe('configuration', () => {
   it('reads YAML from a file and names the file in errors', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
     const file = join(dir, 'sync.yaml');
-    writeFileSync(file, 'jobs:\n  - id: acme\n    siteUrl: https://a.example\n    clientId: x\n    clientSecret: { file: /tmp/s }\n    schedule: { cron: "0 * * * *" }\n');
+    writeFileSync(
+      file,
+      'jobs:\n  - id: acme\n    siteUrl: https://a.example\n    clientId: x\n    clientSecret: { file: /tmp/s }\n    schedule: { cron: "0 * * * *" }\n',
+    );
     assert.equal(loadConfig(file, {}).jobs[0]!.schedule.timeZone, 'UTC');
     writeFileSync(file, 'jobs: []\n');
-    assert.throws(() => loadConfig(file, {}), (e: Error) => e.message.includes(file) && e.message.includes('at least one job'));
+    assert.throws(
+      () => loadConfig(file, {}),
+      (e: Error) => e.message.includes(file) && e.message.includes('at least one job'),
+    );
   });
 });
 
@@ -85,7 +100,8 @@ describe('secret references', () => {
   it('fails with BadConfig naming the reference, not a value', () => {
     assert.throws(
       () => resolveSecret({ env: 'NOPE' }, {}),
-      (e: Error & { type?: string }) => e.type === 'BadConfig' && e.message.includes('environment variable NOPE'),
+      (e: Error & { type?: string }) =>
+        e.type === 'BadConfig' && e.message.includes('environment variable NOPE'),
     );
   });
 });

@@ -41,7 +41,14 @@ describe('runs under faults', () => {
         name: siteName('faulty'),
         devices: 300,
         seed: 21,
-        faults: { seed: 4, rate429: 0.01, retryAfterSeconds: 1, rate5xx: 0.01, dropRate: 0.005, malformedRate: 0.02 },
+        faults: {
+          seed: 4,
+          rate429: 0.01,
+          retryAfterSeconds: 1,
+          rate5xx: 0.01,
+          dropRate: 0.005,
+          malformedRate: 0.02,
+        },
       });
       const job = jobFor(site, { pageSize: 60 });
       const faulty = await run(job, w.taskQueue);
@@ -65,7 +72,12 @@ describe('runs under faults', () => {
   });
 
   it('resumes a run after the worker process is killed, with exact counts and no duplicates', async () => {
-    const site = emulator.addSite({ name: siteName('crash'), devices: 400, seed: 22, faults: { slowRate: 1, slowMs: 15 } });
+    const site = emulator.addSite({
+      name: siteName('crash'),
+      devices: 400,
+      seed: 22,
+      faults: { slowRate: 1, slowMs: 15 },
+    });
     const job = jobFor(site, { pageSize: 50, pageConcurrency: 2 });
     const taskQueue = `crash-${site.name}`;
     const address = env.address;

@@ -4,7 +4,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { NavigatorStore } from '../../activities/navigator/store-types';
 import { forceSync } from '../../client/force-sync';
 import { scheduleId, upsertSchedule } from '../../client/schedules';
-import type { RunReport, SyncJobConfig, SyncProgress } from '../../common/sync-types';
+import type { RunReport, SyncProgress } from '../../common/sync-types';
 import { startEmulator, type Emulator } from '../../emulator';
 import { storeEngines } from '../helpers/stores';
 import { jobFor, siteName, startTestWorker, type RunningTestWorker } from '../helpers/sync-harness';
@@ -40,7 +40,12 @@ describe('forcing a sync, schedules and dry runs', () => {
 
   /** A site slow enough that a run is still in progress when the test signals it. */
   function slowSite(prefix: string) {
-    return emulator.addSite({ name: siteName(prefix), devices: 150, seed: 8, faults: { slowRate: 1, slowMs: 30 } });
+    return emulator.addSite({
+      name: siteName(prefix),
+      devices: 150,
+      seed: 8,
+      faults: { slowRate: 1, slowMs: 30 },
+    });
   }
 
   it('starts a manual run when idle', async () => {
@@ -117,7 +122,8 @@ describe('forcing a sync, schedules and dry runs', () => {
     assert.equal(report.verify.storedInstallations, site.groundTruth().installations);
     assert.ok(report.verify.ok, report.message);
     const executions = [];
-    for await (const e of env.client.workflow.list({ query: `WorkflowId = '${res.workflowId}'` })) executions.push(e);
+    for await (const e of env.client.workflow.list({ query: `WorkflowId = '${res.workflowId}'` }))
+      executions.push(e);
     assert.ok(executions.length >= 3, `continued as new (${executions.length} executions)`);
   });
 
@@ -133,7 +139,9 @@ describe('forcing a sync, schedules and dry runs', () => {
     await store.retire(rec!.kind, String(rec!.recordId), new Date().toISOString());
     const before = await store.counts(job.id);
     const snapshot = await engineSnapshot();
-    const dry = await result((await forceSync(env.client, job, { taskQueue: w.taskQueue, dryRun: true })).workflowId);
+    const dry = await result(
+      (await forceSync(env.client, job, { taskQueue: w.taskQueue, dryRun: true })).workflowId,
+    );
     assert.equal(dry.outcome, 'dry-run');
     assert.equal(dry.counts.added, 3);
     assert.equal(dry.counts.updated, 4);

@@ -57,7 +57,11 @@ describe('workflow histories', () => {
   });
 
   it('keeps the client secret and access tokens out of every workflow history', async () => {
-    const site = emulator.addSite({ name: siteName('secrets'), devices: 50, faults: { seed: 2, rate429: 0.05, rate5xx: 0.05, retryAfterSeconds: 1 } });
+    const site = emulator.addSite({
+      name: siteName('secrets'),
+      devices: 50,
+      faults: { seed: 2, rate429: 0.05, rate5xx: 0.05, retryAfterSeconds: 1 },
+    });
     const job = jobFor(site);
     secrets.push(process.env[(job.clientSecret as { env: string }).env]!);
     const res = await forceSync(env.client, job, { taskQueue: w.taskQueue });
@@ -72,15 +76,21 @@ describe('workflow histories', () => {
     assert.ok(tokens.length >= 2, 'the run re-authenticated after the revocation');
     for (const id of workflowIds) {
       const history = JSON.stringify(await env.client.workflow.getHandle(id).fetchHistory());
-      for (const s of [...secrets, ...tokens]) assert.ok(!history.includes(s), `a secret or token is in the history of ${id}`);
+      for (const s of [...secrets, ...tokens])
+        assert.ok(!history.includes(s), `a secret or token is in the history of ${id}`);
     }
     if (process.env.RECORD_HISTORY === '1' || !existsSync(FIXTURE)) {
-      writeFileSync(FIXTURE, JSON.stringify(await env.client.workflow.getHandle(res.workflowId).fetchHistory(), null, 1));
+      writeFileSync(
+        FIXTURE,
+        JSON.stringify(await env.client.workflow.getHandle(res.workflowId).fetchHistory(), null, 1),
+      );
     }
   });
 
   it('replays a recorded sync-run history without non-determinism', async () => {
-    const history = JSON.parse(readFileSync(FIXTURE, 'utf8')) as Parameters<typeof Worker.runReplayHistory>[1];
+    const history = JSON.parse(readFileSync(FIXTURE, 'utf8')) as Parameters<
+      typeof Worker.runReplayHistory
+    >[1];
     await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, 'recorded-sync-run');
   });
 });

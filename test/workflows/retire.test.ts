@@ -55,7 +55,11 @@ describe('retire step', () => {
         const r = await run(job);
         assert.equal(r.retire.writeBackDeleted, 0);
         assert.equal(site.deviceCount(), 60);
-        assert.equal(r.verify.importedDevices, 60, 'a retired record whose device is kept still counts as imported');
+        assert.equal(
+          r.verify.importedDevices,
+          60,
+          'a retired record whose device is kept still counts as imported',
+        );
       });
 
       it('deletes the AlloyScan device of a retired record once when the job says delete', async () => {
@@ -72,7 +76,11 @@ describe('retire step', () => {
         assert.equal(site.deviceCount(), 58);
         assert.equal(r.retire.flaggedMissing, 0, 'retired records are never flagged missing');
         const again = await run(job);
-        assert.equal(again.retire.writeBackDeleted + again.retire.writeBackAlreadyGone, 0, 'write-back happens once');
+        assert.equal(
+          again.retire.writeBackDeleted + again.retire.writeBackAlreadyGone,
+          0,
+          'write-back happens once',
+        );
         assert.ok(again.verify.ok, again.message);
       });
 

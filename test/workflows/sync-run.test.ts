@@ -35,13 +35,21 @@ describe('sync run', () => {
         await engine.cleanup();
       });
 
-      async function run(job: SyncJobConfig, opts: { full?: boolean; dryRun?: boolean } = {}): Promise<RunReport> {
+      async function run(
+        job: SyncJobConfig,
+        opts: { full?: boolean; dryRun?: boolean } = {},
+      ): Promise<RunReport> {
         const res = await forceSync(env.client, job, { ...opts, taskQueue: w.taskQueue });
         return env.client.workflow.getHandle(res.workflowId).result() as Promise<RunReport>;
       }
 
       it('imports a 2,000-device site with exact counts, writes nothing on an unchanged re-run, and re-reads only audited devices', async () => {
-        const site = emulator.addSite({ name: siteName('big'), seed: 11, devices: 2000, installationsPerDevice: 6 });
+        const site = emulator.addSite({
+          name: siteName('big'),
+          seed: 11,
+          devices: 2000,
+          installationsPerDevice: 6,
+        });
         const job = jobFor(site, { pageSize: 250, pageConcurrency: 3 });
         const truth = site.groundTruth();
 
@@ -99,10 +107,24 @@ describe('sync run', () => {
       });
 
       it('falls back to the job’s tracked groups on a site without the software-groups endpoint', async () => {
-        const site = emulator.addSite({ name: siteName('nogroups'), seed: 9, devices: 120, softwareGroupsEndpoint: false, tokenPaths: ['legacy'] });
-        const r = await run(jobFor(site, { trackedGroups: ['Required', 'Forbidden'], tokenPath: '/identity-server/connect/token' }));
+        const site = emulator.addSite({
+          name: siteName('nogroups'),
+          seed: 9,
+          devices: 120,
+          softwareGroupsEndpoint: false,
+          tokenPaths: ['legacy'],
+        });
+        const r = await run(
+          jobFor(site, {
+            trackedGroups: ['Required', 'Forbidden'],
+            tokenPath: '/identity-server/connect/token',
+          }),
+        );
         assert.equal(r.trackedGroupsSource, 'config');
-        assert.equal(r.verify.storedInstallations, site.groundTruth({ trackedGroups: ['Required', 'Forbidden'] }).installations);
+        assert.equal(
+          r.verify.storedInstallations,
+          site.groundTruth({ trackedGroups: ['Required', 'Forbidden'] }).installations,
+        );
       });
     });
   }

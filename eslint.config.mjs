@@ -4,9 +4,30 @@ import tseslint from 'typescript-eslint';
 
 /** Modules that do I/O or read config: banned from deterministic workflow code. */
 const WORKFLOW_BANNED = [
-  'axios', 'zod', 'pg', 'better-sqlite3', 'kysely', 'fastify', 'yaml', 'commander', 'cli-progress',
-  '@temporalio/client', '@temporalio/worker', '@temporalio/activity', '@temporalio/testing', '@temporalio/envconfig',
-  'fs', 'http', 'https', 'net', 'child_process', 'os', 'path', 'crypto', 'dns', 'worker_threads',
+  'axios',
+  'zod',
+  'pg',
+  'better-sqlite3',
+  'kysely',
+  'fastify',
+  'yaml',
+  'commander',
+  'cli-progress',
+  '@temporalio/client',
+  '@temporalio/worker',
+  '@temporalio/activity',
+  '@temporalio/testing',
+  '@temporalio/envconfig',
+  'fs',
+  'http',
+  'https',
+  'net',
+  'child_process',
+  'os',
+  'path',
+  'crypto',
+  'dns',
+  'worker_threads',
 ];
 
 export default tseslint.config(
@@ -20,7 +41,11 @@ export default tseslint.config(
         'error',
         {
           allowForKnownSafeCalls: [
-            { from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite', 'before', 'after'] },
+            {
+              from: 'package',
+              package: 'node:test',
+              name: ['describe', 'it', 'test', 'suite', 'before', 'after'],
+            },
           ],
         },
       ],
@@ -39,8 +64,15 @@ export default tseslint.config(
             { name: `node:${name}`, message: 'workflow code must be deterministic: no Node builtins' },
           ]),
           patterns: [
-            { group: ['**/activities/*', '!**/activities/index'], message: 'import activities as types only (import type)', allowTypeImports: true },
-            { group: ['**/worker/*', '**/client/*', '**/emulator/*'], message: 'workflow code must not import I/O code' },
+            {
+              group: ['**/activities/*', '!**/activities/index'],
+              message: 'import activities as types only (import type)',
+              allowTypeImports: true,
+            },
+            {
+              group: ['**/worker/*', '**/client/*', '**/emulator/*'],
+              message: 'workflow code must not import I/O code',
+            },
           ],
         },
       ],

@@ -1,0 +1,15 @@
+/** The AlloyScan site emulator: start it, add sites, drive them from tests. */
+export { startEmulator } from './server';
+export { PATHS } from './routes';
+export { JUNK_SERIALS } from './inventory';
+export type {
+  EmulatedSite,
+  Emulator,
+  FaultOptions,
+  GroundTruthOptions,
+  MalformedVariant,
+  RegistrationInfo,
+  SecurityEvent,
+  SiteOptions,
+  SiteStats,
+} from './types';

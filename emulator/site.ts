@@ -1,0 +1,178 @@
+/**
+ * One emulated AlloyScan site: generated inventory plus small mutation overlays,
+ * registrations and tokens, fault injection, tracking flags and request statistics.
+ */
+import { AuthState } from './auth';
+import { buildCatalog, findProduct, type Product } from './catalog';
+import { DeviceStore } from './device-store';
+import { FaultEngine, type MalformedVariant } from './faults';
+import { Inventory } from './inventory';
+import {
+  parseFaultOptions,
+  resolveSiteOptions,
+  type FaultOptions,
+  type ResolvedSiteOptions,
+  type SiteOptions,
+} from './options';
+import { softwareAt } from './snapshots';
+import type { EmulatedSite, GroundTruthOptions, RegistrationInfo, SiteStats } from './types';
+
+export class Site implements EmulatedSite {
+  readonly name: string;
+  readonly url: string;
+  readonly opts: ResolvedSiteOptions;
+  readonly inv: Inventory;
+  readonly catalog: Product[];
+  readonly store: DeviceStore;
+  readonly auth: AuthState;
+  readonly faults: FaultEngine;
+  private readonly tracking = new Map<string, boolean>();
+  private requests: Record<string, number> = {};
+
+  constructor(options: SiteOptions, baseUrl: string) {
+    this.opts = resolveSiteOptions(options);
+    this.name = this.opts.name;
+    this.url = `${baseUrl}/sites/${this.name}`;
+    this.inv = new Inventory(this.opts);
+    this.catalog = buildCatalog(this.inv.seed, this.opts.catalogSize, this.opts.groupMix);
+    this.store = new DeviceStore(this.inv, this.opts.devices);
+    this.auth = new AuthState(this.opts.tokenTtlSeconds);
+    this.faults = new FaultEngine(this.opts.seed, this.opts.faults);
+    for (const [group, track] of Object.entries(this.opts.tracking)) this.tracking.set(group, track);
+  }
+
+  setFaults(f: FaultOptions): void {
+    this.faults.set(parseFaultOptions(f));
+  }
+
+  createRegistration(opts?: { name?: string; expiresAt?: string; enabled?: boolean }): {
+    clientId: string;
+    clientSecret: string;
+  } {
+    return this.auth.create(opts);
+  }
+
+  disableRegistration(clientId: string): void {
+    this.auth.get(clientId).enabled = false;
+  }
+
+  enableRegistration(clientId: string): void {
+    this.auth.get(clientId).enabled = true;
+  }
+
+  expireRegistration(clientId: string): void {
+    this.auth.get(clientId).expiresAt = new Date(Date.now() - 1000).toISOString();
+  }
+
+  deleteRegistration(clientId: string): void {
+    this.auth.delete(clientId);
+  }
+
+  revokeTokens(): void {
+    this.auth.revokeTokens();
+  }
+
+  securityLog(): ReturnType<AuthState['securityLog']> {
+    return this.auth.securityLog();
+  }
+
+  issuedTokens(): string[] {
+    return this.auth.issuedTokens();
+  }
+
+  registrations(): RegistrationInfo[] {
+    return this.auth.list();
+  }
+
+  reaudit(deviceIds: string[]): void {
+    for (const id of deviceIds) {
+      const index = this.store.indexOf(id);
+      if (index !== undefined) this.store.reaudit(index);
+    }
+  }
+
+  addDevices(n: number): string[] {
+    if (!Number.isInteger(n) || n < 0)
+      throw new Error(`addDevices: n must be a non-negative integer, got ${n}`);
+    return this.store.add(n).map((i) => this.inv.deviceId(i));
+  }
+
+  deleteDevices(deviceIds: string[]): void {
+    for (const id of deviceIds) {
+      const index = this.store.indexOf(id);
+      if (index !== undefined) this.store.delete(index);
+    }
+  }
+
+  setProductGroup(productId: string, group: string): void {
+    const product = findProduct(this.catalog, this.inv.seed, productId);
+    if (!product) throw new Error(`unknown product ${productId}`);
+    product.group = group;
+  }
+
+  setTracking(group: string, track: boolean): void {
+    this.tracking.set(group, track);
+  }
+
+  /** Every known group (the three standard ones, configured ones, and any assigned to a product). */
+  softwareGroups(): { name: string; track: boolean }[] {
+    const names = new Set(['Regular', 'Required', 'Forbidden', ...this.tracking.keys()]);
+    for (const p of this.catalog) names.add(p.group);
+    return [...names].map((name) => ({ name, track: this.tracking.get(name) ?? false }));
+  }
+
+  deviceIds(opts: { offset?: number; limit?: number } = {}): string[] {
+    const { indices } = this.store.page(opts.offset ?? 0, opts.limit ?? Number.MAX_SAFE_INTEGER);
+    return indices.map((i) => this.inv.deviceId(i));
+  }
+
+  deviceCount(filter: { types?: string[] } = {}): number {
+    return this.store.count(this.typeFilter(filter.types));
+  }
+
+  groundTruth(opts: GroundTruthOptions = {}): { devices: number; installations: number } {
+    const tracked = new Set(opts.trackedGroups ?? [...this.tracking].filter(([, on]) => on).map(([g]) => g));
+    const platforms = opts.platforms && new Set(opts.platforms);
+    const typeOk = this.typeFilter(opts.types);
+    let devices = 0;
+    let installations = 0;
+    for (const i of this.store.live()) {
+      if (typeOk && !typeOk(i)) continue;
+      devices++;
+      const platform = this.inv.platformOf(i);
+      if (platforms && (platform === undefined || !platforms.has(platform))) continue;
+      for (const item of softwareAt(this.inv, i, this.store.genOf(i))) {
+        if (tracked.has(this.catalog[item.product]?.group ?? '')) installations++;
+      }
+    }
+    return { devices, installations };
+  }
+
+  malformedVariant(id: string): MalformedVariant | undefined {
+    return this.faults.variantOf(id);
+  }
+
+  /** Counts one request of a route (see stats()). */
+  countRequest(route: string): void {
+    this.requests[route] = (this.requests[route] ?? 0) + 1;
+  }
+
+  stats(): SiteStats {
+    return {
+      requests: { ...this.requests },
+      tokenRequests: this.requests.token ?? 0,
+      faultsInjected: { ...this.faults.injected },
+    };
+  }
+
+  resetStats(): void {
+    this.requests = {};
+    this.faults.resetCounts();
+  }
+
+  private typeFilter(types: string[] | undefined): ((i: number) => boolean) | undefined {
+    if (!types) return undefined;
+    const set = new Set(types);
+    return (i) => set.has(this.inv.typeOf(i));
+  }
+}

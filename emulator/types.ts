@@ -1,0 +1,83 @@
+/** The emulator's programmatic contract (re-exported by index.ts). */
+import type { SecurityEvent } from './auth';
+import type { MalformedVariant } from './faults';
+import type { FaultOptions, SiteOptions } from './options';
+
+export type { FaultOptions, SiteOptions, SecurityEvent, MalformedVariant };
+
+export interface Emulator {
+  /** e.g. http://127.0.0.1:41234 */
+  readonly baseUrl: string;
+  /** Site served under `${baseUrl}/sites/${name}`; throws on invalid options or a duplicate name. */
+  addSite(opts: SiteOptions): EmulatedSite;
+  /** Throws if unknown. */
+  site(name: string): EmulatedSite;
+  close(): Promise<void>;
+}
+
+export interface GroundTruthOptions {
+  /** undefined = every platform (and devices without one); [] = none. */
+  platforms?: string[];
+  /** Defaults to the groups whose tracking flag is on. */
+  trackedGroups?: string[];
+  /** Device types counted; undefined = all. */
+  types?: string[];
+}
+
+export interface SiteStats {
+  requests: Record<string, number>;
+  tokenRequests: number;
+  faultsInjected: Record<string, number>;
+}
+
+export interface RegistrationInfo {
+  clientId: string;
+  name: string;
+  createdAt: string;
+  expiresAt: string;
+  enabled: boolean;
+  lastUsedAt?: string;
+}
+
+export interface EmulatedSite {
+  readonly name: string;
+  /** Site base URL the client is given. */
+  readonly url: string;
+  /** Replaces the fault configuration (not a merge) and restarts the fault sequence. */
+  setFaults(f: FaultOptions): void;
+
+  createRegistration(opts?: { name?: string; expiresAt?: string; enabled?: boolean }): {
+    clientId: string;
+    clientSecret: string;
+  };
+  disableRegistration(clientId: string): void;
+  enableRegistration(clientId: string): void;
+  /** Sets expiresAt in the past. */
+  expireRegistration(clientId: string): void;
+  deleteRegistration(clientId: string): void;
+  /** Every issued token now answers 401. */
+  revokeTokens(): void;
+  securityLog(): SecurityEvent[];
+  /** Extra (test aid): the raw access tokens issued so far (most recent 10,000), to assert none leaks. */
+  issuedTokens(): string[];
+  /** Extra: registrations as the Admin Center grid shows them (never the secret). */
+  registrations(): RegistrationInfo[];
+
+  /** New auditId/auditDate/lastSeen; software changes (adds, removals, version bumps). Unknown ids are ignored. */
+  reaudit(deviceIds: string[]): void;
+  addDevices(n: number): string[];
+  /** Also what API DELETE does; unknown or already deleted ids are ignored. */
+  deleteDevices(deviceIds: string[]): void;
+  /** Throws on an unknown product id. */
+  setProductGroup(productId: string, group: string): void;
+  setTracking(group: string, track: boolean): void;
+
+  deviceIds(opts?: { offset?: number; limit?: number }): string[];
+  deviceCount(filter?: { types?: string[] }): number;
+  groundTruth(opts?: GroundTruthOptions): { devices: number; installations: number };
+  /** Extra: how the current fault settings serve a record id (device or product) — undefined = intact. */
+  malformedVariant(id: string): MalformedVariant | undefined;
+
+  stats(): SiteStats;
+  resetStats(): void;
+}

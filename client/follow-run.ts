@@ -1,5 +1,5 @@
 /** Follow a run until its report: a progress bar from the `progress` query, then the report. */
-import { type Client, WorkflowFailedError } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { SingleBar, Presets } from 'cli-progress';
 import type { RunReport, SyncProgress } from '../common/sync-types';
 
@@ -39,14 +39,20 @@ export async function waitForReport(
     const report = await handle.result();
     return { ok: true, report };
   } catch (err) {
-    const cause = err instanceof WorkflowFailedError && err.cause ? err.cause : err;
-    const type = (cause as { type?: string }).type;
-    const message = cause instanceof Error ? cause.message : String(cause);
-    return { ok: false, workflowId, reason: `${type ? `[${type}] ` : ''}${message}` };
+    return { ok: false, workflowId, reason: failureReason(err) };
   } finally {
     stop = true;
     await poll;
   }
+}
+
+/** The innermost cause of a workflow failure (the activity's ApplicationFailure), with its type. */
+export function failureReason(err: unknown): string {
+  let cause: unknown = err;
+  while (cause instanceof Error && cause.cause instanceof Error) cause = cause.cause;
+  if (!(cause instanceof Error)) return String(cause);
+  const type = (cause as { type?: string }).type;
+  return `${type ? `[${type}] ` : ''}${cause.message}`;
 }
 
 /** Print a run report for a person. */

@@ -15,6 +15,18 @@ export interface Registration {
   readonly secretHash: Buffer;
 }
 
+export interface RegistrationOptions {
+  name?: string;
+  expiresAt?: string;
+  enabled?: boolean;
+  /**
+   * Emulator only: re-create a registration with credentials saved earlier (the demo keeps
+   * its App registration across restarts of the in-memory emulator). A real site never
+   * lets a caller choose them.
+   */
+  restore?: { clientId: string; clientSecret: string };
+}
+
 export interface SecurityEvent {
   at: string;
   event: 'Service authentication failed';
@@ -49,14 +61,15 @@ export class AuthState {
 
   constructor(private readonly ttlSeconds: number) {}
 
-  create(opts: { name?: string; expiresAt?: string; enabled?: boolean } = {}): {
+  create(opts: RegistrationOptions = {}): {
     clientId: string;
     clientSecret: string;
   } {
     const expiresAt = opts.expiresAt ?? new Date(Date.now() + YEAR_MS).toISOString();
     if (Number.isNaN(Date.parse(expiresAt))) throw new Error(`expiresAt is not an ISO date: ${expiresAt}`);
-    const clientId = newClientId();
-    const clientSecret = randomBytes(32).toString('base64url');
+    const clientId = opts.restore?.clientId ?? newClientId();
+    const clientSecret = opts.restore?.clientSecret ?? randomBytes(32).toString('base64url');
+    if (this.registrations.has(clientId)) throw new Error(`registration ${clientId} exists already`);
     const secretSalt = randomBytes(16);
     this.registrations.set(clientId, {
       clientId,

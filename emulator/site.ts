@@ -2,7 +2,7 @@
  * One emulated AlloyScan site: generated inventory plus small mutation overlays,
  * registrations and tokens, fault injection, tracking flags and request statistics.
  */
-import { AuthState } from './auth';
+import { AuthState, type RegistrationOptions } from './auth';
 import { buildCatalog, findProduct, type Product } from './catalog';
 import { DeviceStore } from './device-store';
 import { FaultEngine, type MalformedVariant } from './faults';
@@ -45,7 +45,7 @@ export class Site implements EmulatedSite {
     this.faults.set(parseFaultOptions(f));
   }
 
-  createRegistration(opts?: { name?: string; expiresAt?: string; enabled?: boolean }): {
+  createRegistration(opts?: RegistrationOptions): {
     clientId: string;
     clientSecret: string;
   } {

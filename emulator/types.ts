@@ -1,5 +1,5 @@
 /** The emulator's programmatic contract (re-exported by index.ts). */
-import type { SecurityEvent } from './auth';
+import type { RegistrationOptions, SecurityEvent } from './auth';
 import type { MalformedVariant } from './faults';
 import type { FaultOptions, SiteOptions } from './options';
 
@@ -46,7 +46,7 @@ export interface EmulatedSite {
   /** Replaces the fault configuration (not a merge) and restarts the fault sequence. */
   setFaults(f: FaultOptions): void;
 
-  createRegistration(opts?: { name?: string; expiresAt?: string; enabled?: boolean }): {
+  createRegistration(opts?: RegistrationOptions): {
     clientId: string;
     clientSecret: string;
   };

@@ -6,9 +6,10 @@
  * printed. Ctrl-C stops everything it started.
  * With ALLOYSCAN_SYNC_CONFIG set, that configuration is used instead of the demo site.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { startEmulator, type Emulator } from '../emulator';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { startEmulator, type EmulatedSite, type Emulator } from '../emulator';
 import { waitForReport, printReport } from '../client/follow-run';
 import { forceSync } from '../client/force-sync';
 import { type SyncConfig, loadConfig, parseConfig } from '../worker/config';
@@ -20,13 +21,35 @@ const ROOT = resolve(__dirname, '../..');
 const DATA = resolve(ROOT, '.data');
 const log = (msg: string): void => console.log(`[start] ${msg}`);
 
+/**
+ * The demo site's App registration. The emulator keeps registrations in memory, so the
+ * credentials are saved under .data/secrets (0600) and restored on the next start: runs
+ * recorded by the persistent dev server keep working across restarts.
+ */
+function demoRegistration(site: EmulatedSite): { clientId: string; secretFile: string } {
+  const dir = resolve(DATA, 'secrets');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const secretFile = resolve(dir, 'demo-client-secret');
+  const idFile = resolve(dir, 'demo-client-id');
+  const opts = { name: 'alloyscan-sync demo', expiresAt: '2030-01-01T00:00:00Z' };
+  if (existsSync(idFile) && existsSync(secretFile)) {
+    const restore = {
+      clientId: readFileSync(idFile, 'utf8').trim(),
+      clientSecret: readFileSync(secretFile, 'utf8').trim(),
+    };
+    site.createRegistration({ ...opts, restore });
+    return { clientId: restore.clientId, secretFile };
+  }
+  const reg = site.createRegistration(opts);
+  writeFileSync(secretFile, reg.clientSecret, { mode: 0o600 });
+  writeFileSync(idFile, reg.clientId);
+  return { clientId: reg.clientId, secretFile };
+}
+
 function demoConfig(emulator: Emulator): SyncConfig {
   const devices = Number(process.env.DEMO_DEVICES ?? 2000);
   const site = emulator.addSite({ name: 'demo', seed: 1, devices });
-  const reg = site.createRegistration({ name: 'alloyscan-sync demo', expiresAt: '2030-01-01T00:00:00Z' });
-  const secretFile = resolve(DATA, 'secrets/demo-client-secret');
-  mkdirSync(resolve(DATA, 'secrets'), { recursive: true, mode: 0o700 });
-  writeFileSync(secretFile, reg.clientSecret, { mode: 0o600 });
+  const reg = demoRegistration(site);
   const raw = {
     jobs: [
       {
@@ -34,10 +57,13 @@ function demoConfig(emulator: Emulator): SyncConfig {
         enabled: true,
         siteUrl: site.url,
         clientId: reg.clientId,
-        clientSecret: { file: secretFile },
+        clientSecret: { file: reg.secretFile },
         schedule: { cron: '*/30 * * * *', timeZone: 'UTC' },
         importSoftware: 'all',
         onRetire: 'keep',
+        // The emulator is local: no workload limit to respect.
+        requestsPerSecond: 500,
+        pageConcurrency: 2,
       },
     ],
     store: { sqlitePath: resolve(DATA, 'navigator.sqlite') },
@@ -48,6 +74,8 @@ function demoConfig(emulator: Emulator): SyncConfig {
 }
 
 async function main(): Promise<void> {
+  // Quiet SDK logs (warnings and errors only); this script handles Ctrl-C itself, in order.
+  Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
   mkdirSync(DATA, { recursive: true });
   const userConfig = process.env.ALLOYSCAN_SYNC_CONFIG;
   const cleanups: (() => Promise<void>)[] = [];
@@ -62,7 +90,7 @@ async function main(): Promise<void> {
   if (userConfig) config = loadConfig(userConfig);
   else {
     const emulator = await startEmulator({ port: Number(process.env.ALLOYSCAN_EMULATOR_PORT ?? 8787) });
-    cleanups.push(() => emulator.close());
+    cleanups.unshift(() => emulator.close());
     config = demoConfig(emulator);
   }
   const running = await startWorker(config, log);

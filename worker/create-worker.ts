@@ -41,5 +41,8 @@ export async function createSyncWorker(opts: SyncWorkerOptions): Promise<Worker>
       : { workflowsPath: require.resolve('../workflows') }),
     activities: createActivities({ store: opts.store, clientFor: opts.clientFor ?? realClientFor }),
     maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? 16,
+    // On shutdown, in-flight activities get this long to finish, then are cancelled; their
+    // heartbeated cursors let the next attempt (on any worker) resume.
+    shutdownGraceTime: '10 seconds',
   });
 }

@@ -4,7 +4,7 @@
  * Reused when one is already listening on the port (a second `npm start`).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { resolve } from 'node:path';
 import { SYNC_SEARCH_ATTRIBUTES } from '../common/search-attributes';
@@ -62,7 +62,10 @@ export async function startDevServer(
   ];
   args.push('--db-filename', resolve(dataDir, 'temporal.sqlite'), '--log-level', 'warn');
   for (const sa of SYNC_SEARCH_ATTRIBUTES) args.push('--search-attribute', `${sa.name}=Keyword`);
-  const child = spawn(resolve(ROOT, '.tools/bin/temporal'), args, { stdio: ['ignore', 'ignore', 'inherit'] });
+  // The server's own log goes to .data/temporal.log, not the operator's terminal.
+  const logFd = openSync(resolve(dataDir, 'temporal.log'), 'a');
+  const child = spawn(resolve(ROOT, '.tools/bin/temporal'), args, { stdio: ['ignore', logFd, logFd] });
+  closeSync(logFd);
   await waitForPort(port, child, 60_000);
   return {
     address,

@@ -100,9 +100,7 @@ describe('workflow histories', () => {
   });
 
   it('replays a recorded sync-run history without non-determinism', async () => {
-    const history = JSON.parse(readFileSync(FIXTURE, 'utf8')) as Parameters<
-      typeof Worker.runReplayHistory
-    >[1];
+    const history = historyFromJSON(JSON.parse(readFileSync(FIXTURE, 'utf8')));
     await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, 'recorded-sync-run');
   });
 });

@@ -120,7 +120,8 @@ export interface PageCounts {
   installationsKept: number;
 }
 
-export type RunOutcome = 'succeeded' | 'needs-confirmation' | 'failed' | 'dry-run';
+/** `skipped`: another run of the job was in progress when this one started (runs never overlap). */
+export type RunOutcome = 'succeeded' | 'needs-confirmation' | 'failed' | 'dry-run' | 'skipped';
 
 export interface RunReport {
   runId: string;

@@ -8,6 +8,7 @@ import {
   ContinueAsNew,
   continueAsNew,
   makeContinueAsNewFunc,
+  patched,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -35,6 +36,9 @@ export async function syncRunWorkflow(input: SyncRunInput): Promise<RunReport> {
   setHandler(forceSyncSignal, (f: ForceSignal) => state.force(f));
   setHandler(progressQuery, () => state.progress());
   if (!input.checkpoint) upsertSearchAttributes([{ key: SA_OUTCOME, value: 'running' }]);
+
+  const earlier = await earlierRunInProgress(input);
+  if (earlier) return standDown(input, state, earlier);
 
   let report: RunReport;
   try {
@@ -128,11 +132,38 @@ async function startPass(input: SyncRunInput, state: SyncRunState): Promise<Sync
   };
 }
 
-/** Best effort: a failed run still leaves a report in the run log and a searchable outcome. */
-async function recordFailure(input: SyncRunInput, state: SyncRunState, err: Error): Promise<void> {
-  const outcome: RunOutcome = 'failed';
-  upsertSearchAttributes([{ key: SA_OUTCOME, value: outcome }]);
-  const cp = state.checkpoint ?? {
+/** A run of the same job that started earlier and is still running (first execution only). */
+async function earlierRunInProgress(input: SyncRunInput): Promise<string | undefined> {
+  // Added after the first recorded histories: patched() keeps those replaying.
+  if (input.checkpoint || input.runId || !patched('find-earlier-run')) return undefined;
+  const info = workflowInfo();
+  return storeActivities.findEarlierRun({
+    jobId: input.job.id,
+    workflowId: info.workflowId,
+    startedAt: info.runStartTime.toISOString(),
+  });
+}
+
+/** Runs of one job never overlap: record that this one stood down for an earlier one. */
+async function standDown(input: SyncRunInput, state: SyncRunState, earlier: string): Promise<RunReport> {
+  const report = buildReport(
+    input,
+    state,
+    emptyCheckpoint(input),
+    false,
+    { writeBack: undefined, missing: undefined },
+    undefined,
+  );
+  report.outcome = 'skipped';
+  report.message = `skipped: run ${earlier} of this job was still in progress (runs of one job never overlap)`;
+  upsertSearchAttributes([{ key: SA_OUTCOME, value: report.outcome }]);
+  await storeActivities.recordRun(report);
+  state.phase = 'done';
+  return report;
+}
+
+function emptyCheckpoint(input: SyncRunInput): SyncCheckpoint {
+  return {
     planner: newPlanner(input.job.pageSize, 0),
     counts: emptyCounts(),
     pagesDone: 0,
@@ -142,6 +173,13 @@ async function recordFailure(input: SyncRunInput, state: SyncRunState, err: Erro
     catalog: { products: 0, groupChanged: 0 },
     samples: { added: [], updated: [] },
   };
+}
+
+/** Best effort: a failed run still leaves a report in the run log and a searchable outcome. */
+async function recordFailure(input: SyncRunInput, state: SyncRunState, err: Error): Promise<void> {
+  const outcome: RunOutcome = 'failed';
+  upsertSearchAttributes([{ key: SA_OUTCOME, value: outcome }]);
+  const cp = state.checkpoint ?? emptyCheckpoint(input);
   const report = buildReport(
     input,
     state,

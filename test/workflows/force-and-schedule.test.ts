@@ -44,7 +44,7 @@ describe('forcing a sync, schedules and dry runs', () => {
       name: siteName(prefix),
       devices: 150,
       seed: 8,
-      faults: { slowRate: 1, slowMs: 30 },
+      faults: { slowRate: 1, slowMs: 60 },
     });
   }
 
@@ -110,6 +110,28 @@ describe('forcing a sync, schedules and dry runs', () => {
     const report = await result(wfId!);
     assert.equal(report.trigger, 'schedule');
     assert.match(wfId!, new RegExp(`^sync-${job.id}-scheduled-`));
+  });
+
+  it('a scheduled tick while a manual run is in progress stands down: runs of one job never overlap', async () => {
+    const site = slowSite('overlap');
+    const job = jobFor(site, { pageSize: 25, pageConcurrency: 1 });
+    const manual = await forceSync(env.client, job, { taskQueue: w.taskQueue });
+    const handle = env.client.workflow.getHandle(manual.workflowId);
+    await waitFor(async () => (await handle.query<SyncProgress>('progress')).pagesDone >= 1);
+    await upsertSchedule(env.client, job, w.taskQueue);
+    const schedule = env.client.schedule.getHandle(scheduleId(job.id));
+    await schedule.trigger();
+    let tickId: string | undefined;
+    await waitFor(async () => {
+      tickId = (await schedule.describe()).info.recentActions[0]?.action.workflow.workflowId;
+      return tickId !== undefined;
+    });
+    const tick = await result(tickId!);
+    assert.equal(tick.outcome, 'skipped');
+    assert.match(tick.message, new RegExp(manual.workflowId));
+    const desc = await env.client.workflow.getHandle(manual.workflowId).describe();
+    assert.equal(desc.status.name, 'RUNNING', 'the skipped tick ended while the manual run was still going');
+    assert.equal((await result(manual.workflowId)).outcome, 'succeeded');
   });
 
   it('continues as new mid-pass and still counts exactly', async () => {

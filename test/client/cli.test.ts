@@ -1,0 +1,137 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { createNavigatorStore, type SqlNavigatorStore } from '../../activities/navigator';
+import { TASK_QUEUE } from '../../common/task-queue';
+import { startEmulator, type EmulatedSite, type Emulator } from '../../emulator';
+import { createSyncWorker } from '../../worker/create-worker';
+import { createTestEnv, workflowBundle } from '../helpers/temporal-env';
+
+const CLI = resolve(__dirname, '../../client/cli.js');
+
+interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+describe('operator CLI', () => {
+  let env: TestWorkflowEnvironment;
+  let emulator: Emulator;
+  let store: SqlNavigatorStore;
+  let stopWorker: () => Promise<void>;
+  const dir = mkdtempSync(join(tmpdir(), 'cli-'));
+  const sqlitePath = join(dir, 'navigator.sqlite');
+
+  before(async () => {
+    env = await createTestEnv();
+    emulator = await startEmulator({ port: 0 });
+    store = await createNavigatorStore({ sqlitePath });
+    await store.migrate();
+    const worker = await createSyncWorker({
+      connection: env.nativeConnection,
+      namespace: 'default',
+      store,
+      taskQueue: TASK_QUEUE,
+      workflowBundle: await workflowBundle(),
+    });
+    const running = worker.run();
+    stopWorker = async () => {
+      worker.shutdown();
+      await running;
+    };
+  });
+  after(async () => {
+    await stopWorker?.();
+    await store?.close();
+    await emulator?.close();
+    await env?.teardown();
+  });
+
+  /** Run the CLI; `secret` is what the job's env reference resolves to, in the worker (here) and the CLI. */
+  function cli(args: string[], secret?: string): Promise<CliResult> {
+    if (secret !== undefined) process.env.CLI_TEST_SECRET = secret;
+    return new Promise((res) => {
+      const child = spawn(process.execPath, [CLI, ...args], {
+        env: { ...process.env, TEMPORAL_ADDRESS: env.address, CLI_TEST_SECRET: secret ?? '' },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.on('close', (code) => res({ code, stdout, stderr }));
+    });
+  }
+
+  function configFor(site: EmulatedSite, clientId: string, extra: Record<string, unknown> = {}): string {
+    const file = join(dir, `${site.name}.yaml`);
+    const job = {
+      id: site.name,
+      siteUrl: site.url,
+      clientId,
+      clientSecret: { env: 'CLI_TEST_SECRET' },
+      schedule: { cron: '0 4 * * *', timeZone: 'UTC' },
+      requestsPerSecond: 500,
+      ...extra,
+    };
+    writeFileSync(file, JSON.stringify({ store: { sqlitePath }, jobs: [job] }));
+    return file;
+  }
+
+  it('fails at start-up on a bad config, naming every bad field, with exit code 2', async () => {
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(
+      file,
+      'jobs:\n  - id: x\n    siteUrl: not a url\n    clientId: a\n    clientSecret: plain\n    schedule: { cron: "0 4 * * *" }\n',
+    );
+    const r = await cli(['--config', file, 'runs', 'x']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /jobs\.0\.siteUrl/);
+    assert.match(r.stderr, /jobs\.0\.clientSecret/);
+  });
+
+  it('forces a run and follows it to the report (--wait), then lists it in the run log', async () => {
+    const site = emulator.addSite({ name: 'cli-ok', devices: 40 });
+    const reg = site.createRegistration();
+    const file = configFor(site, reg.clientId);
+    const r = await cli(['--config', file, 'force', site.name, '--wait'], reg.clientSecret);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /started sync-cli-ok-manual-/);
+    assert.match(r.stdout, /succeeded/);
+    assert.match(r.stdout, /verify: source 40 devices .* OK/);
+    assert.ok(!r.stdout.includes(reg.clientSecret) && !r.stderr.includes(reg.clientSecret));
+    const runs = await cli(['--config', file, 'runs', site.name], reg.clientSecret);
+    assert.equal(runs.code, 0, runs.stderr);
+    assert.match(runs.stdout, /succeeded\s+manual/);
+  });
+
+  it('exits non-zero with the failure type when the run fails (wrong secret)', async () => {
+    const site = emulator.addSite({ name: 'cli-bad', devices: 10 });
+    const reg = site.createRegistration();
+    const file = configFor(site, reg.clientId);
+    const r = await cli(['--config', file, 'force', site.name, '--wait'], 'wrong-secret-value');
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /FAILED: \[BadCredentials\]/);
+    const t = await cli(['--config', file, 'test-connection', site.name], 'wrong-secret-value');
+    assert.equal(t.code, 1);
+    assert.match(t.stderr, /BadCredentials/);
+  });
+
+  it('retires a record by ID and refuses an unknown one with a clear message', async () => {
+    const site = emulator.addSite({ name: 'cli-retire', devices: 5, typeMix: { computer: 1 } });
+    const reg = site.createRegistration();
+    const file = configFor(site, reg.clientId);
+    assert.equal((await cli(['--config', file, 'force', site.name, '--wait'], reg.clientSecret)).code, 0);
+    const rec = await store.findRecord(site.name, site.deviceIds({ limit: 1 })[0]!);
+    const r = await cli(['--config', file, 'retire', 'computer', String(rec!.recordId)]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`retired computer #${rec!.recordId}`));
+    const missing = await cli(['--config', file, 'retire', 'computer', 'no-such-pc']);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /no-such-pc/);
+  });
+});

@@ -1,6 +1,8 @@
 /** Small helpers shared by the sync activities. */
 import { activityInfo, Context } from '@temporalio/activity';
-import { toApplicationFailure } from './alloyscan/errors';
+import { ApplicationFailure } from '@temporalio/common';
+import { FailureType } from '../common/failure-types';
+import { AlloyScanError, QuarantineError, toApplicationFailure } from './alloyscan/errors';
 
 /** Run `fn(item)` over items with at most `limit` in flight, keeping input order in the output. */
 export async function mapLimit<T, R>(
@@ -38,11 +40,29 @@ export function lastHeartbeat<T>(): T | undefined {
   }
 }
 
-/** Map any error to a Temporal ApplicationFailure with a failure type and a secret-free message. */
+/**
+ * Map any error to a Temporal ApplicationFailure with a failure type and a secret-free
+ * message. API errors are typed by the client; database errors (they carry a driver `code`:
+ * SQLITE_BUSY, ECONNREFUSED, a PostgreSQL SQLSTATE) become a retryable StoreUnavailable.
+ */
 export async function asActivity<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
+    if (isStoreError(err)) {
+      throw ApplicationFailure.create({
+        type: FailureType.StoreUnavailable,
+        message: `the Navigator store failed: ${err.message.slice(0, 500)} (${String(err.code)})`,
+        nonRetryable: false,
+      });
+    }
     throw toApplicationFailure(err);
   }
+}
+
+function isStoreError(err: unknown): err is Error & { code: unknown } {
+  if (!(err instanceof Error) || err instanceof AlloyScanError || err instanceof QuarantineError)
+    return false;
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && code.length > 0;
 }

@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { AlloyScanClient } from '../../activities/alloyscan/client-types';
+import { createAuthenticate, filterFingerprint } from '../../activities/authenticate';
+import type { NavigatorStore } from '../../activities/navigator/store-types';
+import type { RunReport, SyncJobConfig } from '../../common/sync-types';
+
+const job = {
+  id: 'acme',
+  importSoftware: { mode: 'all' },
+  trackedGroups: ['Required'],
+  fullRunIntervalHours: 24,
+} as SyncJobConfig;
+
+/** A site with the Required group tracked and 7 devices; counts calls. */
+function fakeClient(): AlloyScanClient {
+  return {
+    apiCalls: 0,
+    tokenRequests: 0,
+    authenticate: () => Promise.resolve(),
+    listSoftwareGroups: () => Promise.resolve([{ name: 'Required', trackInNavigator: true }]),
+    listDevices: () => Promise.resolve({ items: [], quarantined: [], received: 0, total: 7 }),
+  } as unknown as AlloyScanClient;
+}
+
+function fakeStore(runs: Partial<RunReport>[]): NavigatorStore {
+  return {
+    upsertJob: () => Promise.resolve(),
+    listRuns: () => Promise.resolve(runs as RunReport[]),
+  } as unknown as NavigatorStore;
+}
+
+const NOW = new Date('2026-11-26T12:00:00Z');
+const fp = filterFingerprint(job, ['Required']);
+const run = (finishedAt: string, full: boolean, fingerprint = fp): Partial<RunReport> => ({
+  outcome: 'succeeded',
+  dryRun: false,
+  full,
+  finishedAt,
+  filterFingerprint: fingerprint,
+});
+
+describe('authenticate decides whether a run is full', () => {
+  const cases: [string, Partial<RunReport>[], boolean, string | undefined][] = [
+    ['first run', [], true, 'no earlier successful run'],
+    ['recent full pass, same filter', [run('2026-11-26T06:00:00Z', true)], false, undefined],
+    [
+      'filter changed',
+      [run('2026-11-26T06:00:00Z', true, 'other')],
+      true,
+      'software filter or tracked groups changed',
+    ],
+    [
+      'last full pass too old',
+      [run('2026-11-26T06:00:00Z', false), run('2026-11-24T06:00:00Z', true)],
+      true,
+      'last full pass older than 24 h',
+    ],
+    [
+      'failed and dry runs do not count',
+      [{ ...run('2026-11-26T06:00:00Z', true), outcome: 'failed' }],
+      true,
+      'no earlier successful run',
+    ],
+  ];
+  for (const [name, runs, full, reason] of cases) {
+    it(name, async () => {
+      const authenticate = createAuthenticate({
+        store: fakeStore(runs),
+        clientFor: fakeClient,
+        now: () => NOW,
+      });
+      const res = await authenticate({ job, full: false });
+      assert.equal(res.full, full);
+      assert.equal(res.fullReason, reason);
+      assert.equal(res.deviceTotal, 7);
+      assert.deepEqual(res.trackedGroups, ['Required']);
+      assert.equal(res.trackedGroupsSource, 'site');
+    });
+  }
+});

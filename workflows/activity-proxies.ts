@@ -1,56 +1,45 @@
 /** Activity proxies, grouped by retry profile, with explicit timeouts. */
-import { proxyActivities } from '@temporalio/workflow';
+import { proxyActivities, type RetryPolicy } from '@temporalio/workflow';
 import type { SyncActivities } from '../activities';
 import { NON_RETRYABLE_FAILURES } from '../common/failure-types';
 
-const nonRetryableErrorTypes = [...NON_RETRYABLE_FAILURES];
+/** Exponential backoff; bad credentials, schema mismatches and bad config are never retried. */
+function retry(initialInterval: string, maximumInterval: string, maximumAttempts: number): RetryPolicy {
+  return {
+    initialInterval,
+    backoffCoefficient: 2,
+    maximumInterval,
+    maximumAttempts,
+    nonRetryableErrorTypes: [...NON_RETRYABLE_FAILURES],
+  };
+}
 
 /** Authentication: a bad secret fails at once (non-retryable), so one attempt = one token request. */
 export const authActivities = proxyActivities<SyncActivities>({
   startToCloseTimeout: '2 minutes',
-  retry: {
-    initialInterval: '2s',
-    backoffCoefficient: 2,
-    maximumInterval: '1 minute',
-    maximumAttempts: 5,
-    nonRetryableErrorTypes,
-  },
+  retry: retry('2s', '1 minute', 5),
 });
 
-/** One page of devices: bounded work, heartbeats between its phases, generous retries for 429/5xx. */
+/**
+ * One page of devices: heartbeats a cursor every batch and resumes from it. 25 attempts
+ * with backoff capped at a minute ride out ~20 minutes of 429s, 5xx or a store outage
+ * before the run fails loudly.
+ */
 export const pageActivities = proxyActivities<SyncActivities>({
   startToCloseTimeout: '20 minutes',
   heartbeatTimeout: '30 seconds',
-  retry: {
-    initialInterval: '1s',
-    backoffCoefficient: 2,
-    maximumInterval: '1 minute',
-    maximumAttempts: 25,
-    nonRetryableErrorTypes,
-  },
+  retry: retry('1s', '1 minute', 25),
 });
 
 /** Walks over many items (catalog, missing lookups, write-back): heartbeat a cursor and resume from it. */
 export const walkActivities = proxyActivities<SyncActivities>({
   startToCloseTimeout: '4 hours',
   heartbeatTimeout: '30 seconds',
-  retry: {
-    initialInterval: '1s',
-    backoffCoefficient: 2,
-    maximumInterval: '1 minute',
-    maximumAttempts: 25,
-    nonRetryableErrorTypes,
-  },
+  retry: retry('1s', '1 minute', 25),
 });
 
-/** Store-only steps (verify, run log). */
+/** Store-only steps (verify, run log, the overlap guard's visibility query). */
 export const storeActivities = proxyActivities<SyncActivities>({
   startToCloseTimeout: '2 minutes',
-  retry: {
-    initialInterval: '1s',
-    backoffCoefficient: 2,
-    maximumInterval: '30s',
-    maximumAttempts: 20,
-    nonRetryableErrorTypes,
-  },
+  retry: retry('1s', '30s', 20),
 });

@@ -1,46 +1,28 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { NavigatorStore } from '../../activities/navigator/store-types';
+import { describe, it } from 'node:test';
 import { forceSync } from '../../client/force-sync';
 import { scheduleId, upsertSchedule } from '../../client/schedules';
 import type { RunReport, SyncProgress } from '../../common/sync-types';
-import { startEmulator, type Emulator } from '../../emulator';
 import { storeEngines } from '../helpers/stores';
-import { jobFor, siteName, startTestWorker, type RunningTestWorker } from '../helpers/sync-harness';
-import { createTestEnv } from '../helpers/temporal-env';
+import { jobFor, siteName } from '../helpers/sync-harness';
+import { useStack, useStoreAndWorker } from '../helpers/sync-fixture';
 
 const [sqlite] = storeEngines();
 
 describe('forcing a sync, schedules and dry runs', () => {
-  let env: TestWorkflowEnvironment;
-  let emulator: Emulator;
-  let store: NavigatorStore;
-  let w: RunningTestWorker;
-  before(async () => {
-    env = await createTestEnv();
-    emulator = await startEmulator({ port: 0 });
-    store = await sqlite!.open();
-    w = await startTestWorker(env, store);
-  });
-  after(async () => {
-    await w?.stop();
-    await store?.close();
-    await sqlite!.cleanup();
-    await emulator?.close();
-    await env?.teardown();
-  });
+  const stack = useStack();
+  const f = useStoreAndWorker(stack, sqlite!);
 
   const result = (workflowId: string): Promise<RunReport> =>
-    env.client.workflow.getHandle(workflowId).result() as Promise<RunReport>;
+    stack.env.client.workflow.getHandle(workflowId).result() as Promise<RunReport>;
 
   async function runsOf(jobId: string): Promise<RunReport[]> {
-    return store.listRuns(jobId, 20);
+    return f.store.listRuns(jobId, 20);
   }
 
   /** A site slow enough that a run is still in progress when the test signals it. */
   function slowSite(prefix: string) {
-    return emulator.addSite({
+    return stack.emulator.addSite({
       name: siteName(prefix),
       devices: 150,
       seed: 8,
@@ -49,15 +31,15 @@ describe('forcing a sync, schedules and dry runs', () => {
   }
 
   it('starts a manual run when idle', async () => {
-    const site = emulator.addSite({ name: siteName('idle'), devices: 40 });
+    const site = stack.emulator.addSite({ name: siteName('idle'), devices: 40 });
     const job = jobFor(site);
-    const res = await forceSync(env.client, job, { taskQueue: w.taskQueue });
+    const res = await forceSync(stack.env.client, job, { taskQueue: f.taskQueue });
     assert.equal(res.action, 'started');
     assert.match(res.workflowId, new RegExp(`^sync-${job.id}-manual-`));
     const report = await result(res.workflowId);
     assert.equal(report.trigger, 'manual');
     assert.equal(report.outcome, 'succeeded');
-    const desc = await env.client.workflow.getHandle(res.workflowId).describe();
+    const desc = await stack.env.client.workflow.getHandle(res.workflowId).describe();
     assert.deepEqual(desc.searchAttributes.SyncTrigger, ['manual']);
     assert.deepEqual(desc.searchAttributes.SyncOutcome, ['succeeded']);
     assert.deepEqual(desc.searchAttributes.JobId, [job.id]);
@@ -66,11 +48,11 @@ describe('forcing a sync, schedules and dry runs', () => {
   it('signals a running run, and two forces while running give exactly one follow-up full pass', async () => {
     const site = slowSite('busy');
     const job = jobFor(site, { pageSize: 25, pageConcurrency: 1 });
-    const first = await forceSync(env.client, job, { taskQueue: w.taskQueue });
-    const handle = env.client.workflow.getHandle(first.workflowId);
+    const first = await forceSync(stack.env.client, job, { taskQueue: f.taskQueue });
+    const handle = stack.env.client.workflow.getHandle(first.workflowId);
     await waitFor(async () => (await handle.query<SyncProgress>('progress')).pagesDone >= 1);
-    const f1 = await forceSync(env.client, job, { taskQueue: w.taskQueue });
-    const f2 = await forceSync(env.client, job, { taskQueue: w.taskQueue });
+    const f1 = await forceSync(stack.env.client, job, { taskQueue: f.taskQueue });
+    const f2 = await forceSync(stack.env.client, job, { taskQueue: f.taskQueue });
     assert.equal(f1.action, 'signalled');
     assert.equal(f2.action, 'signalled');
     assert.equal(f1.workflowId, first.workflowId);
@@ -83,24 +65,24 @@ describe('forcing a sync, schedules and dry runs', () => {
   });
 
   it('runs a forced sync while the schedule is paused', async () => {
-    const site = emulator.addSite({ name: siteName('paused'), devices: 30 });
+    const site = stack.emulator.addSite({ name: siteName('paused'), devices: 30 });
     const job = jobFor(site, { enabled: false });
-    assert.equal(await upsertSchedule(env.client, job, w.taskQueue), 'created');
-    const desc = await env.client.schedule.getHandle(scheduleId(job.id)).describe();
+    assert.equal(await upsertSchedule(stack.env.client, job, f.taskQueue), 'created');
+    const desc = await stack.env.client.schedule.getHandle(scheduleId(job.id)).describe();
     assert.equal(desc.state.paused, true);
-    const res = await forceSync(env.client, job, { taskQueue: w.taskQueue });
+    const res = await forceSync(stack.env.client, job, { taskQueue: f.taskQueue });
     assert.equal((await result(res.workflowId)).outcome, 'succeeded');
-    assert.equal(await upsertSchedule(env.client, { ...job, enabled: true }, w.taskQueue), 'updated');
-    const after = await env.client.schedule.getHandle(scheduleId(job.id)).describe();
+    assert.equal(await upsertSchedule(stack.env.client, { ...job, enabled: true }, f.taskQueue), 'updated');
+    const after = await stack.env.client.schedule.getHandle(scheduleId(job.id)).describe();
     assert.equal(after.state.paused, false);
     assert.equal(after.policies.overlap, 'SKIP');
   });
 
   it('records a scheduled run like a manual one, marked schedule', async () => {
-    const site = emulator.addSite({ name: siteName('sched'), devices: 30 });
+    const site = stack.emulator.addSite({ name: siteName('sched'), devices: 30 });
     const job = jobFor(site);
-    await upsertSchedule(env.client, job, w.taskQueue);
-    const handle = env.client.schedule.getHandle(scheduleId(job.id));
+    await upsertSchedule(stack.env.client, job, f.taskQueue);
+    const handle = stack.env.client.schedule.getHandle(scheduleId(job.id));
     await handle.trigger();
     let wfId: string | undefined;
     await waitFor(async () => {
@@ -115,11 +97,11 @@ describe('forcing a sync, schedules and dry runs', () => {
   it('a scheduled tick while a manual run is in progress stands down: runs of one job never overlap', async () => {
     const site = slowSite('overlap');
     const job = jobFor(site, { pageSize: 25, pageConcurrency: 1 });
-    const manual = await forceSync(env.client, job, { taskQueue: w.taskQueue });
-    const handle = env.client.workflow.getHandle(manual.workflowId);
+    const manual = await forceSync(stack.env.client, job, { taskQueue: f.taskQueue });
+    const handle = stack.env.client.workflow.getHandle(manual.workflowId);
     await waitFor(async () => (await handle.query<SyncProgress>('progress')).pagesDone >= 1);
-    await upsertSchedule(env.client, job, w.taskQueue);
-    const schedule = env.client.schedule.getHandle(scheduleId(job.id));
+    await upsertSchedule(stack.env.client, job, f.taskQueue);
+    const schedule = stack.env.client.schedule.getHandle(scheduleId(job.id));
     await schedule.trigger();
     let tickId: string | undefined;
     await waitFor(async () => {
@@ -129,40 +111,43 @@ describe('forcing a sync, schedules and dry runs', () => {
     const tick = await result(tickId!);
     assert.equal(tick.outcome, 'skipped');
     assert.match(tick.message, new RegExp(manual.workflowId));
-    const desc = await env.client.workflow.getHandle(manual.workflowId).describe();
+    const desc = await stack.env.client.workflow.getHandle(manual.workflowId).describe();
     assert.equal(desc.status.name, 'RUNNING', 'the skipped tick ended while the manual run was still going');
     assert.equal((await result(manual.workflowId)).outcome, 'succeeded');
   });
 
   it('continues as new mid-pass and still counts exactly', async () => {
-    const site = emulator.addSite({ name: siteName('can'), devices: 230, seed: 12 });
+    const site = stack.emulator.addSite({ name: siteName('can'), devices: 230, seed: 12 });
     const job = jobFor(site, { pageSize: 20, pageConcurrency: 2 });
-    const res = await forceSync(env.client, job, { taskQueue: w.taskQueue, continueAsNewAfterPages: 4 });
+    const res = await forceSync(stack.env.client, job, {
+      taskQueue: f.taskQueue,
+      continueAsNewAfterPages: 4,
+    });
     const report = await result(res.workflowId);
     assert.equal(report.counts.added, 230);
     assert.equal(report.pages, 12);
     assert.equal(report.verify.storedInstallations, site.groundTruth().installations);
     assert.ok(report.verify.ok, report.message);
     const executions = [];
-    for await (const e of env.client.workflow.list({ query: `WorkflowId = '${res.workflowId}'` }))
+    for await (const e of stack.env.client.workflow.list({ query: `WorkflowId = '${res.workflowId}'` }))
       executions.push(e);
     assert.ok(executions.length >= 3, `continued as new (${executions.length} executions)`);
   });
 
   it('a dry run reports the changes and leaves every inventory table as it was', async () => {
-    const site = emulator.addSite({ name: siteName('dry'), devices: 80, seed: 13 });
+    const site = stack.emulator.addSite({ name: siteName('dry'), devices: 80, seed: 13 });
     const job = jobFor(site, { onRetire: 'delete' });
-    await result((await forceSync(env.client, job, { taskQueue: w.taskQueue })).workflowId);
+    await result((await forceSync(stack.env.client, job, { taskQueue: f.taskQueue })).workflowId);
     const ids = site.deviceIds();
     site.reaudit(ids.slice(0, 4));
     site.deleteDevices(ids.slice(10, 12));
     site.addDevices(3);
-    const rec = await store.findRecord(job.id, ids[20]!);
-    await store.retire(rec!.kind, String(rec!.recordId), new Date().toISOString());
-    const before = await store.counts(job.id);
+    const rec = await f.store.findRecord(job.id, ids[20]!);
+    await f.store.retire(rec!.kind, String(rec!.recordId), new Date().toISOString());
+    const before = await f.store.counts(job.id);
     const snapshot = await engineSnapshot();
     const dry = await result(
-      (await forceSync(env.client, job, { taskQueue: w.taskQueue, dryRun: true })).workflowId,
+      (await forceSync(stack.env.client, job, { taskQueue: f.taskQueue, dryRun: true })).workflowId,
     );
     assert.equal(dry.outcome, 'dry-run');
     assert.equal(dry.counts.added, 3);
@@ -172,14 +157,14 @@ describe('forcing a sync, schedules and dry runs', () => {
     assert.equal(dry.samples?.added.length, 3);
     assert.equal(dry.samples?.missing.length, 2);
     assert.equal(site.deviceCount(), 81, 'nothing deleted in AlloyScan');
-    assert.deepEqual(await store.counts(job.id), before);
+    assert.deepEqual(await f.store.counts(job.id), before);
     assert.deepEqual(await engineSnapshot(), snapshot, 'inventory tables row-for-row unchanged');
     const runs = await runsOf(job.id);
     assert.equal(runs[0]?.dryRun, true, 'only the run log gains the dry run’s report');
   });
 
   async function engineSnapshot(): Promise<unknown> {
-    return sqlite!.dumpInventory(store);
+    return sqlite!.dumpInventory(f.store);
   }
 });
 

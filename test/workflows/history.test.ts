@@ -1,18 +1,16 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { WorkflowFailedError } from '@temporalio/client';
 import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import type { NavigatorStore } from '../../activities/navigator/store-types';
 import { forceSync } from '../../client/force-sync';
 import type { RunReport } from '../../common/sync-types';
-import { startEmulator, type Emulator } from '../../emulator';
 import { storeEngines } from '../helpers/stores';
-import { jobFor, siteName, startTestWorker, type RunningTestWorker } from '../helpers/sync-harness';
-import { createTestEnv, workflowBundle } from '../helpers/temporal-env';
+import { jobFor, siteName } from '../helpers/sync-harness';
+import { useStack, useStoreAndWorker } from '../helpers/sync-fixture';
+import { workflowBundle } from '../helpers/temporal-env';
 
 const [sqlite] = storeEngines();
 const FIXTURE = resolve(__dirname, '../../../test/fixtures/histories/sync-run.json');
@@ -27,65 +25,50 @@ function historyText(history: Parameters<typeof historyToJSON>[0]): string {
 }
 
 describe('workflow histories', () => {
-  let env: TestWorkflowEnvironment;
-  let emulator: Emulator;
-  let store: NavigatorStore;
-  let w: RunningTestWorker;
+  const stack = useStack();
+  const f = useStoreAndWorker(stack, sqlite!);
   const secrets: string[] = [];
   const workflowIds: string[] = [];
-  before(async () => {
-    env = await createTestEnv();
-    emulator = await startEmulator({ port: 0 });
-    store = await sqlite!.open();
-    w = await startTestWorker(env, store);
-  });
-  after(async () => {
-    await w?.stop();
-    await store?.close();
-    await sqlite!.cleanup();
-    await emulator?.close();
-    await env?.teardown();
-  });
 
   it('fails a run with a wrong secret at once, with one token request and one Security-log event', async () => {
-    const site = emulator.addSite({ name: siteName('badsecret'), devices: 20 });
+    const site = stack.emulator.addSite({ name: siteName('badsecret'), devices: 20 });
     const job = jobFor(site);
     process.env[(job.clientSecret as { env: string }).env] = 'not-the-secret-0123456789';
     secrets.push('not-the-secret-0123456789');
     site.resetStats();
-    const res = await forceSync(env.client, job, { taskQueue: w.taskQueue });
+    const res = await forceSync(stack.env.client, job, { taskQueue: f.taskQueue });
     workflowIds.push(res.workflowId);
-    await assert.rejects(env.client.workflow.getHandle(res.workflowId).result(), (err: unknown) => {
+    await assert.rejects(stack.env.client.workflow.getHandle(res.workflowId).result(), (err: unknown) => {
       assert.ok(err instanceof WorkflowFailedError);
       assert.equal((err.cause?.cause as { type?: string } | undefined)?.type, 'BadCredentials');
       return true;
     });
     assert.equal(site.stats().tokenRequests, 1);
     assert.equal(site.securityLog().length, 1);
-    const [run] = await store.listRuns(job.id, 1);
+    const [run] = await f.store.listRuns(job.id, 1);
     assert.equal(run?.outcome, 'failed', 'a failed run is in the run log');
   });
 
   it('keeps the client secret and access tokens out of every workflow history', async () => {
-    const site = emulator.addSite({
+    const site = stack.emulator.addSite({
       name: siteName('secrets'),
       devices: 50,
       faults: { seed: 2, rate429: 0.05, rate5xx: 0.05, retryAfterSeconds: 1 },
     });
     const job = jobFor(site);
     secrets.push(process.env[(job.clientSecret as { env: string }).env]!);
-    const res = await forceSync(env.client, job, { taskQueue: w.taskQueue });
+    const res = await forceSync(stack.env.client, job, { taskQueue: f.taskQueue });
     workflowIds.push(res.workflowId);
-    const report = (await env.client.workflow.getHandle(res.workflowId).result()) as RunReport;
+    const report = (await stack.env.client.workflow.getHandle(res.workflowId).result()) as RunReport;
     assert.equal(report.outcome, 'succeeded');
     site.revokeTokens();
-    const again = await forceSync(env.client, job, { taskQueue: w.taskQueue });
+    const again = await forceSync(stack.env.client, job, { taskQueue: f.taskQueue });
     workflowIds.push(again.workflowId);
-    await env.client.workflow.getHandle(again.workflowId).result();
+    await stack.env.client.workflow.getHandle(again.workflowId).result();
     const tokens = site.issuedTokens();
     assert.ok(tokens.length >= 2, 'the run re-authenticated after the revocation');
     for (const id of workflowIds) {
-      const text = historyText(await env.client.workflow.getHandle(id).fetchHistory());
+      const text = historyText(await stack.env.client.workflow.getHandle(id).fetchHistory());
       assert.ok(text.includes('"trigger":"manual"'), 'the search sees decoded payloads (the run input)');
       for (const s of [...secrets, ...tokens])
         assert.ok(!text.includes(s), `a secret or token is in the history of ${id}`);
@@ -94,7 +77,7 @@ describe('workflow histories', () => {
     if (process.env.RECORD_HISTORY === '1') {
       writeFileSync(
         FIXTURE,
-        historyToJSON(await env.client.workflow.getHandle(res.workflowId).fetchHistory()),
+        historyToJSON(await stack.env.client.workflow.getHandle(res.workflowId).fetchHistory()),
       );
     }
   });

@@ -1,50 +1,21 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { NavigatorStore } from '../../activities/navigator/store-types';
-import { forceSync } from '../../client/force-sync';
+import { describe, it } from 'node:test';
 import type { RunReport, SyncJobConfig } from '../../common/sync-types';
-import { startEmulator, type Emulator } from '../../emulator';
 import { storeEngines } from '../helpers/stores';
-import { jobFor, siteName, startTestWorker, type RunningTestWorker } from '../helpers/sync-harness';
-import { createTestEnv } from '../helpers/temporal-env';
+import { jobFor, siteName } from '../helpers/sync-harness';
+import { useStack, useStoreAndWorker } from '../helpers/sync-fixture';
 
 describe('sync run', () => {
-  let env: TestWorkflowEnvironment;
-  let emulator: Emulator;
-  before(async () => {
-    env = await createTestEnv();
-    emulator = await startEmulator({ port: 0 });
-  });
-  after(async () => {
-    await emulator?.close();
-    await env?.teardown();
-  });
+  const stack = useStack();
 
   for (const engine of storeEngines()) {
     describe(`on ${engine.name}`, () => {
-      let store: NavigatorStore;
-      let w: RunningTestWorker;
-      before(async () => {
-        store = await engine.open();
-        w = await startTestWorker(env, store);
-      });
-      after(async () => {
-        await w?.stop();
-        await store?.close();
-        await engine.cleanup();
-      });
-
-      async function run(
-        job: SyncJobConfig,
-        opts: { full?: boolean; dryRun?: boolean } = {},
-      ): Promise<RunReport> {
-        const res = await forceSync(env.client, job, { ...opts, taskQueue: w.taskQueue });
-        return env.client.workflow.getHandle(res.workflowId).result() as Promise<RunReport>;
-      }
+      const f = useStoreAndWorker(stack, engine);
+      const run = (job: SyncJobConfig, opts: { full?: boolean; dryRun?: boolean } = {}): Promise<RunReport> =>
+        f.run(job, opts);
 
       it('imports a 2,000-device site with exact counts, writes nothing on an unchanged re-run, and re-reads only audited devices', async () => {
-        const site = emulator.addSite({
+        const site = stack.emulator.addSite({
           name: siteName('big'),
           seed: 11,
           devices: 2000,
@@ -85,7 +56,7 @@ describe('sync run', () => {
       });
 
       it('stores the Discovered Installations each import option and the tracking flags call for', async () => {
-        const site = emulator.addSite({ name: siteName('opts'), seed: 5, devices: 300 });
+        const site = stack.emulator.addSite({ name: siteName('opts'), seed: 5, devices: 300 });
         const cases: [SyncJobConfig['importSoftware'], string[] | undefined][] = [
           [{ mode: 'none' }, []],
           [{ mode: 'selected', platforms: ['Linux', 'macOS'] }, ['Linux', 'macOS']],
@@ -107,7 +78,7 @@ describe('sync run', () => {
       });
 
       it('falls back to the job’s tracked groups on a site without the software-groups endpoint', async () => {
-        const site = emulator.addSite({
+        const site = stack.emulator.addSite({
           name: siteName('nogroups'),
           seed: 9,
           devices: 120,

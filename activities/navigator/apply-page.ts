@@ -5,6 +5,7 @@
  */
 import type { Kysely, Transaction } from 'kysely';
 import type { DeviceUpsert, IdentityRule, NavigatorKind } from '../../common/domain';
+import { recordBatch } from './batch-ledger';
 import { ensureInstalledProducts } from './catalog-repository';
 import {
   findLadderRecords,
@@ -22,7 +23,7 @@ import {
   type InstallTarget,
 } from './installation-repository';
 import { adoptRecord, moveRecord } from './record-links';
-import type { ApplyPageResult } from './store-types';
+import type { ApplyPageOptions, ApplyPageResult } from './store-types';
 import type { Database } from './tables';
 
 const DEFAULT_SAMPLE_SIZE = 10;
@@ -161,17 +162,25 @@ async function applyInTransaction(
   return ctx.tally.finish(changes);
 }
 
-/** Applies a page idempotently (a device listed twice in the page keeps its last entry). */
+/**
+ * Applies a page idempotently (a device listed twice in the page keeps its last entry). With
+ * `batch` (not a dry run), returns the batch's total over every commit, recorded in the same transaction.
+ */
 export async function applyDevicePage(
   db: Kysely<Database>,
   jobId: string,
   devices: readonly DeviceUpsert[],
-  opts: { dryRun?: boolean; sampleSize?: number } = {},
+  opts: ApplyPageOptions = {},
 ): Promise<ApplyPageResult> {
   const page = [...new Map(devices.map((d) => [d.sourceId, d])).values()];
   const sampleSize = opts.sampleSize ?? DEFAULT_SAMPLE_SIZE;
+  const { batch } = opts;
   if (opts.dryRun !== true)
-    return db.transaction().execute((trx) => applyInTransaction(trx, jobId, page, sampleSize));
+    return db.transaction().execute(async (trx) => {
+      const result = await applyInTransaction(trx, jobId, page, sampleSize);
+      if (batch === undefined) return result;
+      return recordBatch(trx, jobId, batch, { result, distinct: page.length, sampleSize });
+    });
   try {
     await db.transaction().execute(async (trx) => {
       throw new DryRunRollback(await applyInTransaction(trx, jobId, page, sampleSize));

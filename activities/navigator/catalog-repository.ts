@@ -2,6 +2,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { InstallationUpsert, SourceProduct } from '../../common/domain';
 import { chunks, IN_CHUNK, INSERT_CHUNK_ROWS, uniq } from './batch';
+import { setFullPassReason } from './run-repository';
 import type { Database, SoftwareCatalogTable } from './tables';
 
 type CatalogRow = Selectable<SoftwareCatalogTable>;
@@ -43,7 +44,7 @@ const CATALOG_FIELDS = ['name', 'version', 'publisher', 'software_group'] as con
  * Upserts the listed products (only new or changed rows are written). `upserted` counts the
  * distinct products processed; `groupChanged` those whose stored software group differed.
  */
-export async function upsertCatalog(
+async function upsertProducts(
   db: Kysely<Database>,
   jobId: string,
   products: readonly SourceProduct[],
@@ -79,6 +80,24 @@ export async function upsertCatalog(
       .execute();
   }
   return { upserted: distinct.length, groupChanged };
+}
+
+/**
+ * Upserts the products in one transaction; when some changed software group, records in it
+ * that the job's next pass must be full (so the reason survives a run that fails later).
+ */
+export async function upsertCatalog(
+  db: Kysely<Database>,
+  jobId: string,
+  products: readonly SourceProduct[],
+  now: string,
+): Promise<{ upserted: number; groupChanged: number }> {
+  return db.transaction().execute(async (trx) => {
+    const res = await upsertProducts(trx, jobId, products, now);
+    if (res.groupChanged > 0)
+      await setFullPassReason(trx, jobId, `${res.groupChanged} products changed software group`);
+    return res;
+  });
 }
 
 /** Software group of each known product (products without a group yet are absent). */

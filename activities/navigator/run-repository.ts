@@ -5,7 +5,10 @@ import type { RunReport, SyncJobConfig } from '../../common/sync-types';
 import { chunks, INSERT_CHUNK_ROWS, uniq } from './batch';
 import type { Database } from './tables';
 
-/** Creates or updates a job's row. The secret is stored as its reference only. */
+/**
+ * Creates or updates a job's row. The secret is stored as its reference only; a pending
+ * full-pass reason is kept (it is not configuration).
+ */
 export async function upsertJob(db: Kysely<Database>, job: SyncJobConfig, now: string): Promise<void> {
   const {
     id,
@@ -151,6 +154,29 @@ export async function markSeen(
   return seenElsewhere;
 }
 
+/** Drops the run's scratch rows: its seen set and its batch ledger. */
 export async function endRun(db: Kysely<Database>, jobId: string, runId: string): Promise<void> {
-  await db.deleteFrom('run_seen').where('job_id', '=', jobId).where('run_id', '=', runId).execute();
+  await db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('run_seen').where('job_id', '=', jobId).where('run_id', '=', runId).execute();
+    await trx.deleteFrom('run_batches').where('job_id', '=', jobId).where('run_id', '=', runId).execute();
+  });
+}
+
+/** Why the job's next pass must be full, if a reason is pending (unknown job: none). */
+export async function fullPassReason(db: Kysely<Database>, jobId: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('sync_jobs')
+    .select('full_pass_reason')
+    .where('id', '=', jobId)
+    .executeTakeFirst();
+  return row?.full_pass_reason ?? undefined;
+}
+
+/** Sets (a reason) or clears (null) the job's pending full-pass reason; creates no job row. */
+export async function setFullPassReason(
+  db: Kysely<Database>,
+  jobId: string,
+  reason: string | null,
+): Promise<void> {
+  await db.updateTable('sync_jobs').set({ full_pass_reason: reason }).where('id', '=', jobId).execute();
 }

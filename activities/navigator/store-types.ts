@@ -33,6 +33,19 @@ export interface ApplyPageResult {
   samples: { added: string[]; updated: string[] };
 }
 
+/** Identifies one batch of a run, so a re-apply after a committed attempt keeps the first counts. */
+export interface BatchKey {
+  runId: string;
+  key: string;
+}
+
+export interface ApplyPageOptions {
+  dryRun?: boolean;
+  sampleSize?: number;
+  /** Not on a dry run: sum this apply with earlier commits of the same batch (see `applyDevicePage`). */
+  batch?: BatchKey;
+}
+
 /** A Navigator record retired by a user whose AlloyScan record may need deleting. */
 export interface PendingWriteBack {
   kind: NavigatorKind;
@@ -82,12 +95,11 @@ export interface NavigatorStore {
    * (linking the adopted record to the job and source ID), write only devices whose
    * contentHash changed, add/update/remove their installations, clear a missing flag.
    * With `dryRun`, compute the same result inside a transaction that is rolled back.
+   * With `batch` (not a dry run), the result is summed, in the same transaction, with what
+   * earlier commits of that batch recorded: a retry re-applying a committed batch returns the
+   * first commit's counts (`unchanged` = distinct devices − added − updated, never negative).
    */
-  applyDevicePage(
-    jobId: string,
-    devices: DeviceUpsert[],
-    opts?: { dryRun?: boolean; sampleSize?: number },
-  ): Promise<ApplyPageResult>;
+  applyDevicePage(jobId: string, devices: DeviceUpsert[], opts?: ApplyPageOptions): Promise<ApplyPageResult>;
 
   /**
    * Record that this run saw these devices on the page at `pageOffset` (a scratch table,
@@ -96,14 +108,21 @@ export interface NavigatorStore {
    * again. Re-marking the same page (an activity retry) returns none of its own ids.
    */
   markSeen(jobId: string, runId: string, pageOffset: number, sourceIds: string[]): Promise<Set<string>>;
-  /** Drop the run's scratch rows (seen set). */
+  /** Drop the run's scratch rows (seen set, batch ledger). */
   endRun(jobId: string, runId: string): Promise<void>;
 
-  /** Upsert catalog products; returns how many changed software group since they were stored. */
+  /**
+   * Upsert catalog products; returns how many changed software group since they were stored.
+   * When some did, records the job's full-pass reason in the same transaction (existing job only).
+   */
   upsertCatalog(
     jobId: string,
     products: SourceProduct[],
   ): Promise<{ upserted: number; groupChanged: number }>;
+  /** Why the job's next pass must be full (set by `upsertCatalog`, kept by `upsertJob`). */
+  fullPassReason(jobId: string): Promise<string | undefined>;
+  /** Clears the pending full-pass reason (once a full pass has consumed it). */
+  clearFullPassReason(jobId: string): Promise<void>;
 
   /** Software group of each product id known to the catalog (unknown ids are absent). */
   getProductGroups(jobId: string, productIds: string[]): Promise<Map<string, string>>;

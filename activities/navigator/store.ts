@@ -19,7 +19,16 @@ import {
   type StoredInstallation,
 } from './record-admin';
 import { markWrittenBack, pendingWriteBacks, retire } from './retire-repository';
-import { endRun, listRuns, markSeen, saveQuarantine, saveRunReport, upsertJob } from './run-repository';
+import {
+  endRun,
+  fullPassReason,
+  listRuns,
+  markSeen,
+  saveQuarantine,
+  saveRunReport,
+  setFullPassReason,
+  upsertJob,
+} from './run-repository';
 import type { NavigatorStore, RecordSummary, StoredDeviceState } from './store-types';
 import type { Database } from './tables';
 
@@ -98,6 +107,8 @@ export async function createNavigatorStore(opts: CreateNavigatorStoreOptions): P
     markSeen: (jobId, runId, pageOffset, sourceIds) => markSeen(db, jobId, runId, pageOffset, sourceIds),
     endRun: (jobId, runId) => endRun(db, jobId, runId),
     upsertCatalog: (jobId, products) => upsertCatalog(db, jobId, products, nowIso()),
+    fullPassReason: (jobId) => fullPassReason(db, jobId),
+    clearFullPassReason: (jobId) => setFullPassReason(db, jobId, null),
     getProductGroups: (jobId, productIds) => getProductGroups(db, jobId, productIds),
     listUnseen: (jobId, runId, limit, after) => listUnseen(db, jobId, runId, limit, after),
     countUnseen: (jobId, runId) => countUnseen(db, jobId, runId),

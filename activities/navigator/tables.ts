@@ -89,6 +89,8 @@ export interface SyncJobTable {
   /** JSON of the remaining SyncJobConfig fields. */
   settings: string;
   updated_at: string;
+  /** Why the next pass must be full (e.g. catalog products changed group); null when none is pending. */
+  full_pass_reason: string | null;
 }
 
 export interface SyncRunTable {
@@ -131,6 +133,15 @@ export interface RunSeenTable {
   page_offset: number;
 }
 
+/** Scratch: the total result of each committed batch of a run (purged when the run ends). */
+export interface RunBatchTable {
+  job_id: string;
+  run_id: string;
+  batch_key: string;
+  /** JSON of the ApplyPageResult summed over every commit of the batch. */
+  result: string;
+}
+
 export interface Database {
   computers: RecordTable;
   hardware: RecordTable;
@@ -140,6 +151,7 @@ export interface Database {
   sync_runs: SyncRunTable;
   quarantined_records: QuarantinedRecordTable;
   run_seen: RunSeenTable;
+  run_batches: RunBatchTable;
 }
 
 export function recordTable(kind: NavigatorKind): RecordTableName {

@@ -11,6 +11,7 @@ const TABLES = [
   'discovered_installations',
   'hardware',
   'quarantined_records',
+  'run_batches',
   'run_seen',
   'software_catalog',
   'sync_jobs',
@@ -32,6 +33,9 @@ async function tables(store: SqlNavigatorStore): Promise<string[]> {
     .filter((n) => !n.startsWith('kysely_'))
     .sort();
 }
+
+const fullPassReasons = (store: SqlNavigatorStore) =>
+  store.db.selectFrom('sync_jobs').select('full_pass_reason').execute();
 
 function report(runId: string, startedAt: string, outcome: RunReport['outcome'] = 'succeeded'): RunReport {
   const partial = {
@@ -73,7 +77,18 @@ for (const engine of engines()) {
       await store.migrate();
       await store.migrate();
       assert.deepEqual(await tables(store), TABLES);
+      assert.deepEqual(await store.appliedMigrations(), [
+        '0001_inventory',
+        '0002_sync_log',
+        '0003_run_batches',
+      ]);
+      await store.migrateDown();
       assert.deepEqual(await store.appliedMigrations(), ['0001_inventory', '0002_sync_log']);
+      assert.deepEqual(
+        await tables(store),
+        TABLES.filter((t) => t !== 'run_batches'),
+      );
+      await assert.rejects(fullPassReasons(store), 'full_pass_reason dropped');
       await store.migrateDown();
       assert.deepEqual(await tables(store), [
         'computers',
@@ -85,6 +100,7 @@ for (const engine of engines()) {
       assert.deepEqual(await tables(store), []);
       await store.migrate();
       assert.deepEqual(await tables(store), TABLES);
+      assert.deepEqual(await fullPassReasons(store), []);
     });
 
     void it('stores a job with its secret as a reference only, and updates it', async () => {

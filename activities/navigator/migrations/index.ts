@@ -6,11 +6,13 @@ import { Migrator, type Kysely, type Migration, type MigrationResultSet } from '
 import type { OpenedDatabase } from '../db';
 import * as m0001 from './0001_inventory';
 import * as m0002 from './0002_sync_log';
+import * as m0003 from './0003_run_batches';
 
 /** Keys sort in application order. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_inventory': m0001,
   '0002_sync_log': m0002,
+  '0003_run_batches': m0003,
 };
 
 function migratorFor(opened: OpenedDatabase): Migrator {

@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { after, afterEach, beforeEach, describe, it } from 'node:test';
+import type { SqlNavigatorStore } from '../../activities/navigator';
+import { engines } from './engines';
+import { device, devices, install, jobConfig } from './fixtures';
+
+const REASON = '1 products changed software group';
+
+for (const engine of engines()) {
+  void describe(`batch ledger and full-pass reason on ${engine.name}`, () => {
+    let store: SqlNavigatorStore;
+    beforeEach(async () => {
+      store = await engine.open();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+    after(() => engine.cleanup());
+
+    const batchRows = () => store.db.selectFrom('run_batches').selectAll().orderBy('batch_key').execute();
+
+    void it('returns the first commit of a batch again when a retry re-applies it', async () => {
+      await store.insertManualRecord('computer', { source: 'manual', name: 'old', serialNumber: 'SN-dev-0' });
+      const page = devices(5, 3);
+      const batch = { runId: 'r1', key: 'page-0' };
+      const first = await store.applyDevicePage('job', page, { batch });
+      assert.deepEqual(
+        [first.added, first.updated, first.unchanged, first.adopted, first.installationsAdded],
+        [4, 1, 0, { serial: 1 }, 15],
+      );
+      assert.deepEqual(await store.applyDevicePage('job', page, { batch }), first, 'not zero');
+      assert.deepEqual(await store.applyDevicePage('job', [...page, ...page], { batch }), first);
+      const fresh = await store.applyDevicePage('job', page, { batch: { runId: 'r1', key: 'page-1' } });
+      assert.deepEqual([fresh.added, fresh.updated, fresh.unchanged, fresh.installationsAdded], [0, 0, 5, 0]);
+      const rows = await batchRows();
+      assert.deepEqual(
+        rows.map((r) => [r.run_id, r.batch_key]),
+        [
+          ['r1', 'page-0'],
+          ['r1', 'page-1'],
+        ],
+      );
+      assert.deepEqual(JSON.parse(rows[0]?.result ?? '{}'), first);
+    });
+
+    void it('adds a later change of the batch to its total, never counting unchanged below zero', async () => {
+      const batch = { runId: 'r1', key: 'k' };
+      const v1 = device({ sourceId: 'd1', name: 'pc', installations: [install('p1')] });
+      await store.applyDevicePage('job', [v1], { batch });
+      const v2 = device({ sourceId: 'd1', name: 'pc', installations: [install('p1'), install('p2')] });
+      const total = await store.applyDevicePage('job', [v2], { batch });
+      assert.deepEqual(
+        [total.added, total.updated, total.unchanged, total.installationsAdded, total.samples],
+        [1, 1, 0, 2, { added: ['pc'], updated: ['pc'] }],
+      );
+    });
+
+    void it('writes no ledger row on a dry run, and endRun drops the run rows only', async () => {
+      const page = devices(3);
+      const dry = await store.applyDevicePage('job', page, {
+        dryRun: true,
+        batch: { runId: 'r1', key: 'k' },
+      });
+      assert.equal(dry.added, 3);
+      assert.deepEqual(await batchRows(), []);
+      await store.applyDevicePage('job', page, { batch: { runId: 'r1', key: 'k' } });
+      await store.applyDevicePage('job', page, { batch: { runId: 'r2', key: 'k' } });
+      await store.applyDevicePage('other', page, { batch: { runId: 'r1', key: 'k' } });
+      await store.endRun('job', 'r1');
+      const left = await batchRows();
+      assert.deepEqual(left.map((r) => [r.job_id, r.run_id]).sort(), [
+        ['job', 'r2'],
+        ['other', 'r1'],
+      ]);
+    });
+
+    void it('keeps a pending full pass across job upserts until it is cleared', async () => {
+      await store.upsertJob(jobConfig('job'));
+      await store.upsertCatalog('job', [{ id: 'p1', name: 'Office', softwareGroup: 'Required' }]);
+      assert.equal(await store.fullPassReason('job'), undefined, 'new products: no change');
+      await store.upsertCatalog('job', [{ id: 'p1', name: 'Office', softwareGroup: 'Regular' }]);
+      assert.equal(await store.fullPassReason('job'), REASON);
+      await store.upsertJob(jobConfig('job', { enabled: false }));
+      assert.equal(await store.fullPassReason('job'), REASON, 'upsertJob keeps it');
+      await store.clearFullPassReason('job');
+      assert.equal(await store.fullPassReason('job'), undefined);
+      await store.upsertCatalog('job', [{ id: 'p1', name: 'Office 2', softwareGroup: 'Regular' }]);
+      assert.equal(await store.fullPassReason('job'), undefined, 'same group: no reason');
+    });
+
+    void it('creates no job row for a group change of an unknown job', async () => {
+      await store.upsertCatalog('nojob', [{ id: 'p1', name: 'Office', softwareGroup: 'Required' }]);
+      const res = await store.upsertCatalog('nojob', [{ id: 'p1', name: 'Office', softwareGroup: 'Other' }]);
+      assert.equal(res.groupChanged, 1);
+      assert.equal(await store.fullPassReason('nojob'), undefined);
+      assert.deepEqual(await store.db.selectFrom('sync_jobs').select('id').execute(), []);
+    });
+  });
+}

@@ -57,6 +57,8 @@ async function whyFull(
   const last = good[0];
   if (!last) return 'no earlier successful run';
   if (last.filterFingerprint !== fingerprint) return 'software filter or tracked groups changed';
+  const pending = await deps.store.fullPassReason(job.id);
+  if (pending) return pending;
   const lastFull = good.find((r) => r.full);
   if (job.fullRunIntervalHours > 0) {
     const now = (deps.now ?? (() => new Date()))().getTime();

@@ -17,9 +17,17 @@ export interface SyncCatalogOutput {
   quarantined: number;
   quarantineSample: QuarantinedRecord[];
   apiCalls: number;
+  /**
+   * Why the pass must be full, when products changed group: kept in the store with the
+   * catalog rows themselves, so it survives a failed run or a retried catalog attempt.
+   */
+  fullPassReason?: string | undefined;
 }
 
+const CATALOG_CURSOR = 1;
+
 interface CatalogCursor {
+  v: typeof CATALOG_CURSOR;
   offset: number;
   done: Omit<SyncCatalogOutput, 'quarantineSample'>;
 }
@@ -32,7 +40,8 @@ export function createSyncCatalog(deps: ActivityDeps) {
     return asActivity(async () => {
       const client = deps.clientFor(input.job);
       const before = client.apiCalls;
-      const resumed = lastHeartbeat<CatalogCursor>();
+      const last = lastHeartbeat<CatalogCursor>();
+      const resumed = last?.v === CATALOG_CURSOR ? last : undefined;
       let offset = resumed?.offset ?? 0;
       const acc = resumed?.done ?? { products: 0, groupChanged: 0, quarantined: 0, apiCalls: 0 };
       const sample: QuarantinedRecord[] = [];
@@ -55,12 +64,23 @@ export function createSyncCatalog(deps: ActivityDeps) {
         sample.push(...page.quarantined.slice(0, Math.max(0, 5 - sample.length)));
         offset += page.received;
         heartbeat({
+          v: CATALOG_CURSOR,
           offset,
           done: { ...acc, apiCalls: acc.apiCalls + client.apiCalls - before },
         } satisfies CatalogCursor);
         if (page.received === 0 || offset >= page.total) break;
       }
-      return { ...acc, apiCalls: acc.apiCalls + client.apiCalls - before, quarantineSample: sample };
+      const fullPassReason = input.dryRun
+        ? acc.groupChanged > 0
+          ? `${acc.groupChanged} products changed software group`
+          : undefined
+        : await deps.store.fullPassReason(input.job.id);
+      return {
+        ...acc,
+        apiCalls: acc.apiCalls + client.apiCalls - before,
+        quarantineSample: sample,
+        fullPassReason,
+      };
     });
   };
 }

@@ -4,7 +4,7 @@
  * in batches, heartbeating a cursor after each batch so a retry resumes where it stopped.
  * Returns counts only; the devices themselves never leave the worker.
  */
-import { DEVICE_SKIP, emptyCounts } from '../common/counts';
+import { addCounts, DEVICE_SKIP, emptyCounts } from '../common/counts';
 import type { QuarantinedRecord } from '../common/domain';
 import { FailureType } from '../common/failure-types';
 import type { PageCounts, SyncJobConfig } from '../common/sync-types';
@@ -13,7 +13,7 @@ import { AlloyScanError, QuarantineError } from './alloyscan/errors';
 import { buildUpserts, type DeviceRead } from './build-upserts';
 import type { ActivityDeps } from './deps';
 import { mergeCounts } from './filter';
-import { asActivity, heartbeat, lastHeartbeat, mapLimit } from './run-helpers';
+import { asActivity, heartbeat, lastHeartbeat, mapLimit, throwIfCancelled } from './run-helpers';
 
 export interface DevicePageInput {
   job: SyncJobConfig;
@@ -40,20 +40,27 @@ export interface DevicePageOutput {
 type Read =
   | ({ kind: 'ok' } & DeviceRead)
   | { kind: 'retry'; id: string; error: AlloyScanError }
-  | { kind: 'skip'; reason: string }
-  | { kind: 'quarantine'; record: QuarantinedRecord };
+  | { kind: 'skip'; id: string; reason: string }
+  | { kind: 'quarantine'; id: string; record: QuarantinedRecord };
 
 const { vanished: VANISHED, snapshotVanished: SNAPSHOT_VANISHED, quarantined: QUARANTINED } = DEVICE_SKIP;
 const PRODUCT_QUARANTINED = 'quarantined catalog product (malformed)';
+const SAMPLE = 5;
 
 /** Where a page attempt got to: a retry resumes here instead of re-reading the whole page. */
 interface PageCursor {
+  /** Cursor layout version: details of another version are ignored (the page starts over). */
+  v: typeof CURSOR_VERSION;
   received: number;
   total: number;
   /** Devices of the page whose details must be read (changed, or all on a full pass). */
   toRead: string[];
+  /** Of those, the ones the store already holds (a skip leaves them stored). */
+  known: string[];
   done: number;
-  /** Devices whose read failed transiently in this attempt: the next attempt reads only these. */
+  /** Each pass over `toRead` (the first, then each retry of transient failures) has its own batch keys. */
+  round: number;
+  /** Devices whose read failed transiently in this round: the next round reads only these. */
   retry: string[];
   counts: PageCounts;
   quarantined: number;
@@ -62,24 +69,29 @@ interface PageCursor {
   samples: { added: string[]; updated: string[] };
 }
 
-/** Devices read and upserted per store transaction and heartbeat: a retry loses at most one batch. */
+const CURSOR_VERSION = 2;
+/** Devices read and upserted per store transaction: a retry redoes at most one batch. */
 const SUB_BATCH = 25;
 
 export function createProcessDevicePage(deps: ActivityDeps) {
-  /** Read, filter and upsert one page of the device list, heartbeating after each batch of devices. */
+  /** Read, filter and upsert one page of the device list, resuming from the last heartbeated batch. */
   return async function processDevicePage(input: DevicePageInput): Promise<DevicePageOutput> {
     return asActivity(async () => {
       const client = deps.clientFor(input.job);
       let base = client.apiCalls;
-      const cur = lastHeartbeat<PageCursor>() ?? (await startPage(deps, client, input));
+      const resumed = lastHeartbeat<PageCursor>();
+      const cur = resumed?.v === CURSOR_VERSION ? resumed : await startPage(deps, client, input);
       let transient: AlloyScanError | undefined;
       while (cur.done < cur.toRead.length) {
-        const batch = cur.toRead.slice(cur.done, cur.done + SUB_BATCH);
-        transient = (await processBatch(deps, client, input, batch, cur)) ?? transient;
-        cur.done += batch.length;
+        const ids = cur.toRead.slice(cur.done, cur.done + SUB_BATCH);
+        const out = await processBatch(deps, client, input, ids, cur);
+        // Merge only after the batch committed, so a heartbeat never counts uncommitted work.
+        mergeBatch(cur, out);
+        transient = out.transient ?? transient;
+        cur.done += ids.length;
         cur.apiCalls += client.apiCalls - base;
         base = client.apiCalls;
-        heartbeat(cur);
+        heartbeat(snapshot(cur));
       }
       if (cur.retry.length) throw retryLater(cur, transient);
       cur.apiCalls += client.apiCalls - base;
@@ -97,6 +109,11 @@ export function createProcessDevicePage(deps: ActivityDeps) {
       };
     });
   };
+}
+
+/** A frozen copy for heartbeats: details are serialised later, the cursor keeps changing. */
+function snapshot(cur: PageCursor): PageCursor {
+  return structuredClone(cur);
 }
 
 /** List the page, mark its devices seen, and decide which need their details read. */
@@ -118,30 +135,40 @@ async function startPage(
   );
   counts.duplicates = repeats.size;
   const fresh = page.items.filter((d) => !repeats.has(d.id));
-  const states = await deps.store.getDeviceStates(
-    job.id,
-    fresh.map((d) => d.id),
-  );
+  const quarantinedIds = page.quarantined.map((q) => q.sourceId);
+  const states = await deps.store.getDeviceStates(job.id, [...fresh.map((d) => d.id), ...quarantinedIds]);
   const changed = fresh.filter((d) => input.full || !d.lastSeen || states.get(d.id)?.lastSeen !== d.lastSeen);
   counts.unchanged = fresh.length - changed.length;
   if (page.quarantined.length) {
     if (!input.dryRun) await deps.store.saveQuarantine(job.id, runId, page.quarantined);
     mergeCounts(counts.skipped, { [QUARANTINED]: page.quarantined.length });
+    counts.notStored += quarantinedIds.filter((id) => !states.has(id)).length;
   }
   const cur: PageCursor = {
+    v: CURSOR_VERSION,
     received: page.received,
     total: page.total,
     toRead: changed.map((d) => d.id),
+    known: changed.filter((d) => states.has(d.id)).map((d) => d.id),
     done: 0,
+    round: 0,
     retry: [],
     counts,
     quarantined: page.quarantined.length,
-    quarantineSample: page.quarantined.slice(0, 5),
+    quarantineSample: page.quarantined.slice(0, SAMPLE),
     apiCalls: client.apiCalls - before,
     samples: { added: [], updated: [] },
   };
-  heartbeat(cur);
+  heartbeat(snapshot(cur));
   return cur;
+}
+
+interface BatchOutcome {
+  counts: PageCounts;
+  quarantine: QuarantinedRecord[];
+  samples: { added: string[]; updated: string[] };
+  retry: string[];
+  transient?: AlloyScanError | undefined;
 }
 
 /** Read details + snapshots of a batch, filter, and apply it to the store in one transaction. */
@@ -151,56 +178,75 @@ async function processBatch(
   input: DevicePageInput,
   ids: string[],
   cur: PageCursor,
-): Promise<AlloyScanError | undefined> {
-  let lastTransient: AlloyScanError | undefined;
-  const reads = await mapLimit(ids, deps.detailConcurrency ?? 8, (id) => readDevice(client, id));
-  const counts = cur.counts;
-  const ok: Extract<Read, { kind: 'ok' }>[] = [];
-  const quarantine: QuarantinedRecord[] = [];
+): Promise<BatchOutcome> {
+  const progress = snapshot(cur);
+  const reads = await mapLimit(ids, deps.detailConcurrency ?? 8, async (id) => {
+    const r = await readDevice(client, id);
+    heartbeat(progress); // liveness while a slow site answers; the cursor itself moves per batch
+    return r;
+  });
+  const counts = emptyCounts();
+  const out: BatchOutcome = { counts, quarantine: [], samples: { added: [], updated: [] }, retry: [] };
+  const ok: DeviceRead[] = [];
+  const known = new Set(cur.known);
   for (const r of reads) {
     if (r.kind === 'retry') {
-      cur.retry.push(r.id);
-      lastTransient = r.error;
+      out.retry.push(r.id);
+      out.transient = r.error;
       continue;
     }
     counts.detailsRead++;
     if (r.kind === 'ok') ok.push(r);
-    else if (r.kind === 'skip') mergeCounts(counts.skipped, { [r.reason]: 1 });
-    else quarantine.push(r.record);
+    else {
+      if (r.kind === 'skip') mergeCounts(counts.skipped, { [r.reason]: 1 });
+      else out.quarantine.push(r.record);
+      if (!known.has(r.id)) counts.notStored++;
+    }
   }
-  const productQuarantine: QuarantinedRecord[] = [];
   const ctx = {
     deps,
     client,
     job: input.job,
     dryRun: input.dryRun,
     trackedGroups: input.trackedGroups,
-    quarantine: productQuarantine,
+    quarantine: [],
   };
   const upserts = await buildUpserts(ctx, ok, counts);
+  throwIfCancelled(); // an attempt the server already gave up on must not commit beside its retry
   const res = await deps.store.applyDevicePage(input.job.id, upserts, {
     dryRun: input.dryRun,
-    sampleSize: 5,
+    sampleSize: SAMPLE,
+    batch: { runId: input.runId, key: `${input.offset}:${cur.round}:${cur.done}` },
   });
-  if (quarantine.length) mergeCounts(counts.skipped, { [QUARANTINED]: quarantine.length });
-  if (productQuarantine.length)
-    mergeCounts(counts.skipped, { [PRODUCT_QUARANTINED]: productQuarantine.length });
-  const all = [...quarantine, ...productQuarantine];
-  if (all.length) {
-    if (!input.dryRun) await deps.store.saveQuarantine(input.job.id, input.runId, all);
-    cur.quarantined += all.length;
-    cur.quarantineSample.push(...all.slice(0, Math.max(0, 5 - cur.quarantineSample.length)));
-  }
-  counts.added += res.added;
-  counts.updated += res.updated;
-  counts.unchanged += res.unchanged;
-  counts.installationsAdded += res.installationsAdded;
-  counts.installationsUpdated += res.installationsUpdated;
-  counts.installationsRemoved += res.installationsRemoved;
+  if (out.quarantine.length) mergeCounts(counts.skipped, { [QUARANTINED]: out.quarantine.length });
+  if (ctx.quarantine.length) mergeCounts(counts.skipped, { [PRODUCT_QUARANTINED]: ctx.quarantine.length });
+  out.quarantine.push(...ctx.quarantine);
+  if (out.quarantine.length && !input.dryRun)
+    await deps.store.saveQuarantine(input.job.id, input.runId, out.quarantine);
+  Object.assign(counts, {
+    added: res.added,
+    updated: res.updated,
+    unchanged: res.unchanged,
+    installationsAdded: res.installationsAdded,
+    installationsUpdated: res.installationsUpdated,
+    installationsRemoved: res.installationsRemoved,
+  });
   mergeCounts(counts.adopted, res.adopted);
-  cur.samples.added.push(...res.samples.added.slice(0, Math.max(0, 5 - cur.samples.added.length)));
-  cur.samples.updated.push(...res.samples.updated.slice(0, Math.max(0, 5 - cur.samples.updated.length)));
-  return lastTransient;
+  out.samples = res.samples;
+  return out;
+}
+
+function mergeBatch(cur: PageCursor, out: BatchOutcome): void {
+  addCounts(cur.counts, out.counts);
+  cur.retry.push(...out.retry);
+  cur.quarantined += out.quarantine.length;
+  topUp(cur.quarantineSample, out.quarantine);
+  topUp(cur.samples.added, out.samples.added);
+  topUp(cur.samples.updated, out.samples.updated);
+}
+
+function topUp<T>(into: T[], from: readonly T[]): void {
+  into.push(...from.slice(0, Math.max(0, SAMPLE - into.length)));
 }
 
 /**
@@ -211,8 +257,8 @@ async function processBatch(
 function retryLater(cur: PageCursor, last: AlloyScanError | undefined): AlloyScanError {
   const err = last ?? new AlloyScanError(FailureType.Transient, 'device reads failed transiently');
   const left = cur.retry.length;
-  Object.assign(cur, { toRead: cur.retry, done: 0, retry: [] });
-  heartbeat(cur);
+  Object.assign(cur, { toRead: cur.retry, done: 0, round: cur.round + 1, retry: [] });
+  heartbeat(snapshot(cur));
   return new AlloyScanError(err.type, `${left} device reads failed (${err.message}); retrying only those`, {
     retryAfterMs: err.retryAfterMs,
     status: err.status,
@@ -222,13 +268,13 @@ function retryLater(cur: PageCursor, last: AlloyScanError | undefined): AlloySca
 async function readDevice(client: AlloyScanClient, id: string): Promise<Read> {
   try {
     const detail = await client.getDevice(id);
-    if (!detail) return { kind: 'skip', reason: VANISHED };
+    if (!detail) return { kind: 'skip', id, reason: VANISHED };
     if (!detail.auditId) return { kind: 'ok', detail, snapshot: undefined };
     const snapshot = await client.getSnapshot(detail.auditId);
-    if (!snapshot) return { kind: 'skip', reason: SNAPSHOT_VANISHED };
+    if (!snapshot) return { kind: 'skip', id, reason: SNAPSHOT_VANISHED };
     return { kind: 'ok', detail, snapshot };
   } catch (err) {
-    if (err instanceof QuarantineError) return { kind: 'quarantine', record: err.record };
+    if (err instanceof QuarantineError) return { kind: 'quarantine', id, record: err.record };
     if (
       err instanceof AlloyScanError &&
       (err.type === FailureType.Transient || err.type === FailureType.RateLimited)

@@ -20,6 +20,9 @@ export function createRecordRun(deps: ActivityDeps) {
   return async function recordRun(report: RunReport): Promise<void> {
     return asActivity(async () => {
       await deps.store.saveRunReport(report);
+      if (report.outcome === 'succeeded' && report.full && report.complete && !report.dryRun) {
+        await deps.store.clearFullPassReason(report.jobId);
+      }
       await deps.store.endRun(report.jobId, report.runId);
     });
   };

@@ -7,7 +7,7 @@ import type { SyncJobConfig } from '../common/sync-types';
 import type { AlloyScanClient } from './alloyscan/client-types';
 import { QuarantineError } from './alloyscan/errors';
 import type { ActivityDeps } from './deps';
-import { asActivity, heartbeat, lastHeartbeat, mapLimit } from './run-helpers';
+import { asActivity, heartbeat, lastHeartbeat, mapLimit, throwIfCancelled } from './run-helpers';
 
 export interface WriteBackInput {
   job: SyncJobConfig;
@@ -21,25 +21,30 @@ export interface WriteBackOutput {
   apiCalls: number;
 }
 
+const WRITE_BACK_CURSOR = 1;
+
 export function createRetireWriteBack(deps: ActivityDeps) {
   /** Delete in AlloyScan the devices of records retired in Navigator (job option `delete` only). */
   return async function retireWriteBack(input: WriteBackInput): Promise<WriteBackOutput> {
     return asActivity(async () => {
-      const out: WriteBackOutput = { deleted: 0, alreadyGone: 0, sample: [], apiCalls: 0 };
+      const resumed = lastHeartbeat<WriteBackOutput & { v: number }>();
+      const out: WriteBackOutput =
+        resumed?.v === WRITE_BACK_CURSOR ? resumed : { deleted: 0, alreadyGone: 0, sample: [], apiCalls: 0 };
       if (input.job.onRetire !== 'delete') return out;
       const pending = await deps.store.pendingWriteBacks(input.job.id);
-      out.sample = pending.slice(0, 5).map((p) => p.name ?? p.sourceId);
+      if (out.sample.length === 0) out.sample = pending.slice(0, 5).map((p) => p.name ?? p.sourceId);
       if (input.dryRun) return { ...out, deleted: pending.length };
       const client = deps.clientFor(input.job);
       const before = client.apiCalls;
       for (const p of pending) {
+        // Done ones are no longer pending, so a retry resumes by itself; the counts come from the heartbeat.
         const res = await client.deleteDevice(p.sourceId);
         await deps.store.markWrittenBack(p.kind, p.recordId, now(deps));
         if (res === 'deleted') out.deleted++;
         else out.alreadyGone++;
-        heartbeat(out.deleted + out.alreadyGone);
+        heartbeat({ ...out, v: WRITE_BACK_CURSOR });
       }
-      return { ...out, apiCalls: client.apiCalls - before };
+      return { ...out, apiCalls: out.apiCalls + client.apiCalls - before };
     });
   };
 }
@@ -62,7 +67,10 @@ export interface FlagMissingOutput {
   apiCalls: number;
 }
 
+const MISSING_CURSOR = 1;
+
 interface MissingCursor {
+  v: typeof MISSING_CURSOR;
   after?: string | undefined;
   acc: FlagMissingOutput;
 }
@@ -74,44 +82,63 @@ export function createFlagMissing(deps: ActivityDeps) {
   return async function flagMissing(input: FlagMissingInput): Promise<FlagMissingOutput> {
     return asActivity(async () => {
       const { job, runId } = input;
-      const unseen = await deps.store.countUnseen(job.id, runId);
-      const empty = {
-        unseen,
-        confirmedMissing: 0,
-        stillPresent: 0,
-        flagged: 0,
-        thresholdExceeded: false,
-        sample: [],
-        apiCalls: 0,
-      };
-      if (unseen === 0) return empty;
-      const live = (await deps.store.counts(job.id)).liveDevices;
-      if (!input.confirm && unseen > job.missingThreshold * live)
-        return { ...empty, thresholdExceeded: true };
-      const client = deps.clientFor(job);
-      const before = client.apiCalls;
       const resumed = lastHeartbeat<MissingCursor>();
-      const acc = resumed?.acc ?? { ...empty, sample: [] as string[] };
-      let after = resumed?.after;
+      // A resumed attempt already passed the threshold check; its flags are no longer "unseen".
+      const start = resumed?.v === MISSING_CURSOR ? resumed : await beginMissing(deps, input);
+      if (start === 'done') return emptyMissing(0, false);
+      if (typeof start === 'number') return emptyMissing(start, true);
+      const acc = start.acc;
+      let after = start.after;
+      const client = deps.clientFor(job);
+      let base = client.apiCalls;
       for (;;) {
         const ids = await deps.store.listUnseen(job.id, runId, LOOKUP_BATCH, after);
         if (ids.length === 0) break;
-        const found = await mapLimit(ids, deps.detailConcurrency ?? 8, (id) => stillExists(client, id));
+        const progress = { v: MISSING_CURSOR, after, acc: structuredClone(acc) } satisfies MissingCursor;
+        const found = await mapLimit(ids, deps.detailConcurrency ?? 8, async (id) => {
+          const exists = await stillExists(client, id);
+          heartbeat(progress); // liveness per lookup; the cursor moves per batch
+          return exists;
+        });
         const gone = ids.filter((_, i) => !found[i]);
+        throwIfCancelled();
+        if (!input.dryRun && gone.length)
+          acc.flagged += await deps.store.flagMissing(job.id, gone, now(deps));
         acc.confirmedMissing += gone.length;
         acc.stillPresent += ids.length - gone.length;
         acc.sample.push(...gone.slice(0, Math.max(0, 5 - acc.sample.length)));
-        if (!input.dryRun && gone.length)
-          acc.flagged += await deps.store.flagMissing(job.id, gone, now(deps));
+        acc.apiCalls += client.apiCalls - base;
+        base = client.apiCalls;
         after = ids[ids.length - 1];
-        heartbeat({
-          after,
-          acc: { ...acc, apiCalls: acc.apiCalls + client.apiCalls - before },
-        } satisfies MissingCursor);
+        heartbeat({ v: MISSING_CURSOR, after, acc: structuredClone(acc) } satisfies MissingCursor);
       }
-      return { ...acc, unseen, apiCalls: acc.apiCalls + client.apiCalls - before };
+      return acc;
     });
   };
+}
+
+function emptyMissing(unseen: number, thresholdExceeded: boolean): FlagMissingOutput {
+  return {
+    unseen,
+    confirmedMissing: 0,
+    stillPresent: 0,
+    flagged: 0,
+    thresholdExceeded,
+    sample: [],
+    apiCalls: 0,
+  };
+}
+
+/** First attempt: nothing unseen ('done'), over the threshold (the unseen count), or a fresh cursor. */
+async function beginMissing(
+  deps: ActivityDeps,
+  input: FlagMissingInput,
+): Promise<MissingCursor | 'done' | number> {
+  const unseen = await deps.store.countUnseen(input.job.id, input.runId);
+  if (unseen === 0) return 'done';
+  const live = (await deps.store.counts(input.job.id)).liveDevices;
+  if (!input.confirm && unseen > input.job.missingThreshold * live) return unseen;
+  return { v: MISSING_CURSOR, after: undefined, acc: emptyMissing(unseen, false) };
 }
 
 /** A direct lookup: only a 404 confirms absence (a malformed record still exists). */

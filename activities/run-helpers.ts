@@ -1,6 +1,6 @@
 /** Small helpers shared by the sync activities. */
 import { activityInfo, Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { FailureType } from '../common/failure-types';
 import { AlloyScanError, QuarantineError, toApplicationFailure } from './alloyscan/errors';
 
@@ -29,6 +29,17 @@ export function heartbeat(details?: unknown): void {
   } catch {
     // not inside an activity context
   }
+}
+
+/** Throw when the server has cancelled this attempt (e.g. its heartbeat timed out): do not commit beside the retry. */
+export function throwIfCancelled(): void {
+  let signal: AbortSignal | undefined;
+  try {
+    signal = Context.current().cancellationSignal;
+  } catch {
+    return; // not inside an activity context
+  }
+  if (signal.aborted) throw new CancelledFailure('activity attempt cancelled before it committed');
 }
 
 /** The last heartbeat details of a previous attempt, when running inside an activity. */

@@ -8,11 +8,6 @@ export const DEVICE_SKIP = {
   quarantined: 'quarantined device record (malformed)',
 } as const;
 
-/** Devices of the pass that were listed but not stored, by the reasons above. */
-export function skippedDevices(c: PageCounts): number {
-  return Object.values(DEVICE_SKIP).reduce((n, reason) => n + (c.skipped[reason] ?? 0), 0);
-}
-
 export function emptyCounts(): PageCounts {
   return {
     listed: 0,
@@ -27,6 +22,7 @@ export function emptyCounts(): PageCounts {
     installationsRemoved: 0,
     skipped: {},
     installationsKept: 0,
+    notStored: 0,
   };
 }
 

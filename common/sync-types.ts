@@ -118,6 +118,8 @@ export interface PageCounts {
   skipped: Record<string, number>;
   /** Installations kept by the filter (for the report). */
   installationsKept: number;
+  /** Listed devices that are not in the store after the pass (quarantined or vanished before ever being imported). */
+  notStored: number;
 }
 
 /** `skipped`: another run of the job was in progress when this one started (runs never overlap). */
@@ -156,7 +158,7 @@ export interface RunReport {
   verify: {
     sourceDevices: number;
     importedDevices: number;
-    /** Listed devices not stored by this pass (quarantined, vanished): see counts.skipped. */
+    /** Listed devices not in the store (quarantined or vanished before ever being imported): see counts.skipped. */
     skippedDevices: number;
     expectedInstallations: number;
     storedInstallations: number;

@@ -27,14 +27,14 @@ export const authActivities = proxyActivities<SyncActivities>({
  */
 export const pageActivities = proxyActivities<SyncActivities>({
   startToCloseTimeout: '20 minutes',
-  heartbeatTimeout: '30 seconds',
+  heartbeatTimeout: '45 seconds',
   retry: retry('1s', '1 minute', 25),
 });
 
 /** Walks over many items (catalog, missing lookups, write-back): heartbeat a cursor and resume from it. */
 export const walkActivities = proxyActivities<SyncActivities>({
   startToCloseTimeout: '4 hours',
-  heartbeatTimeout: '30 seconds',
+  heartbeatTimeout: '45 seconds',
   retry: retry('1s', '1 minute', 25),
 });
 

@@ -1,7 +1,6 @@
 /** Builds the run report from the checkpoint, the retire step and the store's counts. Pure. */
 import type { FlagMissingOutput, WriteBackOutput } from '../activities/retire';
 import type { StoreCounts } from '../activities/navigator/store-types';
-import { skippedDevices } from '../common/counts';
 import type { RunOutcome, RunReport, SyncCheckpoint, SyncRunInput } from '../common/sync-types';
 import { workflowInfo } from '@temporalio/workflow';
 import type { SyncRunState } from './sync-run-state';
@@ -23,12 +22,16 @@ export function buildReport(
   const { writeBack, missing } = retire;
   const auth = state.auth;
   const dryRun = !!input.dryRun;
-  const sourceDevices = cp.planner.total;
+  // Devices this run's write-back deleted were in the listing but are gone from the source now.
+  const sourceDevices = cp.planner.total - (writeBack?.deleted ?? 0);
   const importedDevices = stored ? stored.liveDevices + stored.retiredInSource : 0;
   const expected = stored?.expectedInstallations ?? 0;
-  const skipped = skippedDevices(cp.counts);
+  const notStored = cp.counts.notStored ?? 0;
   const verifyOk =
-    !!stored && complete && importedDevices + skipped === sourceDevices && stored.installations === expected;
+    !!stored &&
+    complete &&
+    importedDevices + notStored === sourceDevices &&
+    stored.installations === expected;
   const outcome: RunOutcome = missing?.thresholdExceeded
     ? 'needs-confirmation'
     : dryRun
@@ -65,7 +68,7 @@ export function buildReport(
     verify: {
       sourceDevices,
       importedDevices,
-      skippedDevices: skipped,
+      skippedDevices: notStored,
       expectedInstallations: expected,
       storedInstallations: stored?.installations ?? 0,
       ok: verifyOk,

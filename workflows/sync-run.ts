@@ -14,7 +14,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { emptyCounts } from '../common/counts';
-import { SA_OUTCOME, SA_TRIGGER } from '../common/search-attributes';
+import { SA_JOB_ID, SA_OUTCOME, SA_SITE, SA_TRIGGER } from '../common/search-attributes';
 import type { ForceSignal, RunOutcome, RunReport, SyncCheckpoint, SyncRunInput } from '../common/sync-types';
 import { authActivities, storeActivities, walkActivities } from './activity-proxies';
 import { runInventoryPass, type PassResult } from './inventory-pass';
@@ -52,7 +52,10 @@ export async function syncRunWorkflow(input: SyncRunInput): Promise<RunReport> {
   if (state.pendingForce) {
     // A force arrived while this run was in progress: one follow-up full pass, marked manual.
     const next = makeContinueAsNewFunc<typeof syncRunWorkflow>({
+      // The list replaces the run's attributes: give all of them, or the follow-up drops out of JobId filters.
       typedSearchAttributes: [
+        { key: SA_JOB_ID, value: input.job.id },
+        { key: SA_SITE, value: input.job.siteUrl },
         { key: SA_TRIGGER, value: 'manual' },
         { key: SA_OUTCOME, value: 'running' },
       ],
@@ -113,12 +116,8 @@ async function startPass(input: SyncRunInput, state: SyncRunState): Promise<Sync
     runId: state.runId,
     dryRun: !!input.dryRun,
   });
-  if (catalog.groupChanged > 0 && !auth.full) {
-    state.auth = {
-      ...auth,
-      full: true,
-      fullReason: `${catalog.groupChanged} products changed software group`,
-    };
+  if (catalog.fullPassReason && !auth.full) {
+    state.auth = { ...auth, full: true, fullReason: catalog.fullPassReason };
   }
   return {
     planner: newPlanner(input.job.pageSize, auth.deviceTotal),

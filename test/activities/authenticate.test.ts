@@ -23,9 +23,10 @@ function fakeClient(): AlloyScanClient {
   } as unknown as AlloyScanClient;
 }
 
-function fakeStore(runs: Partial<RunReport>[]): NavigatorStore {
+function fakeStore(runs: Partial<RunReport>[], pending?: string): NavigatorStore {
   return {
     upsertJob: () => Promise.resolve(),
+    fullPassReason: () => Promise.resolve(pending),
     listRuns: () => Promise.resolve(runs as RunReport[]),
   } as unknown as NavigatorStore;
 }
@@ -63,6 +64,16 @@ describe('authenticate decides whether a run is full', () => {
       'no earlier successful run',
     ],
   ];
+  it('a full pass left pending by a failed run (products changed group)', async () => {
+    const store = fakeStore([run('2026-11-26T06:00:00Z', true)], '3 products changed software group');
+    const res = await createAuthenticate({ store, clientFor: fakeClient, now: () => NOW })({
+      job,
+      full: false,
+    });
+    assert.equal(res.full, true);
+    assert.equal(res.fullReason, '3 products changed software group');
+  });
+
   for (const [name, runs, full, reason] of cases) {
     it(name, async () => {
       const authenticate = createAuthenticate({

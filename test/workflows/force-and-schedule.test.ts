@@ -62,6 +62,13 @@ describe('forcing a sync, schedules and dry runs', () => {
     assert.equal(followUp.full, true);
     const runs = await runsOf(job.id);
     assert.equal(runs.length, 2, 'the first pass and one follow-up');
+    const desc = await handle.describe();
+    assert.deepEqual(
+      desc.searchAttributes.JobId,
+      [job.id],
+      'the follow-up keeps its job in the Web UI filters',
+    );
+    assert.deepEqual(desc.searchAttributes.SyncTrigger, ['manual']);
   });
 
   it('runs a forced sync while the schedule is paused', async () => {

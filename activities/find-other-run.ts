@@ -6,7 +6,9 @@
  * consistent, so two runs started within the same instant may both go ahead.
  */
 import { Context } from '@temporalio/activity';
-import { SA_JOB_ID } from '../common/search-attributes';
+import { runningRunsQuery } from '../common/search-attributes';
+import type { ForceSignal } from '../common/sync-types';
+import { FORCE_SYNC_SIGNAL } from '../common/task-queue';
 import { asActivity } from './run-helpers';
 
 export interface FindOtherRunInput {
@@ -20,7 +22,7 @@ export interface FindOtherRunInput {
 export async function findEarlierRun(input: FindOtherRunInput): Promise<string | undefined> {
   return asActivity(async () => {
     const { client } = Context.current();
-    const query = `${SA_JOB_ID.name} = '${input.jobId}' AND ExecutionStatus = 'Running'`;
+    const query = runningRunsQuery(input.jobId);
     const own = Date.parse(input.startedAt);
     for await (const wf of client.workflow.list({ query })) {
       if (wf.workflowId === input.workflowId) continue;
@@ -28,5 +30,19 @@ export async function findEarlierRun(input: FindOtherRunInput): Promise<string |
       if (t < own || (t === own && wf.workflowId < input.workflowId)) return wf.workflowId;
     }
     return undefined;
+  });
+}
+
+export interface ForwardForceInput {
+  workflowId: string;
+  signal: ForceSignal;
+}
+
+/** Hand forces received by a run that stands down to the run it stands down for. */
+export async function forwardForce(input: ForwardForceInput): Promise<void> {
+  return asActivity(async () => {
+    await Context.current()
+      .client.workflow.getHandle(input.workflowId)
+      .signal(FORCE_SYNC_SIGNAL, input.signal);
   });
 }

@@ -4,7 +4,7 @@ import { createSyncCatalog } from './catalog';
 import type { ActivityDeps } from './deps';
 import { createProcessDevicePage } from './device-page';
 import { createRecordRun, createVerifyCounts } from './report';
-import { findEarlierRun } from './find-other-run';
+import { findEarlierRun, forwardForce } from './find-other-run';
 import { createFlagMissing, createRetireWriteBack } from './retire';
 
 export function createActivities(deps: ActivityDeps) {
@@ -17,6 +17,7 @@ export function createActivities(deps: ActivityDeps) {
     verifyCounts: createVerifyCounts(deps),
     recordRun: createRecordRun(deps),
     findEarlierRun,
+    forwardForce,
   };
 }
 

@@ -5,9 +5,9 @@
  * which coalesces every force it receives into one follow-up full pass.
  */
 import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { SA_JOB_ID, SA_OUTCOME, SA_SITE, SA_TRIGGER } from '../common/search-attributes';
+import { runningRunsQuery, SA_JOB_ID, SA_OUTCOME, SA_SITE, SA_TRIGGER } from '../common/search-attributes';
 import type { ForceSignal, SyncJobConfig, SyncRunInput } from '../common/sync-types';
-import { TASK_QUEUE, WORKFLOW_TYPES } from '../common/task-queue';
+import { FORCE_SYNC_SIGNAL as forceSyncSignalName, TASK_QUEUE, WORKFLOW_TYPES } from '../common/task-queue';
 
 export interface ForceOptions {
   full?: boolean;
@@ -20,16 +20,24 @@ export interface ForceOptions {
 }
 
 export interface ForceResult {
-  action: 'started' | 'signalled';
+  /** busy: a dry run was asked for while a run of the job is in progress (nothing started). */
+  action: 'started' | 'signalled' | 'busy';
   workflowId: string;
   runId?: string | undefined;
 }
 
-/** The running execution of a job (by search attribute), if any. */
+/**
+ * The running execution of a job (by search attribute), if any: the earliest started, which
+ * is the one that carries on (a later one stands down for it).
+ */
 export async function findRunningRun(client: Client, jobId: string): Promise<string | undefined> {
-  const query = `${SA_JOB_ID.name} = '${jobId}' AND ExecutionStatus = 'Running'`;
-  for await (const wf of client.workflow.list({ query })) return wf.workflowId;
-  return undefined;
+  let first: { id: string; at: number } | undefined;
+  for await (const wf of client.workflow.list({ query: runningRunsQuery(jobId) })) {
+    const at = wf.startTime.getTime();
+    if (!first || at < first.at || (at === first.at && wf.workflowId < first.id))
+      first = { id: wf.workflowId, at };
+  }
+  return first?.id;
 }
 
 export function manualWorkflowId(jobId: string, now: Date): string {
@@ -43,8 +51,9 @@ export async function forceSync(
 ): Promise<ForceResult> {
   const running = await findRunningRun(client, job.id);
   const signal: ForceSignal = { full: true, confirmMissing: opts.confirmMissing };
-  if (running && !opts.dryRun) {
-    await client.workflow.getHandle(running).signal('forceSync', signal);
+  if (running && opts.dryRun) return { action: 'busy', workflowId: running };
+  if (running) {
+    await client.workflow.getHandle(running).signal(forceSyncSignalName, signal);
     return { action: 'signalled', workflowId: running };
   }
   const workflowId = manualWorkflowId(job.id, opts.now ?? new Date());
@@ -70,7 +79,9 @@ export async function forceSync(
     });
     return { action: 'started', workflowId, runId: handle.firstExecutionRunId };
   } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) return { action: 'signalled', workflowId };
-    throw err;
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    // Another force started this very second: join it instead of starting a second run.
+    await client.workflow.getHandle(workflowId).signal(forceSyncSignalName, signal);
+    return { action: 'signalled', workflowId };
   }
 }

@@ -10,3 +10,8 @@ export const SA_TRIGGER = defineSearchAttributeKey('SyncTrigger', SearchAttribut
 export const SA_OUTCOME = defineSearchAttributeKey('SyncOutcome', SearchAttributeType.KEYWORD);
 
 export const SYNC_SEARCH_ATTRIBUTES = [SA_JOB_ID, SA_SITE, SA_TRIGGER, SA_OUTCOME];
+
+/** Visibility query for the runs of a job still in progress (job ids are [a-z0-9-]: no quoting needed). */
+export function runningRunsQuery(jobId: string): string {
+  return `${SA_JOB_ID.name} = '${jobId}' AND ExecutionStatus = 'Running'`;
+}

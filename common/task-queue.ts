@@ -5,3 +5,6 @@ export const TASK_QUEUE = 'alloyscan-sync';
 export const WORKFLOW_TYPES = {
   syncRun: 'syncRunWorkflow',
 } as const;
+
+/** The force-sync signal's name (defined in workflows/signals.ts; the CLI sends it by name). */
+export const FORCE_SYNC_SIGNAL = 'forceSync';

@@ -157,6 +157,9 @@ async function standDown(input: SyncRunInput, state: SyncRunState, earlier: stri
   report.message = `skipped: run ${earlier} of this job was still in progress (runs of one job never overlap)`;
   upsertSearchAttributes([{ key: SA_OUTCOME, value: report.outcome }]);
   await storeActivities.recordRun(report);
+  // Forces sent to this run while it stood down belong to the run that carries on.
+  if (state.pendingForce)
+    await storeActivities.forwardForce({ workflowId: earlier, signal: state.pendingForce });
   state.phase = 'done';
   return report;
 }
@@ -190,6 +193,10 @@ async function recordFailure(input: SyncRunInput, state: SyncRunState, err: Erro
   report.outcome = outcome;
   report.errors.push(failureMessage(err));
   report.message = `run failed: ${failureMessage(err)}`;
+  if (state.pendingForce) {
+    report.message +=
+      '; a force received during the run was not carried out: force again once the cause is fixed';
+  }
   try {
     await storeActivities.recordRun(report);
   } catch {

@@ -71,6 +71,21 @@ describe('forcing a sync, schedules and dry runs', () => {
     assert.deepEqual(desc.searchAttributes.SyncTrigger, ['manual']);
   });
 
+  it('two forces in the same second make one run with one follow-up; a dry run while busy starts nothing', async () => {
+    const site = slowSite('same-second');
+    const job = jobFor(site, { pageSize: 25, pageConcurrency: 1 });
+    const now = new Date();
+    const a = await forceSync(stack.env.client, job, { taskQueue: f.taskQueue, now });
+    const b = await forceSync(stack.env.client, job, { taskQueue: f.taskQueue, now });
+    assert.equal(a.action, 'started');
+    assert.equal(b.action, 'signalled');
+    assert.equal(b.workflowId, a.workflowId);
+    const busy = await forceSync(stack.env.client, job, { taskQueue: f.taskQueue, dryRun: true });
+    assert.equal(busy.action, 'busy');
+    await result(a.workflowId);
+    assert.equal((await runsOf(job.id)).length, 2, 'the run and its follow-up; the dry run started nothing');
+  });
+
   it('runs a forced sync while the schedule is paused', async () => {
     const site = stack.emulator.addSite({ name: siteName('paused'), devices: 30 });
     const job = jobFor(site, { enabled: false });

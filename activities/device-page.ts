@@ -4,13 +4,22 @@
  * in batches, heartbeating a cursor after each batch so a retry resumes where it stopped.
  * Returns counts only; the devices themselves never leave the worker.
  */
-import { addCounts, DEVICE_SKIP, emptyCounts } from '../common/counts';
+import { DEVICE_SKIP, emptyCounts } from '../common/counts';
 import type { QuarantinedRecord } from '../common/domain';
-import { FailureType } from '../common/failure-types';
 import type { PageCounts, SyncJobConfig } from '../common/sync-types';
 import type { AlloyScanClient } from './alloyscan/client-types';
-import { AlloyScanError, QuarantineError } from './alloyscan/errors';
+import { AlloyScanError } from './alloyscan/errors';
 import { buildUpserts, type DeviceRead } from './build-upserts';
+import { readDevice } from './read-device';
+import {
+  CURSOR_VERSION,
+  mergeBatch,
+  retryLater,
+  SAMPLE,
+  snapshot,
+  type BatchOutcome,
+  type PageCursor,
+} from './page-cursor';
 import type { ActivityDeps } from './deps';
 import { mergeCounts } from './filter';
 import { asActivity, heartbeat, lastHeartbeat, mapLimit, throwIfCancelled } from './run-helpers';
@@ -37,39 +46,9 @@ export interface DevicePageOutput {
   samples: { added: string[]; updated: string[] };
 }
 
-type Read =
-  | ({ kind: 'ok' } & DeviceRead)
-  | { kind: 'retry'; id: string; error: AlloyScanError }
-  | { kind: 'skip'; id: string; reason: string }
-  | { kind: 'quarantine'; id: string; record: QuarantinedRecord };
-
-const { vanished: VANISHED, snapshotVanished: SNAPSHOT_VANISHED, quarantined: QUARANTINED } = DEVICE_SKIP;
+const QUARANTINED = DEVICE_SKIP.quarantined;
 const PRODUCT_QUARANTINED = 'quarantined catalog product (malformed)';
-const SAMPLE = 5;
 
-/** Where a page attempt got to: a retry resumes here instead of re-reading the whole page. */
-interface PageCursor {
-  /** Cursor layout version: details of another version are ignored (the page starts over). */
-  v: typeof CURSOR_VERSION;
-  received: number;
-  total: number;
-  /** Devices of the page whose details must be read (changed, or all on a full pass). */
-  toRead: string[];
-  /** Of those, the ones the store already holds (a skip leaves them stored). */
-  known: string[];
-  done: number;
-  /** Each pass over `toRead` (the first, then each retry of transient failures) has its own batch keys. */
-  round: number;
-  /** Devices whose read failed transiently in this round: the next round reads only these. */
-  retry: string[];
-  counts: PageCounts;
-  quarantined: number;
-  quarantineSample: QuarantinedRecord[];
-  apiCalls: number;
-  samples: { added: string[]; updated: string[] };
-}
-
-const CURSOR_VERSION = 2;
 /** Devices read and upserted per store transaction: a retry redoes at most one batch. */
 const SUB_BATCH = 25;
 
@@ -109,11 +88,6 @@ export function createProcessDevicePage(deps: ActivityDeps) {
       };
     });
   };
-}
-
-/** A frozen copy for heartbeats: details are serialised later, the cursor keeps changing. */
-function snapshot(cur: PageCursor): PageCursor {
-  return structuredClone(cur);
 }
 
 /** List the page, mark its devices seen, and decide which need their details read. */
@@ -161,14 +135,6 @@ async function startPage(
   };
   heartbeat(snapshot(cur));
   return cur;
-}
-
-interface BatchOutcome {
-  counts: PageCounts;
-  quarantine: QuarantinedRecord[];
-  samples: { added: string[]; updated: string[] };
-  retry: string[];
-  transient?: AlloyScanError | undefined;
 }
 
 /** Read details + snapshots of a batch, filter, and apply it to the store in one transaction. */
@@ -234,53 +200,4 @@ async function processBatch(
   mergeCounts(counts.adopted, res.adopted);
   out.samples = res.samples;
   return out;
-}
-
-function mergeBatch(cur: PageCursor, out: BatchOutcome): void {
-  addCounts(cur.counts, out.counts);
-  cur.retry.push(...out.retry);
-  cur.quarantined += out.quarantine.length;
-  topUp(cur.quarantineSample, out.quarantine);
-  topUp(cur.samples.added, out.samples.added);
-  topUp(cur.samples.updated, out.samples.updated);
-}
-
-function topUp<T>(into: T[], from: readonly T[]): void {
-  into.push(...from.slice(0, Math.max(0, SAMPLE - into.length)));
-}
-
-/**
- * The devices that failed transiently (429, 5xx, resets) become the whole of the next
- * attempt's work: every attempt makes progress, and Temporal's backoff (or Retry-After)
- * paces the retries.
- */
-function retryLater(cur: PageCursor, last: AlloyScanError | undefined): AlloyScanError {
-  const err = last ?? new AlloyScanError(FailureType.Transient, 'device reads failed transiently');
-  const left = cur.retry.length;
-  Object.assign(cur, { toRead: cur.retry, done: 0, round: cur.round + 1, retry: [] });
-  heartbeat(snapshot(cur));
-  return new AlloyScanError(err.type, `${left} device reads failed (${err.message}); retrying only those`, {
-    retryAfterMs: err.retryAfterMs,
-    status: err.status,
-  });
-}
-
-async function readDevice(client: AlloyScanClient, id: string): Promise<Read> {
-  try {
-    const detail = await client.getDevice(id);
-    if (!detail) return { kind: 'skip', id, reason: VANISHED };
-    if (!detail.auditId) return { kind: 'ok', detail, snapshot: undefined };
-    const snapshot = await client.getSnapshot(detail.auditId);
-    if (!snapshot) return { kind: 'skip', id, reason: SNAPSHOT_VANISHED };
-    return { kind: 'ok', detail, snapshot };
-  } catch (err) {
-    if (err instanceof QuarantineError) return { kind: 'quarantine', id, record: err.record };
-    if (
-      err instanceof AlloyScanError &&
-      (err.type === FailureType.Transient || err.type === FailureType.RateLimited)
-    ) {
-      return { kind: 'retry', id, error: err };
-    }
-    throw err;
-  }
 }

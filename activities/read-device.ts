@@ -1,0 +1,37 @@
+/**
+ * Reading one device for the page step: its detail, then its current audit snapshot. A 404
+ * is a skip with a reason, a malformed record a quarantine, a 429/5xx/reset a device to
+ * retry in the next round; anything else (bad credentials, …) fails the attempt.
+ */
+import type { QuarantinedRecord } from '../common/domain';
+import { DEVICE_SKIP } from '../common/counts';
+import { FailureType } from '../common/failure-types';
+import type { AlloyScanClient } from './alloyscan/client-types';
+import { AlloyScanError, QuarantineError } from './alloyscan/errors';
+import type { DeviceRead } from './build-upserts';
+
+export type Read =
+  | ({ kind: 'ok' } & DeviceRead)
+  | { kind: 'retry'; id: string; error: AlloyScanError }
+  | { kind: 'skip'; id: string; reason: string }
+  | { kind: 'quarantine'; id: string; record: QuarantinedRecord };
+
+export async function readDevice(client: AlloyScanClient, id: string): Promise<Read> {
+  try {
+    const detail = await client.getDevice(id);
+    if (!detail) return { kind: 'skip', id, reason: DEVICE_SKIP.vanished };
+    if (!detail.auditId) return { kind: 'ok', detail, snapshot: undefined };
+    const snapshot = await client.getSnapshot(detail.auditId);
+    if (!snapshot) return { kind: 'skip', id, reason: DEVICE_SKIP.snapshotVanished };
+    return { kind: 'ok', detail, snapshot };
+  } catch (err) {
+    if (err instanceof QuarantineError) return { kind: 'quarantine', id, record: err.record };
+    if (
+      err instanceof AlloyScanError &&
+      (err.type === FailureType.Transient || err.type === FailureType.RateLimited)
+    ) {
+      return { kind: 'retry', id, error: err };
+    }
+    throw err;
+  }
+}

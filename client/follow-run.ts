@@ -6,6 +6,27 @@ import type { RunReport, SyncProgress } from '../common/sync-types';
 export type RunOutcomeView =
   { ok: true; report: RunReport } | { ok: false; workflowId: string; reason: string };
 
+/** Exit codes of `force --wait` and `progress` (2 is a configuration or usage error, see cli.ts). */
+export const RUN_EXIT = {
+  ok: 0,
+  failed: 1,
+  needsConfirmation: 3,
+  skipped: 4,
+  verifyMismatch: 5,
+} as const;
+
+/** The exit code for a followed run: what an operator's script branches on. */
+export function exitCodeFor(view: RunOutcomeView): number {
+  if (!view.ok) return RUN_EXIT.failed;
+  const r = view.report;
+  if (r.outcome === 'needs-confirmation') return RUN_EXIT.needsConfirmation;
+  if (r.outcome === 'skipped') return RUN_EXIT.skipped;
+  if (r.outcome === 'dry-run') return RUN_EXIT.ok;
+  if (r.outcome === 'succeeded') return r.dryRun || r.verify.ok ? RUN_EXIT.ok : RUN_EXIT.verifyMismatch;
+  // 'failed', and any outcome that did not complete the run (e.g. a cancelled one)
+  return RUN_EXIT.failed;
+}
+
 export async function waitForReport(
   client: Client,
   workflowId: string,

@@ -6,7 +6,8 @@
  * - catch-up window 1 hour: after a server outage, a tick missed by less than an hour runs
  *   once when the server is back; older ticks are dropped (the next tick syncs everything
  *   changed anyway);
- * - paused while the job is not enabled: forced runs still work.
+ * - paused while the job is not enabled: forced runs still work;
+ * - paused when the job is removed from the configuration (pauseOrphanSchedules).
  */
 import { type Client, ScheduleNotFoundError, ScheduleOverlapPolicy } from '@temporalio/client';
 import { SA_JOB_ID, SA_OUTCOME, SA_SITE, SA_TRIGGER } from '../common/search-attributes';
@@ -63,4 +64,24 @@ export async function upsertSchedule(
   }
   await handle.update((prev) => ({ ...prev, ...body, state: { ...prev.state, paused: !job.enabled, note } }));
   return 'updated';
+}
+
+export const ORPHAN_NOTE = 'job removed from the sync configuration';
+
+/**
+ * Pause the schedules (`sync-<job>`, starting the sync workflow) of jobs no longer in the
+ * configuration, so they stop firing. Paused, not deleted: the job may have been removed by
+ * mistake, and re-adding it resumes its schedule. Returns the ids it paused (already paused
+ * ones are left alone). The list comes from visibility, so it may lag a just-created schedule.
+ */
+export async function pauseOrphanSchedules(client: Client, jobIds: string[]): Promise<string[]> {
+  const configured = new Set(jobIds.map(scheduleId));
+  const orphans: string[] = [];
+  for await (const s of client.schedule.list()) {
+    if (!s.scheduleId.startsWith(scheduleId('')) || configured.has(s.scheduleId)) continue;
+    if (s.action?.workflowType !== WORKFLOW_TYPES.syncRun || s.state.paused) continue;
+    orphans.push(s.scheduleId);
+  }
+  for (const id of orphans) await client.schedule.getHandle(id).pause(ORPHAN_NOTE);
+  return orphans;
 }

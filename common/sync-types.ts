@@ -123,7 +123,7 @@ export interface PageCounts {
 }
 
 /** `skipped`: another run of the job was in progress when this one started (runs never overlap). */
-export type RunOutcome = 'succeeded' | 'needs-confirmation' | 'failed' | 'dry-run' | 'skipped';
+export type RunOutcome = 'succeeded' | 'needs-confirmation' | 'failed' | 'cancelled' | 'dry-run' | 'skipped';
 
 export interface RunReport {
   runId: string;

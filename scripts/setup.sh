@@ -23,20 +23,37 @@ if [ -x "$TOOLS_BIN/temporal" ] && [ "$(cat "$TOOLS_BIN/.temporal-version" 2>/de
   log "temporal CLI $TEMPORAL_CLI_VERSION present at .tools/bin/temporal"
 else
   command -v go >/dev/null || { log "Go is required to build the Temporal CLI (Go >= 1.25)"; exit 1; }
-  log "building the Temporal CLI $TEMPORAL_CLI_VERSION with 'go install' (minutes on a cold cache)..."
+  go_version=$(go env GOVERSION 2>/dev/null || true) # go1.26.8, go1.25rc1, devel go1.26-...
+  if [[ "$go_version" =~ go([0-9]+)\.([0-9]+) ]]; then
+    if (( BASH_REMATCH[1] < 1 || (BASH_REMATCH[1] == 1 && BASH_REMATCH[2] < 25) )); then
+      log "Go >= 1.25 is required to build the Temporal CLI, but 'go' is $go_version ($(command -v go)): install a newer Go"
+      exit 1
+    fi
+  else
+    log "cannot tell the Go version ('$go_version'); trying anyway (Go >= 1.25 is required)"
+  fi
+  log "building the Temporal CLI $TEMPORAL_CLI_VERSION with 'go install' ($go_version; minutes on a cold cache)..."
   mkdir -p "$TOOLS_BIN"
   start=$(date +%s)
+  # Package lines (the -v output: a bare import path) only advance a counter. Every other line
+  # (compiler errors "file.go:12:3: ..." under their "# package" header, "go: ..." and
+  # "note: ..." messages, anything with "error") is printed in full. A bare path is matched
+  # rather than error words: import paths like github.com/pkg/errors contain "error" too.
   GOBIN="$TOOLS_BIN" GOFLAGS=-buildvcs=false go install -v "github.com/temporalio/cli/cmd/temporal@$TEMPORAL_CLI_VERSION" 2>&1 |
-    awk '/^go: / { print "[setup]   " $0 > "/dev/stderr"; next } { n++; if (n % 100 == 0) { printf "[setup]   ... %d packages compiled\n", n > "/dev/stderr"; fflush() } }'
+    awk '!/^[[:alnum:]._~\/+-]+$/ { print "[setup]   " $0 > "/dev/stderr"; fflush(); next }
+         { n++; if (n % 100 == 0) { printf "[setup]   ... %d packages compiled\n", n > "/dev/stderr"; fflush() } }' ||
+    { log "go install failed (see the errors above)"; exit 1; }
   [ -x "$TOOLS_BIN/temporal" ] || { log "go install finished without producing $TOOLS_BIN/temporal"; exit 1; }
   echo "$TEMPORAL_CLI_VERSION" > "$TOOLS_BIN/.temporal-version"
   log "temporal CLI built in $(( $(date +%s) - start ))s"
 fi
 
-# 3. TypeScript build (incremental enough: tsc is fast; skipped when dist is newer than every source).
+# 3. TypeScript build (a clean build: tsc is fast; skipped when dist is newer than every source).
 newest_src=$(find workflows activities worker client emulator common test bench scripts tsconfig.json package-lock.json -newer dist/.build-stamp 2>/dev/null | head -n1 || true)
 if [ ! -f dist/.build-stamp ] || [ -n "$newest_src" ]; then
   log "compiling TypeScript"
+  # From scratch: output of deleted sources (a stale dist/test/*.test.js) must not linger.
+  rm -rf dist
   npx tsc -p tsconfig.json
   touch dist/.build-stamp
 else

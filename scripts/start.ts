@@ -73,18 +73,38 @@ function demoConfig(emulator: Emulator): SyncConfig {
   return parseConfig(raw, 'the demo configuration');
 }
 
+/** What this script started, newest first: the worker, then the emulator, the dev server last. */
+const cleanups: (() => Promise<void>)[] = [];
+let stopping: Promise<void> | undefined;
+
+/** Stop everything started here (once, in order), then exit. */
+function stopAllAndExit(code: number): void {
+  stopping ??= (async () => {
+    for (const c of cleanups) await c().catch(() => undefined);
+  })();
+  void stopping.then(() => process.exit(code));
+}
+
+function onSignal(): void {
+  // A second Ctrl-C exits now; the dev server still gets its SIGTERM from its exit hook.
+  if (stopping) process.exit(130);
+  log('stopping...');
+  stopAllAndExit(0);
+}
+
 async function main(): Promise<void> {
   // Quiet SDK logs (warnings and errors only); this script handles Ctrl-C itself, in order.
   Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, onSignal);
   mkdirSync(DATA, { recursive: true });
   const userConfig = process.env.ALLOYSCAN_SYNC_CONFIG;
-  const cleanups: (() => Promise<void>)[] = [];
   let server: DevServer | undefined;
   if (!process.env.TEMPORAL_ADDRESS) {
-    server = await startDevServer();
-    cleanups.push(() => server!.stop());
-    process.env.TEMPORAL_ADDRESS = server.address;
-    log(`Temporal dev server at ${server.address}${server.process ? '' : ' (already running: reused)'}`);
+    const started = await startDevServer();
+    server = started;
+    cleanups.unshift(() => started.stop());
+    process.env.TEMPORAL_ADDRESS = started.address;
+    log(`Temporal dev server at ${started.address}${started.process ? '' : ' (already running: reused)'}`);
   }
   let config: SyncConfig;
   if (userConfig) config = loadConfig(userConfig);
@@ -95,15 +115,9 @@ async function main(): Promise<void> {
   }
   const running = await startWorker(config, log);
   cleanups.unshift(() => running.stop());
-  const shutdown = async (): Promise<void> => {
-    log('stopping...');
-    for (const c of cleanups) await c().catch(() => undefined);
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void shutdown());
-  process.once('SIGTERM', () => void shutdown());
 
   const client = await connectClient(temporalSettings());
+  cleanups.unshift(() => client.connection.close());
   for (const job of config.jobs) {
     const res = await forceSync(client, job);
     log(`first run of job ${job.id}: ${res.action} ${res.workflowId}`);
@@ -115,7 +129,12 @@ async function main(): Promise<void> {
   await running.done;
 }
 
-main().catch((err: unknown) => {
-  console.error(`[start] ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
-});
+main().then(
+  () => stopAllAndExit(0),
+  (err: unknown) => {
+    // While stopping, an error from a closed connection is expected: not worth printing.
+    if (!stopping) console.error(`[start] ${err instanceof Error ? err.message : String(err)}`);
+    // Start-up failed (say, port 8787 in use): stop what was already started before exiting.
+    stopAllAndExit(1);
+  },
+);

@@ -23,6 +23,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { PLATFORMS } from '../common/domain';
 import type { SyncJobConfig } from '../common/sync-types';
+import { cronProblem } from './cron';
 
 const secretRef = z.union(
   [
@@ -45,9 +46,9 @@ const importSoftware = z
     typeof v === 'string' ? { mode: v } : { mode: 'selected' as const, platforms: v.selected },
   );
 
-const cron = z.string().refine((s) => s.trim().split(/\s+/).length === 5 || s.startsWith('@'), {
-  message:
-    'must be a 5-field cron expression (minute hour day-of-month month day-of-week) or @every/@hourly/…',
+const cron = z.string().superRefine((s, ctx) => {
+  const problem = cronProblem(s);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
 
 const timeZone = z.string().refine((tz) => {

@@ -64,18 +64,36 @@ export async function startDevServer(
   for (const sa of SYNC_SEARCH_ATTRIBUTES) args.push('--search-attribute', `${sa.name}=Keyword`);
   // The server's own log goes to .data/temporal.log, not the operator's terminal.
   const logFd = openSync(resolve(dataDir, 'temporal.log'), 'a');
-  const child = spawn(resolve(ROOT, '.tools/bin/temporal'), args, { stdio: ['ignore', logFd, logFd] });
+  // Detached (its own process group): a terminal Ctrl-C reaches only the parent, which stops
+  // the worker first and this server last.
+  const child = spawn(resolve(ROOT, '.tools/bin/temporal'), args, {
+    stdio: ['ignore', logFd, logFd],
+    detached: true,
+  });
   closeSync(logFd);
-  await waitForPort(port, child, 60_000);
-  return {
-    address,
-    uiUrl,
-    process: child,
-    stop: () =>
-      new Promise<void>((res) => {
-        if (child.exitCode !== null) return res();
-        child.once('exit', () => res());
-        child.kill('SIGTERM');
-      }),
-  };
+  const stop = (): Promise<void> => stopChild(child);
+  // Detached, it would outlive a parent that exits without calling stop(): a last-chance SIGTERM.
+  const killOnExit = (): void => void child.kill('SIGTERM');
+  process.on('exit', killOnExit);
+  child.once('exit', () => process.off('exit', killOnExit));
+  try {
+    await waitForPort(port, child, 60_000);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { address, uiUrl, process: child, stop };
+}
+
+/** SIGTERM, then SIGKILL if the server has not exited within 15 s. */
+function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise<void>((res) => {
+    if (child.exitCode !== null || child.signalCode !== null) return res();
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      res();
+    });
+    child.kill('SIGTERM');
+  });
 }

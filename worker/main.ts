@@ -1,12 +1,12 @@
 /**
  * The worker entry point: config → store → Temporal connection → search attributes and
- * schedules → Worker.run until SIGINT/SIGTERM.
+ * schedules (those of removed jobs paused) → Worker.run until SIGINT/SIGTERM.
  *   node dist/worker/main.js --config alloyscan-sync.yaml
  */
 import type { Worker } from '@temporalio/worker';
 import { createNavigatorStore } from '../activities/navigator';
 import type { NavigatorStore } from '../activities/navigator/store-types';
-import { upsertSchedule } from '../client/schedules';
+import { ORPHAN_NOTE, pauseOrphanSchedules, upsertSchedule } from '../client/schedules';
 import { type SyncConfig, loadConfig } from './config';
 import { createSyncWorker } from './create-worker';
 import { connectClient, connectWorker, ensureSearchAttributes, temporalSettings } from './temporal';
@@ -39,6 +39,8 @@ export async function startWorker(
       `schedule sync-${job.id} ${what} (${job.schedule.cron} ${job.schedule.timeZone}${job.enabled ? '' : ', paused'})`,
     );
   }
+  const jobIds = config.jobs.map((j) => j.id);
+  for (const id of await pauseOrphanSchedules(client, jobIds)) log(`schedule ${id} paused: ${ORPHAN_NOTE}`);
   const connection = await connectWorker(settings);
   const worker = await createSyncWorker({ connection, namespace: settings.namespace, store });
   const done = worker.run().finally(async () => {

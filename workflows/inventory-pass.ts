@@ -66,7 +66,8 @@ export async function runInventoryPass(
 }
 
 function shouldRollOver(input: SyncRunInput, pages: number): boolean {
-  if (input.continueAsNewAfterPages !== undefined && pages >= input.continueAsNewAfterPages) return true;
+  const after = input.continueAsNewAfterPages;
+  if (after !== undefined && after > 0 && pages >= after) return true;
   return workflowInfo().continueAsNewSuggested;
 }
 

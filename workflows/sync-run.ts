@@ -5,7 +5,9 @@
  * becomes one follow-up full pass right after this one.
  */
 import {
+  CancellationScope,
   ContinueAsNew,
+  isCancellation,
   continueAsNew,
   makeContinueAsNewFunc,
   patched,
@@ -179,7 +181,7 @@ function emptyCheckpoint(input: SyncRunInput): SyncCheckpoint {
 
 /** Best effort: a failed run still leaves a report in the run log and a searchable outcome. */
 async function recordFailure(input: SyncRunInput, state: SyncRunState, err: Error): Promise<void> {
-  const outcome: RunOutcome = 'failed';
+  const outcome: RunOutcome = isCancellation(err) ? 'cancelled' : 'failed';
   upsertSearchAttributes([{ key: SA_OUTCOME, value: outcome }]);
   const cp = state.checkpoint ?? emptyCheckpoint(input);
   const report = buildReport(
@@ -192,13 +194,14 @@ async function recordFailure(input: SyncRunInput, state: SyncRunState, err: Erro
   );
   report.outcome = outcome;
   report.errors.push(failureMessage(err));
-  report.message = `run failed: ${failureMessage(err)}`;
+  report.message = `run ${outcome}: ${failureMessage(err)}`;
   if (state.pendingForce) {
     report.message +=
       '; a force received during the run was not carried out: force again once the cause is fixed';
   }
   try {
-    await storeActivities.recordRun(report);
+    // Non-cancellable: a cancelled run still leaves its report in the run log.
+    await CancellationScope.nonCancellable(() => storeActivities.recordRun(report));
   } catch {
     // The store may be what failed; the workflow failure itself still says why.
   }

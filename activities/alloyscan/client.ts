@@ -63,8 +63,17 @@ export function createAlloyScanClient(opts: AlloyScanClientOptions): AlloyScanCl
   const counters = { apiCalls: 0, tokenRequests: 0 };
   /** Tokens this client has sent: redacted, like the secret, from any text the server echoes. */
   const seenTokens = new Set<string>();
+  // The secret as sent in the form body (URL-encoded) too: a server may echo either form.
+  const secretForms = [
+    secret,
+    encodeURIComponent(secret),
+    new URLSearchParams({ s: secret }).toString().slice(2),
+  ];
   const redact = (text: string): string =>
-    [secret, ...seenTokens].reduce((t, hidden) => (hidden ? t.split(hidden).join('[redacted]') : t), text);
+    [...secretForms, ...seenTokens].reduce(
+      (t, hidden) => (hidden ? t.split(hidden).join('[redacted]') : t),
+      text,
+    );
   const ctx = (req: { method: string; path: string }): FailureContext => ({
     ...req,
     clientId: s.clientId,

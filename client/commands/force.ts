@@ -3,10 +3,8 @@ import { Command } from 'commander';
 import type { SyncConfig } from '../../worker/config';
 import { connectClient, temporalSettings } from '../../worker/temporal';
 import { forceSync } from '../force-sync';
-import { printReport, waitForReport } from '../follow-run';
+import { exitCodeFor, printReport, RUN_EXIT, waitForReport } from '../follow-run';
 import { findJob } from '../jobs';
-
-export const EXIT = { ok: 0, failed: 1, needsConfirmation: 3 } as const;
 
 export function forceCommand(config: () => SyncConfig): Command {
   return new Command('force')
@@ -15,7 +13,7 @@ export function forceCommand(config: () => SyncConfig): Command {
     .option('--full', 're-read every device, not only those changed since the last run')
     .option('--dry-run', 'walk and filter as a real run, but write nothing and delete nothing')
     .option('--confirm-missing', 'apply a missing-flag pass even when it exceeds the threshold')
-    .option('--wait', 'follow progress until the report; exit non-zero when the run fails')
+    .option('--wait', 'follow progress until the report; the exit code says how the run ended')
     .action(
       async (
         jobId: string,
@@ -25,6 +23,11 @@ export function forceCommand(config: () => SyncConfig): Command {
         const client = await connectClient(temporalSettings());
         try {
           const res = await forceSync(client, job, o);
+          if (res.action === 'busy') {
+            console.log(`a run is in progress (${res.workflowId}): run the dry run once it has finished`);
+            process.exitCode = RUN_EXIT.skipped;
+            return;
+          }
           console.log(
             res.action === 'started'
               ? `started ${res.workflowId}`
@@ -33,11 +36,7 @@ export function forceCommand(config: () => SyncConfig): Command {
           if (!o.wait) return;
           const view = await waitForReport(client, res.workflowId, { progress: true });
           printReport(view);
-          process.exitCode = !view.ok
-            ? EXIT.failed
-            : view.report.outcome === 'needs-confirmation'
-              ? EXIT.needsConfirmation
-              : EXIT.ok;
+          process.exitCode = exitCodeFor(view);
         } finally {
           await client.connection.close();
         }

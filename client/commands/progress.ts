@@ -1,7 +1,7 @@
 /** `progress <workflowId>`: follow a run's live progress until its report. */
 import { Command } from 'commander';
 import { connectClient, temporalSettings } from '../../worker/temporal';
-import { printReport, waitForReport } from '../follow-run';
+import { exitCodeFor, printReport, waitForReport } from '../follow-run';
 
 export function progressCommand(): Command {
   return new Command('progress')
@@ -12,7 +12,7 @@ export function progressCommand(): Command {
       try {
         const view = await waitForReport(client, workflowId, { progress: true });
         printReport(view);
-        if (!view.ok) process.exitCode = 1;
+        process.exitCode = exitCodeFor(view);
       } finally {
         await client.connection.close();
       }

@@ -1,14 +1,16 @@
-/** `schedules apply`: create or update one Temporal Schedule per configured job. */
+/** `schedules apply`: create or update one Temporal Schedule per configured job; pause removed jobs'. */
 import { Command } from 'commander';
 import type { SyncConfig } from '../../worker/config';
 import { connectClient, ensureSearchAttributes, temporalSettings } from '../../worker/temporal';
-import { upsertSchedule } from '../schedules';
+import { ORPHAN_NOTE, pauseOrphanSchedules, upsertSchedule } from '../schedules';
 
 export function schedulesCommand(config: () => SyncConfig): Command {
   const cmd = new Command('schedules').description('manage the per-job schedules');
   cmd
     .command('apply')
-    .description('create or update the schedules from the configuration (paused when a job is disabled)')
+    .description(
+      'create or update the schedules from the configuration (paused when a job is disabled or removed)',
+    )
     .action(async () => {
       const cfg = config();
       const settings = temporalSettings();
@@ -19,6 +21,9 @@ export function schedulesCommand(config: () => SyncConfig): Command {
           console.log(
             `sync-${job.id}: ${await upsertSchedule(client, job)}${job.enabled ? '' : ' (paused)'}`,
           );
+        const jobIds = cfg.jobs.map((j) => j.id);
+        for (const id of await pauseOrphanSchedules(client, jobIds))
+          console.log(`${id}: paused (${ORPHAN_NOTE})`);
       } finally {
         await client.connection.close();
       }

@@ -6,6 +6,8 @@ import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createNavigatorStore, type SqlNavigatorStore } from '../../activities/navigator';
+import { exitCodeFor, type RunOutcomeView } from '../../client/follow-run';
+import type { RunReport } from '../../common/sync-types';
 import { TASK_QUEUE } from '../../common/task-queue';
 import { startEmulator, type EmulatedSite, type Emulator } from '../../emulator';
 import { createSyncWorker } from '../../worker/create-worker';
@@ -53,11 +55,11 @@ describe('operator CLI', () => {
   });
 
   /** Run the CLI; `secret` is what the job's env reference resolves to, in the worker (here) and the CLI. */
-  function cli(args: string[], secret?: string): Promise<CliResult> {
+  function cli(args: string[], secret?: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<CliResult> {
     if (secret !== undefined) process.env.CLI_TEST_SECRET = secret;
     return new Promise((res) => {
       const child = spawn(process.execPath, [CLI, ...args], {
-        env: { ...process.env, TEMPORAL_ADDRESS: env.address, CLI_TEST_SECRET: secret ?? '' },
+        env: { ...process.env, TEMPORAL_ADDRESS: env.address, CLI_TEST_SECRET: secret ?? '', ...extraEnv },
       });
       let stdout = '';
       let stderr = '';
@@ -121,6 +123,27 @@ describe('operator CLI', () => {
     assert.match(t.stderr, /BadCredentials/);
   });
 
+  it('says in one sentence, exit code 1, that the store cannot be opened', async () => {
+    const site = emulator.addSite({ name: 'cli-nostore', devices: 1 });
+    const file = configFor(site, 'any');
+    const r = await cli(['--config', file, 'runs', site.name], undefined, {
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:1/x',
+    });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /^cannot open the Navigator store: connect ECONNREFUSED 127\.0\.0\.1:1\n$/);
+  });
+
+  it('says in one sentence, exit code 1, that Temporal cannot be reached', async () => {
+    const site = emulator.addSite({ name: 'cli-notemporal', devices: 1 });
+    const file = configFor(site, 'any');
+    const r = await cli(['--config', file, 'force', site.name], undefined, {
+      TEMPORAL_ADDRESS: '127.0.0.1:1',
+    });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /^cannot reach Temporal at 127\.0\.0\.1:1: [^\n]+\n$/);
+    assert.doesNotMatch(r.stderr, /internal error|\n\s+at /);
+  });
+
   it('retires a record by ID and refuses an unknown one with a clear message', async () => {
     const site = emulator.addSite({ name: 'cli-retire', devices: 5, typeMix: { computer: 1 } });
     const reg = site.createRegistration();
@@ -134,4 +157,23 @@ describe('operator CLI', () => {
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /no-such-pc/);
   });
+});
+
+describe('exit code of a followed run', () => {
+  const report = (r: Partial<RunReport>, verifyOk = true): RunOutcomeView => ({
+    ok: true,
+    report: { outcome: 'succeeded', dryRun: false, ...r, verify: { ok: verifyOk } } as RunReport,
+  });
+  const table: [string, RunOutcomeView, number][] = [
+    ['a succeeded run', report({}), 0],
+    ['a dry run', report({ outcome: 'dry-run', dryRun: true }), 0],
+    ['a dry run whose verify differs', report({ outcome: 'dry-run', dryRun: true }, false), 0],
+    ['a failed workflow', { ok: false, workflowId: 'w', reason: '[BadCredentials] no' }, 1],
+    ['a run reported failed', report({ outcome: 'failed' }), 1],
+    ['a run that needs confirmation', report({ outcome: 'needs-confirmation' }), 3],
+    ['a skipped run', report({ outcome: 'skipped' }), 4],
+    ['a succeeded run whose verify found a mismatch', report({}, false), 5],
+  ];
+  for (const [name, view, code] of table)
+    it(`is ${code} for ${name}`, () => assert.equal(exitCodeFor(view), code));
 });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ConfigError, loadConfig, parseConfig } from '../../worker/config';
+import { cronProblem } from '../../worker/cron';
 import { resolveSecret } from '../../worker/secrets';
 
 const good = {
@@ -87,6 +88,57 @@ describe('configuration', () => {
       (e: Error) => e.message.includes(file) && e.message.includes('at least one job'),
     );
   });
+});
+
+describe('cron schedules', () => {
+  const valid = [
+    '0 2 * * *',
+    '*/30 * * * *',
+    '0,15,30,45 8-18 * * MON-FRI',
+    '5/15 0-23/2 1-31 1-12 0-7',
+    '0 3 1 jan,jul sun',
+    '  0 2 * * *  ',
+    '@hourly',
+    '@daily',
+    '@weekly',
+    '@monthly',
+    '@yearly',
+    '@every 30m',
+    '@every 2h',
+    '@every 1h30m',
+  ];
+  for (const cron of valid) it(`accepts "${cron}"`, () => assert.equal(cronProblem(cron), undefined));
+
+  const invalid: [string, string][] = [
+    ['99 99 99 99 99', 'minute field "99" out of range 0-59'],
+    ['0 99 * * *', 'hour field "99" out of range 0-23'],
+    ['0 2 0 * *', 'day-of-month field "0" out of range 1-31'],
+    ['0 2 * 13 *', 'month field "13" out of range 1-12'],
+    ['0 2 * * 8', 'day-of-week field "8" out of range 0-7'],
+    ['0 2 * FOO *', 'month field "FOO" is not a number or name'],
+    ['0 2 * * MON-XYZ', 'day-of-week field "XYZ" is not a number or name'],
+    ['0 1,2,60 * * *', 'hour field "60" out of range 0-23'],
+    ['*/0 * * * *', 'minute field "*/0" has a zero step'],
+    ['0 18-8 * * *', 'hour field "18-8" is a backwards range'],
+    ['0 2 ** * *', 'day-of-month field "**" is not a number'],
+    ['0 2 * * 1-5-6', 'day-of-week field "1-5-6" is not a number, range, step or list'],
+    ['0 2,,3 * * *', 'hour field "" is not a number, range, step or list'],
+    ['0 2 * *', 'must have 5 fields (minute hour day-of-month month day-of-week), not 4'],
+    ['0 0 2 * * *', 'must have 5 fields (minute hour day-of-month month day-of-week), not 6'],
+    ['', 'must have 5 fields (minute hour day-of-month month day-of-week), not 0'],
+    ['every day', 'must have 5 fields (minute hour day-of-month month day-of-week), not 2'],
+    ['@often', '"@often" is not one of'],
+    ['@every 30 minutes', '"@every 30 minutes" is not one of'],
+  ];
+  for (const [cron, message] of invalid)
+    it(`rejects "${cron}": ${message}`, () =>
+      assert.ok(cronProblem(cron)?.startsWith(message), cronProblem(cron)));
+
+  it("reports the bad cron field under the job's schedule.cron path", () =>
+    assert.match(
+      problems({ schedule: { cron: '0 99 * * *', timeZone: 'UTC' } }),
+      /jobs\.0\.schedule\.cron: hour field "99" out of range 0-23/,
+    ));
 });
 
 describe('secret references', () => {

@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { createNavigatorStore, type SqlNavigatorStore } from '../../activities/navigator';
+import { forceSync } from '../../client/force-sync';
+import type { RunReport, SyncProgress } from '../../common/sync-types';
+import { startEmulator, type Emulator } from '../../emulator';
+import { createSyncWorker } from '../../worker/create-worker';
+import { startDevServer, type DevServer } from '../../worker/dev-server';
+import { jobFor, siteName } from '../helpers/sync-harness';
+import { workflowBundle } from '../helpers/temporal-env';
+
+function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const addr = s.address();
+      s.close(() => (typeof addr === 'object' && addr ? res(addr.port) : rej(new Error('no port'))));
+    });
+  });
+}
+
+async function retrying<T>(fn: () => Promise<T>, timeoutMs = 180_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
+describe('a Temporal server restart mid-run', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'restart-'));
+  let emulator: Emulator;
+  let store: SqlNavigatorStore;
+  let server: DevServer;
+  let port: number;
+  let uiPort: number;
+  before(async () => {
+    [port, uiPort] = [await freePort(), await freePort()];
+    server = await startDevServer({ port, uiPort, dataDir });
+    emulator = await startEmulator({ port: 0 });
+    store = await createNavigatorStore({ sqlitePath: join(dataDir, 'navigator.sqlite') });
+    await store.migrate();
+  });
+  after(async () => {
+    await store?.close();
+    await emulator?.close();
+    await server?.stop();
+  });
+
+  it('loses no progress: the run finishes with exact counts after the server (file database) comes back', async () => {
+    const site = emulator.addSite({
+      name: siteName('restart'),
+      devices: 400,
+      seed: 31,
+      faults: { slowRate: 1, slowMs: 15 },
+    });
+    const job = jobFor(site, { pageSize: 50, pageConcurrency: 2 });
+    const address = server.address;
+    const nativeConnection = await NativeConnection.connect({ address });
+    const worker = await createSyncWorker({
+      connection: nativeConnection,
+      namespace: 'default',
+      store,
+      taskQueue: 'restart',
+      workflowBundle: await workflowBundle(),
+    });
+    const running = worker.run();
+    const client = new Client({ connection: await Connection.connect({ address }) });
+    try {
+      const res = await forceSync(client, job, { taskQueue: 'restart' });
+      const handle = client.workflow.getHandle(res.workflowId);
+      await retrying(async () => assert.ok((await handle.query<SyncProgress>('progress')).pagesDone >= 2));
+      await server.stop();
+      await new Promise((r) => setTimeout(r, 1000));
+      server = await startDevServer({ port, uiPort, dataDir });
+      const report = await retrying(() => handle.result() as Promise<RunReport>);
+      const truth = site.groundTruth();
+      assert.equal(report.outcome, 'succeeded');
+      assert.equal(report.verify.importedDevices, truth.devices);
+      assert.equal(report.verify.storedInstallations, truth.installations);
+      assert.equal(report.counts.added, 400, 'every device counted once as added, across the outage');
+      assert.ok(report.verify.ok, report.message);
+    } finally {
+      worker.shutdown();
+      await running;
+      await client.connection.close();
+      await nativeConnection.close();
+    }
+  });
+});

@@ -154,6 +154,12 @@ describe('forcing a sync, schedules and dry runs', () => {
     for await (const e of stack.env.client.workflow.list({ query: `WorkflowId = '${res.workflowId}'` }))
       executions.push(e);
     assert.ok(executions.length >= 3, `continued as new (${executions.length} executions)`);
+    const desc = await stack.env.client.workflow.getHandle(res.workflowId).describe();
+    assert.deepEqual(
+      desc.searchAttributes.JobId,
+      [job.id],
+      'the latest execution keeps its search attributes',
+    );
   });
 
   it('a dry run reports the changes and leaves every inventory table as it was', async () => {

@@ -6,9 +6,9 @@
  * consistent, so two runs started within the same instant may both go ahead.
  */
 import { Context } from '@temporalio/activity';
-import { runningRunsQuery } from '../common/search-attributes';
 import type { ForceSignal } from '../common/sync-types';
 import { FORCE_SYNC_SIGNAL } from '../common/task-queue';
+import { runningRunsOf } from '../client/running-runs';
 import { asActivity } from './run-helpers';
 
 export interface FindOtherRunInput {
@@ -21,15 +21,13 @@ export interface FindOtherRunInput {
 /** The workflow ID of an earlier run of the job still in progress, if any. */
 export async function findEarlierRun(input: FindOtherRunInput): Promise<string | undefined> {
   return asActivity(async () => {
-    const { client } = Context.current();
-    const query = runningRunsQuery(input.jobId);
     const own = Date.parse(input.startedAt);
-    for await (const wf of client.workflow.list({ query })) {
-      if (wf.workflowId === input.workflowId) continue;
-      const t = wf.startTime.getTime();
-      if (t < own || (t === own && wf.workflowId < input.workflowId)) return wf.workflowId;
-    }
-    return undefined;
+    const earlier = (await runningRunsOf(Context.current().client, input.jobId)).find(
+      (r) =>
+        r.workflowId !== input.workflowId &&
+        (r.startTime.getTime() < own || (r.startTime.getTime() === own && r.workflowId < input.workflowId)),
+    );
+    return earlier?.workflowId;
   });
 }
 

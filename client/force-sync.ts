@@ -4,9 +4,10 @@
  * schedule does not stop it). With a run in progress, the force is a signal to that run,
  * which coalesces every force it receives into one follow-up full pass.
  */
-import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { runningRunsQuery, SA_JOB_ID, SA_OUTCOME, SA_SITE, SA_TRIGGER } from '../common/search-attributes';
+import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { SA_JOB_ID, SA_OUTCOME, SA_SITE, SA_TRIGGER } from '../common/search-attributes';
 import type { ForceSignal, SyncJobConfig, SyncRunInput } from '../common/sync-types';
+import { runningRunsOf } from './running-runs';
 import { FORCE_SYNC_SIGNAL as forceSyncSignalName, TASK_QUEUE, WORKFLOW_TYPES } from '../common/task-queue';
 
 export interface ForceOptions {
@@ -31,13 +32,7 @@ export interface ForceResult {
  * is the one that carries on (a later one stands down for it).
  */
 export async function findRunningRun(client: Client, jobId: string): Promise<string | undefined> {
-  let first: { id: string; at: number } | undefined;
-  for await (const wf of client.workflow.list({ query: runningRunsQuery(jobId) })) {
-    const at = wf.startTime.getTime();
-    if (!first || at < first.at || (at === first.at && wf.workflowId < first.id))
-      first = { id: wf.workflowId, at };
-  }
-  return first?.id;
+  return (await runningRunsOf(client, jobId))[0]?.workflowId;
 }
 
 export function manualWorkflowId(jobId: string, now: Date): string {
@@ -53,8 +48,13 @@ export async function forceSync(
   const signal: ForceSignal = { full: true, confirmMissing: opts.confirmMissing };
   if (running && opts.dryRun) return { action: 'busy', workflowId: running };
   if (running) {
-    await client.workflow.getHandle(running).signal(forceSyncSignalName, signal);
-    return { action: 'signalled', workflowId: running };
+    try {
+      await client.workflow.getHandle(running).signal(forceSyncSignalName, signal);
+      return { action: 'signalled', workflowId: running };
+    } catch (err) {
+      // It finished between the look-up and the signal: start a run instead.
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+    }
   }
   const workflowId = manualWorkflowId(job.id, opts.now ?? new Date());
   const input: SyncRunInput = {

@@ -5,27 +5,10 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ORPHAN_NOTE, pauseOrphanSchedules, upsertSchedule } from '../../client/schedules';
 import type { SyncJobConfig } from '../../common/sync-types';
 import { createTestEnv } from '../helpers/temporal-env';
+import { jobConfig } from '../navigator/fixtures';
 
 /** A job that is never run: only its schedule matters here. */
-function job(id: string): SyncJobConfig {
-  return {
-    id,
-    enabled: true,
-    siteUrl: 'https://example.invalid',
-    clientId: 'client',
-    clientSecret: { env: 'UNUSED_SECRET' },
-    tokenPath: '/api/oauth/token',
-    schedule: { cron: '0 3 * * *', timeZone: 'UTC' },
-    importSoftware: { mode: 'all' },
-    onRetire: 'keep',
-    trackedGroups: ['Required'],
-    pageSize: 100,
-    pageConcurrency: 2,
-    requestsPerSecond: 20,
-    missingThreshold: 0.2,
-    fullRunIntervalHours: 168,
-  };
-}
+const job = (id: string): SyncJobConfig => jobConfig(id, { siteUrl: 'https://example.invalid' });
 
 /** Wait until the schedule list (visibility, eventually consistent) shows every id. */
 async function listed(client: Client, ids: string[]): Promise<void> {

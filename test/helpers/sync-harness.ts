@@ -10,6 +10,7 @@ import type { NavigatorStore } from '../../activities/navigator/store-types';
 import type { SyncJobConfig } from '../../common/sync-types';
 import type { EmulatedSite, SiteOptions } from '../../emulator';
 import { createSyncWorker } from '../../worker/create-worker';
+import { jobConfig } from '../navigator/fixtures';
 import { workflowBundle } from './temporal-env';
 
 let secretCounter = 0;
@@ -19,24 +20,13 @@ export function jobFor(site: EmulatedSite, overrides: Partial<SyncJobConfig> = {
   const reg = site.createRegistration({ name: 'sync test', expiresAt: '2035-01-01T00:00:00Z' });
   const envName = `TEST_SECRET_${++secretCounter}`;
   process.env[envName] = reg.clientSecret;
-  return {
-    id: `${site.name}`,
-    enabled: true,
+  return jobConfig(site.name, {
     siteUrl: site.url,
     clientId: reg.clientId,
     clientSecret: { env: envName },
-    tokenPath: '/api/oauth/token',
-    schedule: { cron: '0 3 * * *', timeZone: 'UTC' },
-    importSoftware: { mode: 'all' },
-    onRetire: 'keep',
-    trackedGroups: ['Required'],
-    pageSize: 100,
-    pageConcurrency: 2,
     requestsPerSecond: 1000,
-    missingThreshold: 0.2,
-    fullRunIntervalHours: 0,
     ...overrides,
-  };
+  });
 }
 
 export interface RunningTestWorker {

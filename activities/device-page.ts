@@ -21,6 +21,7 @@ import {
   type PageCursor,
 } from './page-cursor';
 import type { ActivityDeps } from './deps';
+import type { StoredDeviceState } from './navigator/store-types';
 import { mergeCounts } from './filter';
 import { asActivity, heartbeat, lastHeartbeat, mapLimit, throwIfCancelled } from './run-helpers';
 
@@ -90,6 +91,11 @@ export function createProcessDevicePage(deps: ActivityDeps) {
   };
 }
 
+/** A stored, live record (one flagged missing comes back without its hash: it is not imported). */
+function isLive(state: StoredDeviceState | undefined): boolean {
+  return state?.contentHash !== undefined;
+}
+
 /** List the page, mark its devices seen, and decide which need their details read. */
 async function startPage(
   deps: ActivityDeps,
@@ -116,14 +122,14 @@ async function startPage(
   if (page.quarantined.length) {
     if (!input.dryRun) await deps.store.saveQuarantine(job.id, runId, page.quarantined);
     mergeCounts(counts.skipped, { [QUARANTINED]: page.quarantined.length });
-    counts.notStored += quarantinedIds.filter((id) => !states.has(id)).length;
+    counts.notStored += quarantinedIds.filter((id) => !isLive(states.get(id))).length;
   }
   const cur: PageCursor = {
     v: CURSOR_VERSION,
     received: page.received,
     total: page.total,
     toRead: changed.map((d) => d.id),
-    known: changed.filter((d) => states.has(d.id)).map((d) => d.id),
+    known: changed.filter((d) => isLive(states.get(d.id))).map((d) => d.id),
     done: 0,
     round: 0,
     retry: [],

@@ -6,12 +6,14 @@ import { asActivity } from './run-helpers';
 
 export interface VerifyInput {
   job: SyncJobConfig;
+  /** The run whose listing decides which retired records are still in the source. */
+  runId?: string;
 }
 
 export function createVerifyCounts(deps: ActivityDeps) {
   /** Devices and Discovered Installations the store holds for the job, as the verify step needs them. */
   return async function verifyCounts(input: VerifyInput): Promise<StoreCounts> {
-    return asActivity(() => deps.store.counts(input.job.id));
+    return asActivity(() => deps.store.counts(input.job.id, input.runId));
   };
 }
 

@@ -102,7 +102,7 @@ export function printReport(view: RunOutcomeView, out: (s: string) => void = con
   );
   const v = r.verify;
   out(
-    `  verify: source ${v.sourceDevices} devices vs imported ${v.importedDevices} + skipped ${v.skippedDevices}; expected ${v.expectedInstallations} installations vs stored ${v.storedInstallations} → ${v.ok ? 'OK' : 'MISMATCH'}`,
+    `  verify: source ${v.sourceDevices} devices vs imported ${v.importedDevices} + skipped ${v.skippedDevices}; expected ${v.expectedInstallations} installations vs stored ${v.storedInstallations} → ${r.dryRun ? 'not checked (dry run)' : v.ok ? 'OK' : 'MISMATCH'}`,
   );
   out(`  quarantined ${r.quarantined}, API calls ${r.apiCalls}`);
   if (r.samples)

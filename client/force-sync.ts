@@ -80,6 +80,8 @@ export async function forceSync(
     return { action: 'started', workflowId, runId: handle.firstExecutionRunId };
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    // A dry run must never turn into a real pass by joining a run.
+    if (opts.dryRun) return { action: 'busy', workflowId };
     // Another force started this very second: join it instead of starting a second run.
     await client.workflow.getHandle(workflowId).signal(forceSyncSignalName, signal);
     return { action: 'signalled', workflowId };

@@ -82,6 +82,8 @@ export interface SyncRunInput {
   startedAt?: string;
   /** Forces received while running, carried so a follow-up pass still happens. */
   pendingForce?: ForceSignal;
+  /** The follow-up pass of a force received while the previous run was in progress. */
+  followUp?: boolean;
   /** Continue-as-new after this many pages in one execution (default: when the server suggests it). */
   continueAsNewAfterPages?: number;
 }

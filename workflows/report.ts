@@ -23,13 +23,16 @@ export function buildReport(
   const auth = state.auth;
   const dryRun = !!input.dryRun;
   // Devices this run's write-back deleted were in the listing but are gone from the source now.
-  const sourceDevices = cp.planner.total - (writeBack?.deleted ?? 0);
+  const sourceDevices = cp.planner.total - (dryRun ? 0 : (writeBack?.deleted ?? 0));
   const importedDevices = stored ? stored.liveDevices + stored.retiredInSource : 0;
   const expected = stored?.expectedInstallations ?? 0;
   const notStored = cp.counts.notStored ?? 0;
+  // A dry run wrote nothing, so the store cannot match what it saw; a guarded missing pass left stale records live.
   const verifyOk =
+    !dryRun &&
     !!stored &&
     complete &&
+    !missing?.thresholdExceeded &&
     importedDevices + notStored === sourceDevices &&
     stored.installations === expected;
   const outcome: RunOutcome = missing?.thresholdExceeded

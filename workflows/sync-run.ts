@@ -66,6 +66,7 @@ export async function syncRunWorkflow(input: SyncRunInput): Promise<RunReport> {
       job: input.job,
       trigger: 'manual',
       full: true,
+      followUp: true,
       confirmMissing: state.pendingForce.confirmMissing ?? false,
       continueAsNewAfterPages: input.continueAsNewAfterPages,
     });
@@ -100,7 +101,7 @@ async function runSync(input: SyncRunInput, state: SyncRunState): Promise<RunRep
       })
     : undefined;
   state.phase = 'verify';
-  const stored = await storeActivities.verifyCounts({ job });
+  const stored = await storeActivities.verifyCounts({ job, runId: state.runId });
   const retire: RetireResult = { writeBack, missing };
   const report = buildReport(input, state, cp, complete, retire, stored);
   await storeActivities.recordRun(report);
@@ -118,9 +119,11 @@ async function startPass(input: SyncRunInput, state: SyncRunState): Promise<Sync
     runId: state.runId,
     dryRun: !!input.dryRun,
   });
-  if (catalog.fullPassReason && !auth.full) {
-    state.auth = { ...auth, full: true, fullReason: catalog.fullPassReason };
-  }
+  // (groupChanged: results recorded before fullPassReason existed.)
+  const reason =
+    catalog.fullPassReason ??
+    (catalog.groupChanged > 0 ? `${catalog.groupChanged} products changed software group` : undefined);
+  if (reason && !auth.full) state.auth = { ...auth, full: true, fullReason: reason };
   return {
     planner: newPlanner(input.job.pageSize, auth.deviceTotal),
     counts: emptyCounts(),
@@ -136,7 +139,8 @@ async function startPass(input: SyncRunInput, state: SyncRunState): Promise<Sync
 /** A run of the same job that started earlier and is still running (first execution only). */
 async function earlierRunInProgress(input: SyncRunInput): Promise<string | undefined> {
   // Added after the first recorded histories: patched() keeps those replaying.
-  if (input.checkpoint || input.runId || !patched('find-earlier-run')) return undefined;
+  // A forced follow-up is this job's run carrying on: it never stands down.
+  if (input.checkpoint || input.runId || input.followUp || !patched('find-earlier-run')) return undefined;
   const info = workflowInfo();
   return storeActivities.findEarlierRun({
     jobId: input.job.id,
@@ -160,8 +164,9 @@ async function standDown(input: SyncRunInput, state: SyncRunState, earlier: stri
   upsertSearchAttributes([{ key: SA_OUTCOME, value: report.outcome }]);
   await storeActivities.recordRun(report);
   // Forces sent to this run while it stood down belong to the run that carries on.
-  if (state.pendingForce)
+  if (state.pendingForce && patched('forward-force')) {
     await storeActivities.forwardForce({ workflowId: earlier, signal: state.pendingForce });
+  }
   state.phase = 'done';
   return report;
 }

@@ -102,7 +102,16 @@ function isRetiredInSource(eb: RecordExpressions) {
   ]);
 }
 
-async function countTable(db: Kysely<Database>, table: RecordTableName, jobId: string) {
+/**
+ * With a run: only retired records whose device that run listed. A retired, kept record whose
+ * device later left AlloyScan is never flagged missing, so without this it would count forever.
+ */
+function seenBy(table: RecordTableName, jobId: string, runId: string | undefined) {
+  if (runId === undefined) return sql<boolean>`1 = 1`;
+  return sql<boolean>`exists (select 1 from run_seen s where s.job_id = ${jobId} and s.run_id = ${runId} and s.source_id = ${sql.ref(`${table}.alloyscan_id`)})`;
+}
+
+async function countTable(db: Kysely<Database>, table: RecordTableName, jobId: string, runId?: string) {
   const kind = table === recordTable('computer') ? 'computer' : 'hardware';
   const live = await liveOf(db, table, jobId)
     .select((eb) => [eb.fn.countAll().as('n'), eb.fn.sum('expected_installations').as('expected')])
@@ -119,7 +128,16 @@ async function countTable(db: Kysely<Database>, table: RecordTableName, jobId: s
     .where('alloyscan_id', 'is not', null)
     .select((eb) => [
       eb.fn.sum<number>(eb.case().when(isMissing(eb)).then(1).else(0).end()).as('missing'),
-      eb.fn.sum<number>(eb.case().when(isRetiredInSource(eb)).then(1).else(0).end()).as('retired'),
+      eb.fn
+        .sum<number>(
+          eb
+            .case()
+            .when(eb.and([isRetiredInSource(eb), seenBy(table, jobId, runId)]))
+            .then(1)
+            .else(0)
+            .end(),
+        )
+        .as('retired'),
     ])
     .executeTakeFirst();
   return {
@@ -132,9 +150,9 @@ async function countTable(db: Kysely<Database>, table: RecordTableName, jobId: s
 }
 
 /** Counts of the job's records and Discovered Installations, as the verify step needs them. */
-export async function counts(db: Kysely<Database>, jobId: string): Promise<StoreCounts> {
-  const c = await countTable(db, 'computers', jobId);
-  const h = await countTable(db, 'hardware', jobId);
+export async function counts(db: Kysely<Database>, jobId: string, runId?: string): Promise<StoreCounts> {
+  const c = await countTable(db, 'computers', jobId, runId);
+  const h = await countTable(db, 'hardware', jobId, runId);
   return {
     computers: c.live,
     hardware: h.live,

@@ -141,7 +141,8 @@ export interface NavigatorStore {
   pendingWriteBacks(jobId: string): Promise<PendingWriteBack[]>;
   markWrittenBack(kind: NavigatorKind, recordId: number, at: string): Promise<void>;
 
-  counts(jobId: string): Promise<StoreCounts>;
+  /** With `runId`: retiredInSource counts only retired records whose device that run listed. */
+  counts(jobId: string, runId?: string): Promise<StoreCounts>;
 
   /** The Navigator record linked to an AlloyScan device of this job (tests, CLI). */
   findRecord(jobId: string, sourceId: string): Promise<RecordSummary | undefined>;

@@ -116,7 +116,7 @@ export async function createNavigatorStore(opts: CreateNavigatorStoreOptions): P
     retire: (kind, nameOrId, at) => retire(db, kind, nameOrId, at),
     pendingWriteBacks: (jobId) => pendingWriteBacks(db, jobId),
     markWrittenBack: (kind, recordId, at) => markWrittenBack(db, kind, recordId, at),
-    counts: (jobId) => counts(db, jobId),
+    counts: (jobId, runId) => counts(db, jobId, runId),
     findRecord: (jobId, sourceId) => findRecord(db, jobId, sourceId),
     saveQuarantine: (jobId, runId, records) => saveQuarantine(db, jobId, runId, records, nowIso()),
     saveRunReport: (report) => saveRunReport(db, report),

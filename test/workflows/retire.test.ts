@@ -34,6 +34,10 @@ describe('retire step', () => {
           60,
           'a retired record whose device is kept still counts as imported',
         );
+        site.deleteDevices([id!]); // later the device leaves AlloyScan: the retired record no longer counts
+        const later = await run(job);
+        assert.equal(later.verify.importedDevices, 59);
+        assert.ok(later.verify.ok, later.message);
       });
 
       it('deletes the AlloyScan device of a retired record once when the job says delete', async () => {

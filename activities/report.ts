@@ -1,6 +1,6 @@
 /** The verify & report step: compare the source with the store, and keep the report in the run log. */
 import type { RunReport, SyncJobConfig } from '../common/sync-types';
-import type { StoreCounts } from './navigator/store-types';
+import type { RunTally, StoreCounts } from './navigator/store-types';
 import type { ActivityDeps } from './deps';
 import { asActivity } from './run-helpers';
 
@@ -10,10 +10,19 @@ export interface VerifyInput {
   runId?: string;
 }
 
+export interface VerifyOutput extends StoreCounts {
+  /** What the run's batches committed, summed: exact even when page attempts were retried. */
+  tally?: RunTally | undefined;
+}
+
 export function createVerifyCounts(deps: ActivityDeps) {
-  /** Devices and Discovered Installations the store holds for the job, as the verify step needs them. */
-  return async function verifyCounts(input: VerifyInput): Promise<StoreCounts> {
-    return asActivity(() => deps.store.counts(input.job.id, input.runId));
+  /** Devices and Discovered Installations the store holds for the job, and what this run committed. */
+  return async function verifyCounts(input: VerifyInput): Promise<VerifyOutput> {
+    return asActivity(async () => {
+      const counts = await deps.store.counts(input.job.id, input.runId);
+      const tally = input.runId ? await deps.store.runTally(input.job.id, input.runId) : undefined;
+      return { ...counts, tally };
+    });
   };
 }
 

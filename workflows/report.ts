@@ -1,7 +1,8 @@
 /** Builds the run report from the checkpoint, the retire step and the store's counts. Pure. */
 import type { FlagMissingOutput, WriteBackOutput } from '../activities/retire';
-import type { StoreCounts } from '../activities/navigator/store-types';
-import type { RunOutcome, RunReport, SyncCheckpoint, SyncRunInput } from '../common/sync-types';
+import type { VerifyOutput } from '../activities/report';
+import { DEVICE_SKIP } from '../common/counts';
+import type { PageCounts, RunOutcome, RunReport, SyncCheckpoint, SyncRunInput } from '../common/sync-types';
 import { workflowInfo } from '@temporalio/workflow';
 import type { SyncRunState } from './sync-run-state';
 
@@ -16,7 +17,7 @@ export function buildReport(
   cp: SyncCheckpoint,
   complete: boolean,
   retire: RetireResult,
-  stored: StoreCounts | undefined,
+  stored: VerifyOutput | undefined,
 ): RunReport {
   const finishedAt = new Date().toISOString();
   const { writeBack, missing } = retire;
@@ -58,7 +59,7 @@ export function buildReport(
     catalog: cp.catalog,
     pages: cp.pagesDone,
     complete,
-    counts: cp.counts,
+    counts: dryRun ? cp.counts : withTally(cp.counts, stored?.tally),
     retire: {
       writeBackDeleted: writeBack?.deleted ?? 0,
       writeBackAlreadyGone: writeBack?.alreadyGone ?? 0,
@@ -87,6 +88,28 @@ export function buildReport(
   };
   report.message = summarise(report);
   return report;
+}
+
+/**
+ * The change counts the store recorded with the batches it committed replace the ones the
+ * page attempts reported (an attempt that died after committing reported nothing).
+ */
+function withTally(c: PageCounts, tally: VerifyOutput['tally']): PageCounts {
+  if (!tally) return c;
+  const skipped = Object.values(DEVICE_SKIP).reduce((n, reason) => n + (c.skipped[reason] ?? 0), 0);
+  const { added, updated, installationsAdded, installationsUpdated, installationsRemoved } = tally;
+  const unchanged = Math.max(0, c.listed - c.duplicates - added - updated - skipped);
+  const adopted = { ...tally.adopted } as Record<string, number>;
+  return {
+    ...c,
+    added,
+    updated,
+    unchanged,
+    adopted,
+    installationsAdded,
+    installationsUpdated,
+    installationsRemoved,
+  };
 }
 
 function summarise(r: RunReport): string {

@@ -3,9 +3,9 @@
  * that re-applies an already committed batch (its devices now look unchanged) still reports
  * the counts of the first commit. Rows are scratch, purged by `endRun`.
  */
-import type { Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { IdentityRule } from '../../common/domain';
-import type { ApplyPageResult, BatchKey } from './store-types';
+import type { ApplyPageResult, BatchKey, RunTally } from './store-types';
 import type { Database } from './tables';
 
 type Adopted = ApplyPageResult['adopted'];
@@ -75,4 +75,33 @@ export async function recordBatch(
     .onConflict((oc) => oc.columns(['job_id', 'run_id', 'batch_key']).doUpdateSet({ result }))
     .execute();
   return total;
+}
+
+/** What every batch of a run committed, summed: the run's exact change counts, whatever its retries. */
+export async function runTally(db: Kysely<Database>, jobId: string, runId: string): Promise<RunTally> {
+  const rows = await db
+    .selectFrom('run_batches')
+    .select('result')
+    .where('job_id', '=', jobId)
+    .where('run_id', '=', runId)
+    .execute();
+  const tally: RunTally = {
+    batches: rows.length,
+    added: 0,
+    updated: 0,
+    adopted: {},
+    installationsAdded: 0,
+    installationsUpdated: 0,
+    installationsRemoved: 0,
+  };
+  for (const row of rows) {
+    const r = JSON.parse(row.result) as ApplyPageResult;
+    tally.added += r.added;
+    tally.updated += r.updated;
+    tally.adopted = sumAdopted(tally.adopted, r.adopted);
+    tally.installationsAdded += r.installationsAdded;
+    tally.installationsUpdated += r.installationsUpdated;
+    tally.installationsRemoved += r.installationsRemoved;
+  }
+  return tally;
 }

@@ -65,6 +65,17 @@ export interface RecordSummary {
   identityRule?: string | undefined;
 }
 
+/** The sum of a run's committed batch results (see applyDevicePage's `batch` option). */
+export interface RunTally {
+  batches: number;
+  added: number;
+  updated: number;
+  adopted: ApplyPageResult['adopted'];
+  installationsAdded: number;
+  installationsUpdated: number;
+  installationsRemoved: number;
+}
+
 export interface StoreCounts {
   computers: number;
   hardware: number;
@@ -141,6 +152,8 @@ export interface NavigatorStore {
   pendingWriteBacks(jobId: string): Promise<PendingWriteBack[]>;
   markWrittenBack(kind: NavigatorKind, recordId: number, at: string): Promise<void>;
 
+  /** The run's committed batch results, summed (exact under retries); call before `endRun`. */
+  runTally(jobId: string, runId: string): Promise<RunTally>;
   /** With `runId`: retiredInSource counts only retired records whose device that run listed. */
   counts(jobId: string, runId?: string): Promise<StoreCounts>;
 

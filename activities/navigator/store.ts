@@ -5,6 +5,7 @@
 import type { Kysely } from 'kysely';
 import type { NavigatorKind } from '../../common/domain';
 import { applyDevicePage } from './apply-page';
+import { runTally } from './batch-ledger';
 import { getProductGroups, upsertCatalog } from './catalog-repository';
 import { openDatabase, type Engine, type OpenDatabaseOptions } from './db';
 import { findLinked } from './device-repository';
@@ -106,6 +107,7 @@ export async function createNavigatorStore(opts: CreateNavigatorStoreOptions): P
     applyDevicePage: (jobId, devices, o) => applyDevicePage(db, jobId, devices, o),
     markSeen: (jobId, runId, pageOffset, sourceIds) => markSeen(db, jobId, runId, pageOffset, sourceIds),
     endRun: (jobId, runId) => endRun(db, jobId, runId),
+    runTally: (jobId, runId) => runTally(db, jobId, runId),
     upsertCatalog: (jobId, products) => upsertCatalog(db, jobId, products, nowIso()),
     fullPassReason: (jobId) => fullPassReason(db, jobId),
     clearFullPassReason: (jobId) => setFullPassReason(db, jobId, null),

@@ -43,6 +43,21 @@ for (const engine of engines()) {
       assert.deepEqual(JSON.parse(rows[0]?.result ?? '{}'), first);
     });
 
+    void it('sums what every batch of a run committed, however often batches were re-applied', async () => {
+      const a = devices(4, 2);
+      const b = devices(3, 1).map((d) => ({ ...d, sourceId: `b-${d.sourceId}`, serialNumber: undefined }));
+      await store.applyDevicePage('job', a, { batch: { runId: 'r9', key: 'p0' } });
+      await store.applyDevicePage('job', a, { batch: { runId: 'r9', key: 'p0' } }); // a retried attempt
+      await store.applyDevicePage('job', b, { batch: { runId: 'r9', key: 'p1' } });
+      const tally = await store.runTally('job', 'r9');
+      assert.deepEqual(
+        [tally.batches, tally.added, tally.updated, tally.installationsAdded],
+        [2, 7, 0, 4 * 2 + 3 * 1],
+      );
+      await store.endRun('job', 'r9');
+      assert.equal((await store.runTally('job', 'r9')).batches, 0);
+    });
+
     void it('adds a later change of the batch to its total, never counting unchanged below zero', async () => {
       const batch = { runId: 'r1', key: 'k' };
       const v1 = device({ sourceId: 'd1', name: 'pc', installations: [install('p1')] });

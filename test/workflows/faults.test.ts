@@ -100,6 +100,8 @@ describe('runs under faults', () => {
       const records = await store.listRecords('computer', job.id);
       const hardware = await store.listRecords('hardware', job.id);
       assert.equal(records.length + hardware.length, 400, 'no duplicates');
+      assert.equal(report.counts.added, 400, 'every device counted once as added, across the crash');
+      assert.equal(report.counts.installationsAdded, truth.installations);
     } finally {
       second.kill('SIGTERM');
     }

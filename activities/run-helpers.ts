@@ -71,9 +71,16 @@ export async function asActivity<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
+/** node-postgres's own connection errors carry no code. */
+const PG_CONNECTION_LOST =
+  /^Connection terminated|timeout exceeded when trying to connect|Query read timeout/;
+
 function isStoreError(err: unknown): err is Error & { code: unknown } {
   if (!(err instanceof Error) || err instanceof AlloyScanError || err instanceof QuarantineError)
     return false;
   const code = (err as { code?: unknown }).code;
-  return typeof code === 'string' && code.length > 0;
+  if (typeof code === 'string' && code.length > 0) return true;
+  if (!PG_CONNECTION_LOST.test(err.message)) return false;
+  Object.assign(err, { code: 'CONNECTION_LOST' });
+  return true;
 }

@@ -87,8 +87,17 @@ async function openPostgres(url: string, schema: string | undefined): Promise<Op
   const pool = new Pool({
     connectionString: url,
     max: 10,
+    // Fail fast while the database is down (the activity retries), never hang a query.
+    connectionTimeoutMillis: 10_000,
+    query_timeout: 120_000,
     ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
   });
+  // A connection dropped by the server or the network (restart, outage) must not crash the
+  // worker: idle ones are discarded by the pool; a checked-out one (between two queries of a
+  // transaction) emits 'error' on itself, and its next query rejects, failing the activity as
+  // StoreUnavailable, which Temporal retries.
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
     if (schema !== undefined) await sql`create schema if not exists ${sql.id(schema)}`.execute(db);

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, afterEach, beforeEach } from 'node:test';
 import { Client } from 'pg';
 import { createNavigatorStore, type Engine, type SqlNavigatorStore } from '../../activities/navigator';
 
@@ -67,4 +68,17 @@ function postgresEngine(url = PG_TEST_URL): StoreEngine {
 /** SQLite and PostgreSQL: run the same test bodies on each. */
 export function engines(): StoreEngine[] {
   return [sqliteEngine(), postgresEngine()];
+}
+
+/** A fresh, migrated store for every test of the enclosing describe (closed after each; files/schemas removed at the end). */
+export function useFreshStore(engine: StoreEngine, set: (store: SqlNavigatorStore) => void): void {
+  let current: SqlNavigatorStore | undefined;
+  beforeEach(async () => {
+    current = await engine.open();
+    set(current);
+  });
+  afterEach(async () => {
+    await current?.close();
+  });
+  after(() => engine.cleanup());
 }

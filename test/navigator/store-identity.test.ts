@@ -1,19 +1,13 @@
 import assert from 'node:assert/strict';
-import { after, afterEach, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { SqlNavigatorStore } from '../../activities/navigator';
-import { engines } from './engines';
+import { engines, useFreshStore } from './engines';
 import { device } from './fixtures';
 
 for (const engine of engines()) {
   void describe(`identity ladder on ${engine.name}`, () => {
-    let store: SqlNavigatorStore;
-    beforeEach(async () => {
-      store = await engine.open();
-    });
-    afterEach(async () => {
-      await store.close();
-    });
-    after(() => engine.cleanup());
+    let store!: SqlNavigatorStore;
+    useFreshStore(engine, (s) => (store = s));
 
     async function computers() {
       return store.listRecords('computer');

@@ -1,21 +1,15 @@
 import assert from 'node:assert/strict';
-import { after, afterEach, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { SqlNavigatorStore } from '../../activities/navigator';
-import { engines } from './engines';
+import { engines, useFreshStore } from './engines';
 import { device, devices, install, jobConfig } from './fixtures';
 
 const REASON = '1 products changed software group';
 
 for (const engine of engines()) {
   void describe(`batch ledger and full-pass reason on ${engine.name}`, () => {
-    let store: SqlNavigatorStore;
-    beforeEach(async () => {
-      store = await engine.open();
-    });
-    afterEach(async () => {
-      await store.close();
-    });
-    after(() => engine.cleanup());
+    let store!: SqlNavigatorStore;
+    useFreshStore(engine, (s) => (store = s));
 
     const batchRows = () => store.db.selectFrom('run_batches').selectAll().orderBy('batch_key').execute();
 

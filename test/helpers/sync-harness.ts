@@ -7,7 +7,8 @@ import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type { NavigatorStore } from '../../activities/navigator/store-types';
-import type { SyncJobConfig } from '../../common/sync-types';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { SyncJobConfig, SyncProgress } from '../../common/sync-types';
 import type { EmulatedSite, SiteOptions } from '../../emulator';
 import { createSyncWorker } from '../../worker/create-worker';
 import { jobConfig } from '../navigator/fixtures';
@@ -69,3 +70,14 @@ export function siteName(prefix: string): string {
 }
 
 export type { SiteOptions };
+
+/** Wait until a run has finished at least `pages` inventory pages (polls its progress query). */
+export async function waitForPages(handle: WorkflowHandle, pages: number, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const p = await handle.query<SyncProgress>('progress').catch(() => undefined);
+    if (p && p.pagesDone >= pages) return;
+    if (Date.now() > deadline) throw new Error(`the run did not reach ${pages} pages in time`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

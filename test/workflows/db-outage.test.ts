@@ -5,10 +5,10 @@ import { after, before, describe, it } from 'node:test';
 import { Client as PgClient } from 'pg';
 import { createNavigatorStore, type SqlNavigatorStore } from '../../activities/navigator';
 import { forceSync } from '../../client/force-sync';
-import type { RunReport, SyncProgress } from '../../common/sync-types';
+import type { RunReport } from '../../common/sync-types';
 import { PG_TEST_URL } from '../navigator/engines';
 import { useStack } from '../helpers/sync-fixture';
-import { jobFor, siteName, startTestWorker } from '../helpers/sync-harness';
+import { jobFor, siteName, startTestWorker, waitForPages } from '../helpers/sync-harness';
 
 /** A TCP proxy in front of PostgreSQL whose link the test can cut (an outage) and restore. */
 class CuttableProxy {
@@ -85,11 +85,7 @@ describe('a database outage mid-run', () => {
       const job = jobFor(site, { pageSize: 50, pageConcurrency: 2 });
       const res = await forceSync(stack.env.client, job, { taskQueue: w.taskQueue });
       const handle = stack.env.client.workflow.getHandle(res.workflowId);
-      for (;;) {
-        const p = await handle.query<SyncProgress>('progress').catch(() => undefined);
-        if (p && p.pagesDone >= 1) break;
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      await waitForPages(handle, 1);
       proxy.cut();
       await new Promise((r) => setTimeout(r, 3000));
       proxy.restore();

@@ -6,9 +6,9 @@ import { after, before, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createNavigatorStore, type SqlNavigatorStore } from '../../activities/navigator';
 import { forceSync } from '../../client/force-sync';
-import type { RunReport, SyncJobConfig, SyncProgress } from '../../common/sync-types';
+import type { RunReport, SyncJobConfig } from '../../common/sync-types';
 import { startEmulator, type Emulator } from '../../emulator';
-import { jobFor, siteName, startTestWorker } from '../helpers/sync-harness';
+import { jobFor, siteName, startTestWorker, waitForPages } from '../helpers/sync-harness';
 import { createTestEnv } from '../helpers/temporal-env';
 import { spawnWorker } from '../helpers/worker-process';
 
@@ -84,11 +84,7 @@ describe('runs under faults', () => {
     const first = await spawnWorker({ address, taskQueue, sqlitePath });
     const res = await forceSync(env.client, job, { taskQueue });
     const handle = env.client.workflow.getHandle(res.workflowId);
-    for (;;) {
-      const p = await handle.query<SyncProgress>('progress').catch(() => undefined);
-      if (p && p.pagesDone >= 2) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await waitForPages(handle, 2);
     first.kill('SIGKILL');
     const second = await spawnWorker({ address, taskQueue, sqlitePath });
     try {

@@ -4,7 +4,7 @@ import { forceSync } from '../../client/force-sync';
 import { scheduleId, upsertSchedule } from '../../client/schedules';
 import type { RunReport, SyncProgress } from '../../common/sync-types';
 import { storeEngines } from '../helpers/stores';
-import { jobFor, siteName } from '../helpers/sync-harness';
+import { jobFor, siteName, waitForPages } from '../helpers/sync-harness';
 import { useStack, useStoreAndWorker } from '../helpers/sync-fixture';
 
 const [sqlite] = storeEngines();
@@ -50,7 +50,7 @@ describe('forcing a sync, schedules and dry runs', () => {
     const job = jobFor(site, { pageSize: 25, pageConcurrency: 1 });
     const first = await forceSync(stack.env.client, job, { taskQueue: f.taskQueue });
     const handle = stack.env.client.workflow.getHandle(first.workflowId);
-    await waitFor(async () => (await handle.query<SyncProgress>('progress')).pagesDone >= 1);
+    await waitForPages(handle, 1);
     const f1 = await forceSync(stack.env.client, job, { taskQueue: f.taskQueue });
     const f2 = await forceSync(stack.env.client, job, { taskQueue: f.taskQueue });
     assert.equal(f1.action, 'signalled');
@@ -121,7 +121,7 @@ describe('forcing a sync, schedules and dry runs', () => {
     const job = jobFor(site, { pageSize: 25, pageConcurrency: 1 });
     const manual = await forceSync(stack.env.client, job, { taskQueue: f.taskQueue });
     const handle = stack.env.client.workflow.getHandle(manual.workflowId);
-    await waitFor(async () => (await handle.query<SyncProgress>('progress')).pagesDone >= 1);
+    await waitForPages(handle, 1);
     await upsertSchedule(stack.env.client, job, f.taskQueue);
     const schedule = stack.env.client.schedule.getHandle(scheduleId(job.id));
     await schedule.trigger();

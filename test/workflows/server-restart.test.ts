@@ -8,11 +8,11 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { createNavigatorStore, type SqlNavigatorStore } from '../../activities/navigator';
 import { forceSync } from '../../client/force-sync';
-import type { RunReport, SyncProgress } from '../../common/sync-types';
+import type { RunReport } from '../../common/sync-types';
 import { startEmulator, type Emulator } from '../../emulator';
 import { createSyncWorker } from '../../worker/create-worker';
 import { startDevServer, type DevServer } from '../../worker/dev-server';
-import { jobFor, siteName } from '../helpers/sync-harness';
+import { jobFor, siteName, waitForPages } from '../helpers/sync-harness';
 import { workflowBundle } from '../helpers/temporal-env';
 
 function freePort(): Promise<number> {
@@ -79,7 +79,7 @@ describe('a Temporal server restart mid-run', () => {
     try {
       const res = await forceSync(client, job, { taskQueue: 'restart' });
       const handle = client.workflow.getHandle(res.workflowId);
-      await retrying(async () => assert.ok((await handle.query<SyncProgress>('progress')).pagesDone >= 2));
+      await waitForPages(handle, 2);
       await server.stop();
       await new Promise((r) => setTimeout(r, 1000));
       server = await startDevServer({ port, uiPort, dataDir });

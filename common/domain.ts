@@ -13,15 +13,19 @@ export type ImportSoftware = { mode: 'all' } | { mode: 'none' } | { mode: 'selec
 /** What happens in AlloyScan when a Navigator user retires a record. */
 export type OnRetire = 'keep' | 'delete';
 
-/** A device as the AlloyScan device list returns it (normalised: missing strings are undefined). */
-export interface SourceDevice {
-  id: string;
+/** The fields that name and identify a device, on both sides (missing strings are undefined). */
+export interface DeviceIdentity {
   name?: string | undefined;
   dnsName?: string | undefined;
   macAddress?: string | undefined;
   ipAddress?: string | undefined;
   serialNumber?: string | undefined;
   assetTag?: string | undefined;
+}
+
+/** A device as the AlloyScan device list returns it (normalised: missing strings are undefined). */
+export interface SourceDevice extends DeviceIdentity {
+  id: string;
   /** computer, printer, network-device, vmware-esxi, ... */
   type: string;
   lastSeen?: string | undefined;
@@ -117,15 +121,9 @@ export interface InstallationUpsert {
 }
 
 /** A device ready for the Navigator store, with its filtered installations. */
-export interface DeviceUpsert {
+export interface DeviceUpsert extends DeviceIdentity {
   sourceId: string;
   kind: NavigatorKind;
-  name?: string | undefined;
-  dnsName?: string | undefined;
-  macAddress?: string | undefined;
-  ipAddress?: string | undefined;
-  serialNumber?: string | undefined;
-  assetTag?: string | undefined;
   deviceType: string;
   lastSeen?: string | undefined;
   auditId?: string | undefined;

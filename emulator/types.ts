@@ -1,5 +1,5 @@
 /** The emulator's programmatic contract (re-exported by index.ts). */
-import type { RegistrationOptions, SecurityEvent } from './auth';
+import type { Registration, RegistrationOptions, SecurityEvent } from './auth';
 import type { MalformedVariant } from './faults';
 import type { FaultOptions, SiteOptions } from './options';
 
@@ -30,14 +30,8 @@ export interface SiteStats {
   faultsInjected: Record<string, number>;
 }
 
-export interface RegistrationInfo {
-  clientId: string;
-  name: string;
-  createdAt: string;
-  expiresAt: string;
-  enabled: boolean;
-  lastUsedAt?: string;
-}
+/** A registration as listed: never its secret or the secret's hash. */
+export type RegistrationInfo = Omit<Registration, 'secretSalt' | 'secretHash'>;
 
 export interface EmulatedSite {
   readonly name: string;

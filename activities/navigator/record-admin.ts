@@ -3,7 +3,7 @@
  * read access for the CLI and tests.
  */
 import type { Kysely, Selectable } from 'kysely';
-import type { IdentityRule, NavigatorKind } from '../../common/domain';
+import type { DeviceIdentity, IdentityRule, NavigatorKind } from '../../common/domain';
 import { nameLookupKey, normaliseMac, serialKey } from './identity';
 import {
   recordTable,
@@ -15,29 +15,17 @@ import {
 } from './tables';
 
 /** Fields of a record entered by hand or imported by the legacy Network Inventory. */
-export interface ManualRecordFields {
+export interface ManualRecordFields extends DeviceIdentity {
   source: Exclude<RecordSource, 'alloyscan'>;
-  name?: string | undefined;
-  dnsName?: string | undefined;
-  macAddress?: string | undefined;
-  ipAddress?: string | undefined;
-  serialNumber?: string | undefined;
-  assetTag?: string | undefined;
   deviceType?: string | undefined;
   manufacturer?: string | undefined;
   model?: string | undefined;
 }
 
 /** A Computer or Hardware record (domain view of a row). */
-export interface NavigatorRecord {
+export interface NavigatorRecord extends DeviceIdentity {
   kind: NavigatorKind;
   id: number;
-  name?: string | undefined;
-  dnsName?: string | undefined;
-  macAddress?: string | undefined;
-  ipAddress?: string | undefined;
-  serialNumber?: string | undefined;
-  assetTag?: string | undefined;
   deviceType?: string | undefined;
   status: RecordStatus;
   source: RecordSource;

@@ -30,6 +30,58 @@ const WORKFLOW_BANNED = [
   'worker_threads',
 ];
 
+/**
+ * Arrows point one way: entry points (worker/, client/, scripts/) → the shared operations
+ * layer (ops/) → activities/ and workflows/ → common/. Each folder lists the folders it must
+ * not import; `typeOnly` ones may be imported with `import type` (types derived from schemas).
+ * Tests and benchmarks are harnesses: they may import anything.
+ */
+const LAYERS = {
+  common: {
+    banned: ['workflows', 'activities', 'ops', 'worker', 'client', 'scripts', 'emulator'],
+    typeOnly: ['activities', 'ops'],
+  },
+  workflows: {
+    banned: ['activities', 'ops', 'worker', 'client', 'scripts', 'emulator'],
+    typeOnly: ['activities'],
+  },
+  activities: { banned: ['workflows', 'ops', 'worker', 'client', 'scripts', 'emulator'], typeOnly: [] },
+  ops: { banned: ['worker', 'client', 'scripts', 'emulator'], typeOnly: [] },
+  worker: { banned: ['client', 'scripts', 'emulator'], typeOnly: [] },
+  client: { banned: ['worker', 'scripts', 'emulator'], typeOnly: [] },
+  scripts: { banned: ['client'], typeOnly: [] },
+  emulator: { banned: ['workflows', 'activities', 'ops', 'worker', 'client', 'scripts'], typeOnly: [] },
+};
+
+/** Deterministic workflow code (and the common types it imports) uses no I/O module. */
+const DETERMINISTIC = ['workflows', 'common'];
+
+function layerRules() {
+  return Object.entries(LAYERS).map(([folder, { banned, typeOnly }]) => ({
+    files: [`${folder}/**/*.ts`],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: DETERMINISTIC.includes(folder)
+            ? WORKFLOW_BANNED.flatMap((name) => [
+                { name, message: 'workflow code must be deterministic: no I/O modules' },
+                { name: `node:${name}`, message: 'workflow code must be deterministic: no Node builtins' },
+              ])
+            : [],
+          patterns: banned.map((target) => ({
+            regex: `^(\\.\\./)+${target}(/|$)`,
+            message: typeOnly.includes(target)
+              ? `${folder}/ imports ${target}/ as types only (import type)`
+              : `${folder}/ must not depend on ${target}/ (see the layers in eslint.config.mjs)`,
+            allowTypeImports: typeOnly.includes(target),
+          })),
+        },
+      ],
+    },
+  }));
+}
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.tools/**', '.data/**', 'eslint.config.mjs', 'scripts/*.mjs'] },
   eslint.configs.recommended,
@@ -53,31 +105,7 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
-  {
-    files: ['workflows/**/*.ts', 'common/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: WORKFLOW_BANNED.flatMap((name) => [
-            { name, message: 'workflow code must be deterministic: no I/O modules' },
-            { name: `node:${name}`, message: 'workflow code must be deterministic: no Node builtins' },
-          ]),
-          patterns: [
-            {
-              group: ['**/activities/*', '!**/activities/index'],
-              message: 'import activities as types only (import type)',
-              allowTypeImports: true,
-            },
-            {
-              group: ['**/worker/*', '**/client/*', '**/emulator/*'],
-              message: 'workflow code must not import I/O code',
-            },
-          ],
-        },
-      ],
-    },
-  },
+  ...layerRules(),
   {
     files: ['activities/**/*.ts', 'workflows/**/*.ts'],
     rules: { 'no-console': 'error' },

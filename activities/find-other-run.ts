@@ -8,7 +8,7 @@
 import { Context } from '@temporalio/activity';
 import type { ForceSignal } from '../common/sync-types';
 import { FORCE_SYNC_SIGNAL } from '../common/task-queue';
-import { runningRunsOf } from '../client/running-runs';
+import { runningRunsOf } from './running-runs';
 import { asActivity } from './run-helpers';
 
 export interface FindOtherRunInput {

@@ -1,8 +1,7 @@
 /** Small helpers shared by the sync activities. */
 import { activityInfo, Context } from '@temporalio/activity';
-import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
-import { FailureType } from '../common/failure-types';
-import { AlloyScanError, QuarantineError, toApplicationFailure } from './alloyscan/errors';
+import { CancelledFailure } from '@temporalio/common';
+import { toActivityFailure } from './failures';
 
 /** Run `fn(item)` over items with at most `limit` in flight, keeping input order in the output. */
 export async function mapLimit<T, R>(
@@ -51,36 +50,11 @@ export function lastHeartbeat<T>(): T | undefined {
   }
 }
 
-/**
- * Map any error to a Temporal ApplicationFailure with a failure type and a secret-free
- * message. API errors are typed by the client; database errors (they carry a driver `code`:
- * SQLITE_BUSY, ECONNREFUSED, a PostgreSQL SQLSTATE) become a retryable StoreUnavailable.
- */
+/** Run an activity's body; any error leaves it as the failure the one failure map gives it. */
 export async function asActivity<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    if (isStoreError(err)) {
-      throw ApplicationFailure.create({
-        type: FailureType.StoreUnavailable,
-        message: `the Navigator store failed: ${err.message.slice(0, 500)} (${String(err.code)})`,
-        nonRetryable: false,
-      });
-    }
-    throw toApplicationFailure(err);
+    throw toActivityFailure(err);
   }
-}
-
-/** node-postgres's own connection errors carry no code. */
-const PG_CONNECTION_LOST =
-  /^Connection terminated|timeout exceeded when trying to connect|Query read timeout/;
-
-function isStoreError(err: unknown): err is Error & { code: unknown } {
-  if (!(err instanceof Error) || err instanceof AlloyScanError || err instanceof QuarantineError)
-    return false;
-  const code = (err as { code?: unknown }).code;
-  if (typeof code === 'string' && code.length > 0) return true;
-  if (!PG_CONNECTION_LOST.test(err.message)) return false;
-  Object.assign(err, { code: 'CONNECTION_LOST' });
-  return true;
 }

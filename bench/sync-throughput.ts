@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createNavigatorStore } from '../activities/navigator';
-import { forceSync } from '../client/force-sync';
+import { forceSync } from '../ops/force-sync';
 import type { RunReport } from '../common/sync-types';
 import { startEmulator } from '../emulator';
 import { jobFor, startTestWorker } from '../test/helpers/sync-harness';

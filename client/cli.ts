@@ -5,16 +5,17 @@
  *   alloyscan-sync --config sync.yaml force acme --wait
  */
 import { existsSync } from 'node:fs';
-import { Command } from 'commander';
-import { ConfigError, loadConfig, type SyncConfig } from '../worker/config';
-import { temporalSettings } from '../worker/temporal';
+import { Command, CommanderError } from 'commander';
+import { UsageError } from '../activities/failures';
+import { loadConfig, type SyncConfig } from '../ops/config';
+import { ExitCode, exitFor } from '../ops/exit-codes';
+import { temporalSettings } from '../ops/temporal';
 import { forceCommand } from './commands/force';
 import { progressCommand } from './commands/progress';
 import { retireCommand } from './commands/retire';
 import { runsCommand } from './commands/runs';
 import { schedulesCommand } from './commands/schedules';
 import { testConnectionCommand } from './commands/test-connection';
-import { UsageError } from './usage-error';
 
 const DEFAULT_CONFIGS = ['alloyscan-sync.yaml', 'alloyscan-sync.yml', '.data/demo-config.json'];
 
@@ -35,6 +36,8 @@ export function buildProgram(): Command {
       '-c, --config <path>',
       'sync configuration file (default: $ALLOYSCAN_SYNC_CONFIG, ./alloyscan-sync.yaml)',
     );
+  // Commander's own usage errors (unknown verb, missing argument) exit through the table too.
+  program.exitOverride();
   const config = configFrom(program);
   program.addCommand(forceCommand(config));
   program.addCommand(runsCommand(config));
@@ -45,65 +48,24 @@ export function buildProgram(): Command {
   return program;
 }
 
-/** The error and its causes, outermost first. */
-function causes(err: unknown): Error[] {
-  const chain: Error[] = [];
-  for (let e = err; e instanceof Error && chain.length < 10; e = e.cause) chain.push(e);
-  return chain;
+async function main(): Promise<void> {
+  try {
+    await buildProgram().parseAsync(process.argv);
+  } catch (err) {
+    // Commander printed its message already; --help and --version end here with 0.
+    if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? ExitCode.ok : ExitCode.usage);
+    const exit = exitFor(err, { temporalAddress: temporalAddress() });
+    console.error(exit.message);
+    process.exit(exit.code);
+  }
 }
 
-function firstLine(e: Error): string {
-  return e.message.split('\n')[0]!.trim();
-}
-
-// Store connection problems: network errors from pg (Node system errors), PostgreSQL's
-// "cannot connect" server codes (missing database, authentication, connection limits), and
-// SQLite's file-level codes. Other SQLITE_/pg codes (syntax, constraint) stay bugs.
-const STORE_NET_CODES = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH'];
-const STORE_CODE =
-  /^(ENETUNREACH|ECONNRESET|08\w{3}|3D000|28000|28P01|53300|57P03|SQLITE_(CANTOPEN|BUSY|LOCKED|READONLY|IOERR|CORRUPT|NOTADB|FULL|PERM|AUTH)\w*)$/;
-const TEMPORAL_UNREACHABLE = /Failed to connect|tcp connect error|ECONNREFUSED|UNAVAILABLE/;
-
+/** The configured Temporal address, for "cannot reach Temporal at …" (the settings may be what is broken). */
 function temporalAddress(): string {
   try {
     return temporalSettings().address;
   } catch {
     return process.env.TEMPORAL_ADDRESS ?? 'localhost:7233';
-  }
-}
-
-/** One sentence for an expected failure (Temporal or the store unreachable); undefined for a bug. */
-export function expectedFailure(err: unknown): string | undefined {
-  const chain = causes(err);
-  const store = chain.find((e) => {
-    const code = (e as { code?: unknown }).code;
-    return typeof code === 'string' && (STORE_NET_CODES.includes(code) || STORE_CODE.test(code));
-  });
-  if (store) return `cannot open the Navigator store: ${firstLine(store)}`;
-  if (chain.some((e) => e.name === 'TransportError' || TEMPORAL_UNREACHABLE.test(e.message))) {
-    const reason = firstLine(chain[chain.length - 1]!);
-    return `cannot reach Temporal at ${temporalAddress()}: ${reason}`;
-  }
-  return undefined;
-}
-
-async function main(): Promise<void> {
-  try {
-    await buildProgram().parseAsync(process.argv);
-  } catch (err) {
-    if (err instanceof ConfigError || err instanceof UsageError) {
-      console.error(err.message);
-      process.exit(2);
-    }
-    const sentence = expectedFailure(err);
-    if (sentence) {
-      console.error(sentence);
-      process.exit(1);
-    }
-    console.error(
-      `internal error (please report): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
-    );
-    process.exit(70);
   }
 }
 

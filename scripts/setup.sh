@@ -49,7 +49,7 @@ else
 fi
 
 # 3. TypeScript build (a clean build: tsc is fast; skipped when dist is newer than every source).
-newest_src=$(find workflows activities worker client emulator common test bench scripts tsconfig.json package-lock.json -newer dist/.build-stamp 2>/dev/null | head -n1 || true)
+newest_src=$(find workflows activities ops worker client emulator common test bench scripts tsconfig.json package-lock.json -newer dist/.build-stamp 2>/dev/null | head -n1 || true)
 if [ ! -f dist/.build-stamp ] || [ -n "$newest_src" ]; then
   log "compiling TypeScript"
   # From scratch: output of deleted sources (a stale dist/test/*.test.js) must not linger.

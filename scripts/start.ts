@@ -10,12 +10,12 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { startEmulator, type EmulatedSite, type Emulator } from '../emulator';
-import { waitForReport, printReport } from '../client/follow-run';
-import { forceSync } from '../client/force-sync';
-import { type SyncConfig, loadConfig, parseConfig } from '../worker/config';
-import { startDevServer, type DevServer } from '../worker/dev-server';
+import { waitForReport, printReport } from '../ops/follow-run';
+import { forceSync } from '../ops/force-sync';
+import { type SyncConfig, loadConfig, parseConfig } from '../ops/config';
+import { startDevServer, type DevServer } from './dev-server';
 import { startWorker } from '../worker/main';
-import { connectClient, temporalSettings } from '../worker/temporal';
+import { connectClient, temporalSettings } from '../ops/temporal';
 
 const ROOT = resolve(__dirname, '../..');
 const DATA = resolve(ROOT, '.data');

@@ -1,12 +1,11 @@
 /** Build the sync worker from its real parts (or test doubles of the same interfaces). */
 import { type NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities } from '../activities';
-import { createAlloyScanClient } from '../activities/alloyscan/client';
 import type { AlloyScanClient } from '../activities/alloyscan/client-types';
 import type { NavigatorStore } from '../activities/navigator/store-types';
 import { TASK_QUEUE } from '../common/task-queue';
 import type { SyncJobConfig } from '../common/sync-types';
-import { resolveSecret } from './secrets';
+import { realClientFor } from '../ops/site-client';
 
 export interface SyncWorkerOptions {
   connection: NativeConnection;
@@ -18,17 +17,6 @@ export interface SyncWorkerOptions {
   maxConcurrentActivityTaskExecutions?: number;
   /** A prebuilt workflow bundle (tests build it once); default: bundle workflows/ at start. */
   workflowBundle?: WorkflowBundle;
-}
-
-/** The real client for a job: its secret reference is resolved here, in the worker, on each use. */
-export function realClientFor(job: SyncJobConfig): AlloyScanClient {
-  return createAlloyScanClient({
-    siteUrl: job.siteUrl,
-    clientId: job.clientId,
-    clientSecret: resolveSecret(job.clientSecret),
-    tokenPath: job.tokenPath,
-    requestsPerSecond: job.requestsPerSecond,
-  });
 }
 
 export async function createSyncWorker(opts: SyncWorkerOptions): Promise<Worker> {

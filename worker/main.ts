@@ -4,12 +4,14 @@
  *   node dist/worker/main.js --config alloyscan-sync.yaml
  */
 import type { Worker } from '@temporalio/worker';
+import { UsageError } from '../activities/failures';
 import { createNavigatorStore } from '../activities/navigator';
 import type { NavigatorStore } from '../activities/navigator/store-types';
-import { ORPHAN_NOTE, pauseOrphanSchedules, upsertSchedule } from '../client/schedules';
-import { type SyncConfig, loadConfig } from './config';
+import { ORPHAN_NOTE, pauseOrphanSchedules, upsertSchedule } from '../ops/schedules';
+import { type SyncConfig, loadConfig } from '../ops/config';
+import { exitFor } from '../ops/exit-codes';
+import { connectClient, connectWorker, ensureSearchAttributes, temporalSettings } from '../ops/temporal';
 import { createSyncWorker } from './create-worker';
-import { connectClient, connectWorker, ensureSearchAttributes, temporalSettings } from './temporal';
 
 export interface RunningWorker {
   worker: Worker;
@@ -62,7 +64,7 @@ export async function startWorker(
 async function main(): Promise<void> {
   const i = process.argv.indexOf('--config');
   const path = i > 0 ? process.argv[i + 1] : process.env.ALLOYSCAN_SYNC_CONFIG;
-  if (!path) throw new Error('give the configuration file with --config PATH or ALLOYSCAN_SYNC_CONFIG');
+  if (!path) throw new UsageError('give the configuration file with --config PATH or ALLOYSCAN_SYNC_CONFIG');
   const config = loadConfig(path);
   const running = await startWorker(config);
   const stop = (): void => void running.stop();
@@ -73,7 +75,8 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
   main().catch((err: unknown) => {
-    console.error(err instanceof Error ? err.message : String(err));
-    process.exit(1);
+    const exit = exitFor(err, { temporalAddress: process.env.TEMPORAL_ADDRESS ?? 'localhost:7233' });
+    console.error(exit.message);
+    process.exit(exit.code);
   });
 }

@@ -1,10 +1,11 @@
 /** `force <job>`: start a run now, or signal the running one for a follow-up full pass. */
 import { Command } from 'commander';
-import type { SyncConfig } from '../../worker/config';
-import { connectClient, temporalSettings } from '../../worker/temporal';
-import { forceSync } from '../force-sync';
-import { exitCodeFor, printReport, RUN_EXIT, waitForReport } from '../follow-run';
-import { findJob } from '../jobs';
+import type { SyncConfig } from '../../ops/config';
+import { connectClient, temporalSettings } from '../../ops/temporal';
+import { forceSync } from '../../ops/force-sync';
+import { ExitCode, exitCodeForRun } from '../../ops/exit-codes';
+import { printReport, waitForReport } from '../../ops/follow-run';
+import { findJob } from '../../ops/jobs';
 
 export function forceCommand(config: () => SyncConfig): Command {
   return new Command('force')
@@ -25,7 +26,7 @@ export function forceCommand(config: () => SyncConfig): Command {
           const res = await forceSync(client, job, o);
           if (res.action === 'busy') {
             console.log(`a run is in progress (${res.workflowId}): run the dry run once it has finished`);
-            process.exitCode = RUN_EXIT.skipped;
+            process.exitCode = ExitCode.skipped;
             return;
           }
           console.log(
@@ -36,7 +37,7 @@ export function forceCommand(config: () => SyncConfig): Command {
           if (!o.wait) return;
           const view = await waitForReport(client, res.workflowId, { progress: true });
           printReport(view);
-          process.exitCode = exitCodeFor(view);
+          process.exitCode = exitCodeForRun(view);
         } finally {
           await client.connection.close();
         }

@@ -1,7 +1,8 @@
 /** `progress <workflowId>`: follow a run's live progress until its report. */
 import { Command } from 'commander';
-import { connectClient, temporalSettings } from '../../worker/temporal';
-import { exitCodeFor, printReport, waitForReport } from '../follow-run';
+import { connectClient, temporalSettings } from '../../ops/temporal';
+import { exitCodeForRun } from '../../ops/exit-codes';
+import { printReport, waitForReport } from '../../ops/follow-run';
 
 export function progressCommand(): Command {
   return new Command('progress')
@@ -12,7 +13,7 @@ export function progressCommand(): Command {
       try {
         const view = await waitForReport(client, workflowId, { progress: true });
         printReport(view);
-        process.exitCode = exitCodeFor(view);
+        process.exitCode = exitCodeForRun(view);
       } finally {
         await client.connection.close();
       }

@@ -1,9 +1,9 @@
 /** `retire <computer|hardware> <nameOrId>`: what a Navigator user does to retire a record. */
 import { Command } from 'commander';
-import type { SyncConfig } from '../../worker/config';
+import type { SyncConfig } from '../../ops/config';
 import { AmbiguousRecordError, RecordNotFoundError } from '../../activities/navigator';
-import { openStore } from '../open-store';
-import { UsageError } from '../usage-error';
+import { openStore } from '../../ops/open-store';
+import { UsageError } from '../../activities/failures';
 
 export function retireCommand(config: () => SyncConfig): Command {
   return new Command('retire')

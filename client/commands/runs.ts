@@ -1,8 +1,8 @@
 /** `runs <job>`: the job's run log, newest first. */
 import { Command } from 'commander';
-import type { SyncConfig } from '../../worker/config';
-import { findJob } from '../jobs';
-import { openStore } from '../open-store';
+import type { SyncConfig } from '../../ops/config';
+import { findJob } from '../../ops/jobs';
+import { openStore } from '../../ops/open-store';
 
 export function runsCommand(config: () => SyncConfig): Command {
   return new Command('runs')

@@ -1,8 +1,8 @@
 /** `schedules apply`: create or update one Temporal Schedule per configured job; pause removed jobs'. */
 import { Command } from 'commander';
-import type { SyncConfig } from '../../worker/config';
-import { connectClient, ensureSearchAttributes, temporalSettings } from '../../worker/temporal';
-import { ORPHAN_NOTE, pauseOrphanSchedules, upsertSchedule } from '../schedules';
+import type { SyncConfig } from '../../ops/config';
+import { connectClient, ensureSearchAttributes, temporalSettings } from '../../ops/temporal';
+import { ORPHAN_NOTE, pauseOrphanSchedules, upsertSchedule } from '../../ops/schedules';
 
 export function schedulesCommand(config: () => SyncConfig): Command {
   const cmd = new Command('schedules').description('manage the per-job schedules');

@@ -1,9 +1,9 @@
 /** `test-connection <job>`: authenticate with the job's App registration and read the site's totals. */
 import { Command } from 'commander';
-import { AlloyScanError } from '../../activities/alloyscan/errors';
-import type { SyncConfig } from '../../worker/config';
-import { realClientFor } from '../../worker/create-worker';
-import { findJob } from '../jobs';
+import type { SyncConfig } from '../../ops/config';
+import { realClientFor } from '../../ops/site-client';
+import { exitFor } from '../../ops/exit-codes';
+import { findJob } from '../../ops/jobs';
 
 export function testConnectionCommand(config: () => SyncConfig): Command {
   return new Command('test-connection')
@@ -28,11 +28,9 @@ export function testConnectionCommand(config: () => SyncConfig): Command {
             : `no software-groups endpoint: tracked groups from the job: ${job.trackedGroups.join(', ')}`,
         );
       } catch (err) {
-        const type = (err as { type?: string }).type;
-        console.error(
-          `connection test failed${type ? ` [${type}]` : ''}: ${err instanceof Error ? err.message : String(err)}`,
-        );
-        process.exitCode = err instanceof AlloyScanError ? 1 : 2;
+        const exit = exitFor(err);
+        console.error(`connection test failed [${exit.type}]: ${exit.message}`);
+        process.exitCode = exit.code;
       }
     });
 }

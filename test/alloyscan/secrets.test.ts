@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { inspect } from 'node:util';
-import { createAlloyScanClient, toApplicationFailure } from '../../activities/alloyscan';
+import { createAlloyScanClient } from '../../activities/alloyscan';
+import { toActivityFailure } from '../../activities/failures';
 import type { AlloyScanClient } from '../../activities/alloyscan';
 import { AlloyScanError } from '../../activities/alloyscan/errors';
 import { resolveSettings } from '../../activities/alloyscan/settings';
@@ -98,7 +99,7 @@ void describe('secrets in AlloyScan client errors', () => {
     for (const err of errors) {
       assert.equal(err.cause, undefined);
       assertHidden(err, hidden);
-      assertHidden(toApplicationFailure(err), hidden);
+      assertHidden(toActivityFailure(err), hidden);
     }
     assertHidden(client, hidden);
   });

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ApplicationFailure } from '@temporalio/common';
 import { parseRetryAfter } from '../../activities/alloyscan/classify';
-import { AlloyScanError, QuarantineError, toApplicationFailure } from '../../activities/alloyscan/errors';
+import { AlloyScanError } from '../../activities/alloyscan/errors';
 import { RateLimiter, sharedRateLimiter } from '../../activities/alloyscan/rate-limiter';
 import { resolveSettings } from '../../activities/alloyscan/settings';
 import { type AccessToken, getToken, invalidateToken } from '../../activities/alloyscan/token-cache';
@@ -110,56 +109,6 @@ void describe('token cache', () => {
     invalidateToken('k-inv', old);
     assert.equal((await getToken('k-inv', fetch, 0)).value, fresh.value);
     assert.equal(n, 2);
-  });
-});
-
-void describe('toApplicationFailure', () => {
-  void it('honours Retry-After on RateLimited and stays retryable', () => {
-    const f = toApplicationFailure(
-      new AlloyScanError('RateLimited', 'slow down', { status: 429, retryAfterMs: 3000 }),
-    );
-    assert.equal(f.type, 'RateLimited');
-    assert.equal(f.nonRetryable, false);
-    assert.equal(f.nextRetryDelay, 3000);
-  });
-
-  const cases: [string, boolean][] = [
-    ['BadCredentials', true],
-    ['RegistrationDisabled', true],
-    ['RegistrationExpired', true],
-    ['Forbidden', true],
-    ['ClientError', true],
-    ['SchemaMismatch', true],
-    ['BadConfig', true],
-    ['Transient', false],
-  ];
-  for (const [type, nonRetryable] of cases) {
-    void it(`maps ${type} to nonRetryable=${String(nonRetryable)}`, () => {
-      const err = new AlloyScanError(type as AlloyScanError['type'], 'm', {
-        status: 400,
-        method: 'GET',
-        path: '/x',
-      });
-      const f = toApplicationFailure(err);
-      assert.equal(f.type, type);
-      assert.equal(f.nonRetryable, nonRetryable);
-      assert.equal(f.nextRetryDelay, undefined);
-    });
-  }
-
-  void it('maps a quarantined single record to a non-retryable SchemaMismatch', () => {
-    const record = { sourceId: 'd1', kind: 'device', reason: 'id: empty id', rawExcerpt: '{}' };
-    const f = toApplicationFailure(new QuarantineError(record));
-    assert.equal(f.type, 'SchemaMismatch');
-    assert.equal(f.nonRetryable, true);
-  });
-
-  void it('maps any other error to a retryable Transient and passes ApplicationFailures through', () => {
-    const f = toApplicationFailure(new TypeError('boom'));
-    assert.equal(f.type, 'Transient');
-    assert.equal(f.nonRetryable, false);
-    const own = ApplicationFailure.create({ type: 'StoreUnavailable', message: 'db down' });
-    assert.equal(toApplicationFailure(own), own);
   });
 });
 

@@ -6,7 +6,7 @@
 import { after, before } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { NavigatorStore } from '../../activities/navigator/store-types';
-import { type ForceOptions, forceSync } from '../../client/force-sync';
+import { type ForceOptions, forceSync } from '../../ops/force-sync';
 import type { RunReport, SyncJobConfig } from '../../common/sync-types';
 import { startEmulator, type Emulator } from '../../emulator';
 import type { WorkflowStoreEngine } from './stores';

@@ -4,7 +4,7 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 import { after, before, describe, it } from 'node:test';
 import { Client as PgClient } from 'pg';
 import { createNavigatorStore, type SqlNavigatorStore } from '../../activities/navigator';
-import { forceSync } from '../../client/force-sync';
+import { forceSync } from '../../ops/force-sync';
 import type { RunReport } from '../../common/sync-types';
 import { PG_TEST_URL } from '../navigator/engines';
 import { useStack } from '../helpers/sync-fixture';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createNavigatorStore, type SqlNavigatorStore } from '../../activities/navigator';
-import { forceSync } from '../../client/force-sync';
+import { forceSync } from '../../ops/force-sync';
 import type { RunReport, SyncJobConfig } from '../../common/sync-types';
 import { startEmulator, type Emulator } from '../../emulator';
 import { jobFor, siteName, startTestWorker, waitForPages } from '../helpers/sync-harness';

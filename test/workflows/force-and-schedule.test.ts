@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { forceSync } from '../../client/force-sync';
-import { scheduleId, upsertSchedule } from '../../client/schedules';
+import { forceSync } from '../../ops/force-sync';
+import { scheduleId, upsertSchedule } from '../../ops/schedules';
 import type { RunReport, SyncProgress } from '../../common/sync-types';
 import { storeEngines } from '../helpers/stores';
 import { jobFor, siteName, waitForPages } from '../helpers/sync-harness';

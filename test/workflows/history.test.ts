@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { WorkflowFailedError } from '@temporalio/client';
 import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
-import { forceSync } from '../../client/force-sync';
+import { forceSync } from '../../ops/force-sync';
 import type { RunReport } from '../../common/sync-types';
 import { storeEngines } from '../helpers/stores';
 import { jobFor, siteName } from '../helpers/sync-harness';

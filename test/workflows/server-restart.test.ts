@@ -7,11 +7,11 @@ import { after, before, describe, it } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { createNavigatorStore, type SqlNavigatorStore } from '../../activities/navigator';
-import { forceSync } from '../../client/force-sync';
+import { forceSync } from '../../ops/force-sync';
 import type { RunReport } from '../../common/sync-types';
 import { startEmulator, type Emulator } from '../../emulator';
 import { createSyncWorker } from '../../worker/create-worker';
-import { startDevServer, type DevServer } from '../../worker/dev-server';
+import { startDevServer, type DevServer } from '../../scripts/dev-server';
 import { jobFor, siteName, waitForPages } from '../helpers/sync-harness';
 import { workflowBundle } from '../helpers/temporal-env';
 

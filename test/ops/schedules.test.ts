@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { ORPHAN_NOTE, pauseOrphanSchedules, upsertSchedule } from '../../client/schedules';
+import { ORPHAN_NOTE, pauseOrphanSchedules, upsertSchedule } from '../../ops/schedules';
 import type { SyncJobConfig } from '../../common/sync-types';
 import { createTestEnv } from '../helpers/temporal-env';
 import { jobConfig } from '../navigator/fixtures';

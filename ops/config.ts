@@ -21,6 +21,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { ConfigError } from '../activities/failures';
 import { PLATFORMS } from '../common/domain';
 import type { SyncJobConfig } from '../common/sync-types';
 import { cronProblem } from './cron';
@@ -93,11 +94,6 @@ export const configSchema = z.strictObject({
 export interface SyncConfig {
   store: { sqlitePath: string; databaseUrl?: string | undefined };
   jobs: SyncJobConfig[];
-}
-
-/** A configuration problem: the message lists every invalid field with its path. */
-export class ConfigError extends Error {
-  override name = 'ConfigError';
 }
 
 /** Validate an already-parsed config object; `env` supplies DATABASE_URL. */

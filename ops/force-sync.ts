@@ -7,7 +7,7 @@
 import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import { SA_JOB_ID, SA_OUTCOME, SA_SITE, SA_TRIGGER } from '../common/search-attributes';
 import type { ForceSignal, SyncJobConfig, SyncRunInput } from '../common/sync-types';
-import { runningRunsOf } from './running-runs';
+import { runningRunsOf } from '../activities/running-runs';
 import { FORCE_SYNC_SIGNAL as forceSyncSignalName, TASK_QUEUE, WORKFLOW_TYPES } from '../common/task-queue';
 
 export interface ForceOptions {

@@ -1,6 +1,6 @@
 import type { SyncJobConfig } from '../common/sync-types';
-import type { SyncConfig } from '../worker/config';
-import { UsageError } from './usage-error';
+import type { SyncConfig } from './config';
+import { UsageError } from '../activities/failures';
 
 /** The job with this id, or a UsageError listing the known ones. */
 export function findJob(config: SyncConfig, id: string): SyncJobConfig {

@@ -3,9 +3,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ConfigError, loadConfig, parseConfig } from '../../worker/config';
-import { cronProblem } from '../../worker/cron';
-import { resolveSecret } from '../../worker/secrets';
+import { ConfigError } from '../../activities/failures';
+import { loadConfig, parseConfig } from '../../ops/config';
+import { cronProblem } from '../../ops/cron';
+import { resolveSecret } from '../../ops/secrets';
 
 const good = {
   id: 'acme',

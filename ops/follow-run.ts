@@ -1,31 +1,10 @@
 /** Follow a run until its report: a progress bar from the `progress` query, then the report. */
 import type { Client } from '@temporalio/client';
 import { SingleBar, Presets } from 'cli-progress';
-import type { RunReport, SyncProgress } from '../common/sync-types';
-
-export type RunOutcomeView =
-  { ok: true; report: RunReport } | { ok: false; workflowId: string; reason: string };
-
-/** Exit codes of `force --wait` and `progress` (2 is a configuration or usage error, see cli.ts). */
-export const RUN_EXIT = {
-  ok: 0,
-  failed: 1,
-  needsConfirmation: 3,
-  skipped: 4,
-  verifyMismatch: 5,
-} as const;
-
-/** The exit code for a followed run: what an operator's script branches on. */
-export function exitCodeFor(view: RunOutcomeView): number {
-  if (!view.ok) return RUN_EXIT.failed;
-  const r = view.report;
-  if (r.outcome === 'needs-confirmation') return RUN_EXIT.needsConfirmation;
-  if (r.outcome === 'skipped') return RUN_EXIT.skipped;
-  if (r.outcome === 'dry-run') return RUN_EXIT.ok;
-  if (r.outcome === 'succeeded') return r.dryRun || r.verify.ok ? RUN_EXIT.ok : RUN_EXIT.verifyMismatch;
-  // 'failed', and any outcome that did not complete the run (e.g. a cancelled one)
-  return RUN_EXIT.failed;
-}
+import { failureText, failureTypeOf } from '../common/failure-types';
+import type { RunReport } from '../common/sync-types';
+import { progressQuery } from '../workflows/signals';
+import type { RunOutcomeView } from './exit-codes';
 
 export async function waitForReport(
   client: Client,
@@ -46,7 +25,7 @@ export async function waitForReport(
     bar.start(1, 0, { phase: 'starting', devices: 0 });
     while (!stop) {
       try {
-        const p = await handle.query<SyncProgress>('progress');
+        const p = await handle.query(progressQuery);
         bar.setTotal(Math.max(1, p.pagesTotal));
         bar.update(p.pagesDone, { phase: p.phase.padEnd(12), devices: p.devicesWritten });
       } catch {
@@ -60,20 +39,11 @@ export async function waitForReport(
     const report = await handle.result();
     return { ok: true, report };
   } catch (err) {
-    return { ok: false, workflowId, reason: failureReason(err) };
+    return { ok: false, workflowId, reason: failureText(err), type: failureTypeOf(err) };
   } finally {
     stop = true;
     await poll;
   }
-}
-
-/** The innermost cause of a workflow failure (the activity's ApplicationFailure), with its type. */
-export function failureReason(err: unknown): string {
-  let cause: unknown = err;
-  while (cause instanceof Error && cause.cause instanceof Error) cause = cause.cause;
-  if (!(cause instanceof Error)) return String(cause);
-  const type = (cause as { type?: string }).type;
-  return `${type ? `[${type}] ` : ''}${cause.message}`;
 }
 
 /** Print a run report for a person. */

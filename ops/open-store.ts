@@ -1,5 +1,5 @@
 import { createNavigatorStore, type SqlNavigatorStore } from '../activities/navigator';
-import type { SyncConfig } from '../worker/config';
+import type { SyncConfig } from './config';
 
 /** Open (and migrate) the store the configuration names; the caller closes it. */
 export async function openStore(config: SyncConfig): Promise<SqlNavigatorStore> {

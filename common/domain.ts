@@ -3,85 +3,36 @@
  * activities and the workflow. Plain data only: no classes, no I/O.
  */
 
+import type { SourceDevice } from '../activities/alloyscan/schema';
+
 /** Platforms the *selected platforms* import option can name. */
 export const PLATFORMS = ['Windows', 'Linux', 'macOS'] as const;
 export type Platform = (typeof PLATFORMS)[number];
 
-/** What to import of discovered software. */
-export type ImportSoftware = { mode: 'all' } | { mode: 'none' } | { mode: 'selected'; platforms: Platform[] };
+/** The job's software-import and retire options (derived from the config schema). */
+export type {
+  ImportSoftwareOption as ImportSoftware,
+  OnRetireOption as OnRetire,
+} from '../ops/config-schema';
 
-/** What happens in AlloyScan when a Navigator user retires a record. */
-export type OnRetire = 'keep' | 'delete';
+/**
+ * What the AlloyScan API returns, as its schemas (activities/alloyscan/schema.ts) parse it:
+ * derived from them, so they cannot drift. Missing strings are undefined.
+ */
+export type {
+  SourceDevice,
+  SourceDeviceDetail,
+  SourceInstallation,
+  SourceProduct,
+  SourceSnapshot,
+  SourceSoftwareGroup,
+} from '../activities/alloyscan/schema';
 
-/** The fields that name and identify a device, on both sides (missing strings are undefined). */
-export interface DeviceIdentity {
-  name?: string | undefined;
-  dnsName?: string | undefined;
-  macAddress?: string | undefined;
-  ipAddress?: string | undefined;
-  serialNumber?: string | undefined;
-  assetTag?: string | undefined;
-}
-
-/** A device as the AlloyScan device list returns it (normalised: missing strings are undefined). */
-export interface SourceDevice extends DeviceIdentity {
-  id: string;
-  /** computer, printer, network-device, vmware-esxi, ... */
-  type: string;
-  lastSeen?: string | undefined;
-  tags: { id: string; name: string }[];
-}
-
-/** GET /devices/{id}: the device plus its current snapshot's identity. */
-export interface SourceDeviceDetail extends SourceDevice {
-  auditId?: string | undefined;
-  auditDate?: string | undefined;
-  auditSource?: string | undefined;
-}
-
-/** One software installation in a snapshot payload. */
-export interface SourceInstallation {
-  productId: string;
-  name: string;
-  version?: string | undefined;
-  publisher?: string | undefined;
-  installDate?: string | undefined;
-}
-
-/** GET /snapshots/{id}: the structured inventory payload (the parts the sync uses). */
-export interface SourceSnapshot {
-  id: string;
-  deviceId?: string | undefined;
-  auditDate?: string | undefined;
-  operatingSystem?:
-    { name?: string | undefined; version?: string | undefined; platform?: string | undefined } | undefined;
-  hardware?:
-    | {
-        manufacturer?: string | undefined;
-        model?: string | undefined;
-        cpu?: string | undefined;
-        ramMb?: number | undefined;
-      }
-    | undefined;
-  software: SourceInstallation[];
-}
-
-/** One product of the software catalog (GET /software). */
-export interface SourceProduct {
-  id: string;
-  name: string;
-  version?: string | undefined;
-  publisher?: string | undefined;
-  /** Regular | Required | Forbidden (opaque string: a release may add groups). */
-  softwareGroup: string;
-  installations?: number | undefined;
-}
-
-/** One software group with its "track in Alloy Navigator" toggle. */
-export interface SourceSoftwareGroup {
-  name: string;
-  trackInNavigator: boolean;
-}
+/** The fields that name and identify a device, on both sides. */
+export type DeviceIdentity = Pick<
+  SourceDevice,
+  'name' | 'dnsName' | 'macAddress' | 'ipAddress' | 'serialNumber' | 'assetTag'
+>;
 
 /** A record the API returned that failed its schema: kept with the reason, never dropped silently. */
 export interface QuarantinedRecord {

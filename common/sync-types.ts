@@ -2,36 +2,16 @@
  * Workflow inputs and outputs: small, serializable, secret-free. Optional new fields keep
  * old histories valid.
  */
-import type { ImportSoftware, OnRetire, QuarantinedRecord } from './domain';
+import type { QuarantinedRecord } from './domain';
 
-/** Where the client secret lives. Only the reference travels; the value is resolved in the worker. */
-export type SecretRef = { env: string } | { file: string };
-
-/** One sync job (one AlloyScan site), as validated from the config file. Carries no secret value. */
-export interface SyncJobConfig {
-  id: string;
-  enabled: boolean;
-  siteUrl: string;
-  clientId: string;
-  clientSecret: SecretRef;
-  /** Token endpoint path; default `/api/oauth/token` (older releases: `/identity-server/connect/token`). */
-  tokenPath: string;
-  schedule: { cron: string; timeZone: string };
-  importSoftware: ImportSoftware;
-  onRetire: OnRetire;
-  /** Groups tracked when the site has no software-groups endpoint (default `["Required"]`). */
-  trackedGroups: string[];
-  /** Device list page size asked for (a site may return fewer). */
-  pageSize: number;
-  /** Pages processed at once. */
-  pageConcurrency: number;
-  /** Client-side API rate limit, requests per second, per worker and registration. */
-  requestsPerSecond: number;
-  /** Share of live devices that a pass may flag missing before it asks for confirmation. */
-  missingThreshold: number;
-  /** A scheduled run re-reads every device when the last full pass is older than this (hours; 0 = never). */
-  fullRunIntervalHours: number;
-}
+/**
+ * One sync job (one AlloyScan site) as validated from the config file, and where its client
+ * secret lives: derived from the schema (ops/config-schema.ts), so they cannot drift. A job
+ * carries the secret's reference only; the value is resolved in the worker.
+ */
+import type { JobConfig } from '../ops/config-schema';
+export type { SecretReference as SecretRef } from '../ops/config-schema';
+export type SyncJobConfig = JobConfig;
 
 export type Trigger = 'schedule' | 'manual';
 

@@ -99,7 +99,7 @@ export const deviceDetailSchema = deviceSchema.extend({
 
 const platform = optText.transform((v) => PLATFORMS.find((p) => p.toLowerCase() === v?.toLowerCase()) ?? v);
 
-const installation = z.object({
+export const installationSchema = z.object({
   productId: id,
   name,
   version: optText,
@@ -119,7 +119,7 @@ export const snapshotSchema = z.object({
     .object({ manufacturer: optText, model: optText, cpu: optText, ramMb: optNumber })
     .nullish()
     .transform((v) => v ?? undefined),
-  software: listOf(installation),
+  software: listOf(installationSchema),
 });
 
 export const productSchema = z.object({
@@ -160,3 +160,27 @@ export const errorBodySchema = z.object({
   error_description: z.string().max(1000).optional().catch(undefined),
   message: z.string().max(1000).optional().catch(undefined),
 });
+
+/**
+ * The parsed shape of a schema, with every key whose value may be undefined made optional
+ * (zod's transforms leave them required-but-undefined), so literals may leave them out.
+ */
+type Parsed<S extends z.ZodType> = Lenient<z.output<S>>;
+type Lenient<T> = {
+  [K in keyof T as undefined extends T[K] ? K : never]?: T[K];
+} & { [K in keyof T as undefined extends T[K] ? never : K]: T[K] } extends infer O
+  ? { [K in keyof O]: O[K] }
+  : never;
+
+/** A device as the device list returns it. */
+export type SourceDevice = Parsed<typeof deviceSchema>;
+/** GET /devices/{id}: the device plus its current snapshot's identity. */
+export type SourceDeviceDetail = Parsed<typeof deviceDetailSchema>;
+/** One software installation in a snapshot payload. */
+export type SourceInstallation = Parsed<typeof installationSchema>;
+/** GET /snapshots/{id}: the structured inventory payload; the client fills in a missing id. */
+export type SourceSnapshot = Omit<Parsed<typeof snapshotSchema>, 'id'> & { id: string };
+/** One product of the software catalog (GET /software). */
+export type SourceProduct = Parsed<typeof productSchema>;
+/** One software group with its "track in Alloy Navigator" toggle. */
+export type SourceSoftwareGroup = z.output<typeof softwareGroupsSchema>['items'][number];

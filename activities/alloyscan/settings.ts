@@ -4,6 +4,9 @@ import type { AlloyScanClientOptions } from './client-types';
 import { AlloyScanError } from './errors';
 import { DEFAULT_TOKEN_PATH } from './schema';
 
+/** Requests per second when a job does not say: within the workload limits of any site. */
+export const DEFAULT_REQUESTS_PER_SECOND = 20;
+
 export interface ClientSettings {
   /** Origin plus optional base path, without a trailing slash. */
   siteUrl: string;
@@ -44,7 +47,7 @@ export function resolveSettings(opts: AlloyScanClientOptions): ClientSettings {
     clientId: opts.clientId.trim(),
     tokenPath: /^https?:\/\//.test(tokenPath) || tokenPath.startsWith('/') ? tokenPath : `/${tokenPath}`,
     timeoutMs: positive('timeoutMs', opts.timeoutMs, 30_000),
-    requestsPerSecond: positive('requestsPerSecond', opts.requestsPerSecond, 20),
+    requestsPerSecond: positive('requestsPerSecond', opts.requestsPerSecond, DEFAULT_REQUESTS_PER_SECOND),
     refreshMarginMs: positive('refreshMarginMs', opts.refreshMarginMs, 60_000, true),
   };
 }

@@ -27,6 +27,35 @@ function problems(job: Record<string, unknown>): string {
 }
 
 describe('configuration', () => {
+  it('lists every problem at once, a duplicate job id among them, when other jobs are broken too', () => {
+    const raw = {
+      jobs: [
+        { ...good, siteUrl: 'not a url', pageSize: 0 },
+        { ...good, clientSecret: 'plain' },
+        { ...good, id: 'other', schedule: { cron: 'nope', timeZone: 'UTC' } },
+        { ...good, onRetire: 'shred' },
+      ],
+    };
+    assert.throws(
+      () => parseConfig(raw, 'five.yaml', {}),
+      (err: unknown) => {
+        assert.ok(err instanceof ConfigError);
+        const lines = err.message.split('\n').slice(1);
+        assert.deepEqual(lines.map((l) => l.replace(/^  - ([^:]+):.*$/, '$1')).sort(), [
+          'jobs.0.pageSize',
+          'jobs.0.siteUrl',
+          'jobs.1.clientSecret',
+          'jobs.1.id',
+          'jobs.2.schedule.cron',
+          'jobs.3.id',
+          'jobs.3.onRetire',
+        ]);
+        assert.match(err.message, /jobs\.1\.id: duplicate job id "acme" \(also jobs\.0\.id\)/);
+        return true;
+      },
+    );
+  });
+
   it('fills defaults and normalises the site URL', () => {
     const cfg = parseConfig({ jobs: [good] }, 'test.yaml', { DATABASE_URL: 'postgres://x/y' });
     const job = cfg.jobs[0]!;

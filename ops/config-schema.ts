@@ -1,0 +1,158 @@
+/**
+ * The sync configuration's schema: every field, its default and what it means, in one place.
+ * The types the rest of the code uses are derived from it (common/sync-types.ts), and the
+ * configuration reference (docs/configuration.md) is generated from the descriptions here.
+ */
+import { z } from 'zod';
+import { DEFAULT_PAGE_SIZE, DEFAULT_TOKEN_PATH } from '../activities/alloyscan/schema';
+import { DEFAULT_REQUESTS_PER_SECOND } from '../activities/alloyscan/settings';
+import { DEFAULT_SQLITE_PATH } from '../activities/navigator/db';
+import { PLATFORMS } from '../common/domain';
+import { cronProblem } from './cron';
+
+const secretRef = z.union(
+  [
+    z.strictObject({
+      env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name'),
+    }),
+    z.strictObject({ file: z.string().min(1) }),
+  ],
+  { error: 'must be { env: NAME } or { file: PATH } (a reference, never the secret itself)' },
+);
+
+const importSoftware = z
+  .union(
+    [z.literal('all'), z.literal('none'), z.strictObject({ selected: z.array(z.enum(PLATFORMS)).min(1) })],
+    {
+      error: `must be "all", "none" or { selected: [${PLATFORMS.join(', ')}] }`,
+    },
+  )
+  .transform((v) =>
+    v === 'all'
+      ? { mode: 'all' as const }
+      : v === 'none'
+        ? { mode: 'none' as const }
+        : { mode: 'selected' as const, platforms: v.selected },
+  );
+
+const cron = z.string().superRefine((s, ctx) => {
+  const problem = cronProblem(s);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+const timeZone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be an IANA time zone such as UTC or Europe/Berlin');
+
+export const jobSchema = z.strictObject({
+  id: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lower-case letters, digits and dashes')
+    .describe(
+      'The job: one AlloyScan site. Lower-case letters, digits and dashes; unique. Names the schedule (`sync-<id>`) and the runs.',
+    ),
+  enabled: z
+    .boolean()
+    .default(true)
+    .describe('The schedule runs automatically. Off: the schedule is paused; forced runs still work.'),
+  siteUrl: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+    .transform((u) => u.replace(/\/+$/, ''))
+    .describe('Base URL of the AlloyScan site, e.g. `https://acme.alloyservice.com`.'),
+  clientId: z.string().min(1).describe('Client ID of the AlloyScan App registration (20 characters).'),
+  clientSecret: secretRef.describe(
+    "Where the App registration's client secret lives: `{ env: NAME }` or `{ file: PATH }`. A reference, never the value: it is read in the worker on each use.",
+  ),
+  tokenPath: z
+    .string()
+    .startsWith('/')
+    .default(DEFAULT_TOKEN_PATH)
+    .describe('Token endpoint path. Older AlloyScan releases use `/identity-server/connect/token`.'),
+  schedule: z
+    .strictObject({ cron, timeZone: timeZone.default('UTC') })
+    .describe(
+      'When scheduled runs start: a cron expression (or `@every 30m`, `@daily`, ...) in an IANA time zone (default UTC).',
+    ),
+  importSoftware: importSoftware
+    .default({ mode: 'all' })
+    .describe(
+      "Discovered software to import: `all`, `none`, or `{ selected: [Windows, Linux, macOS] }` (by the device's platform).",
+    ),
+  onRetire: z
+    .enum(['keep', 'delete'])
+    .default('keep')
+    .describe(
+      'When a Navigator user retires a record: `keep` its AlloyScan device, or `delete` it from AlloyScan on the next run.',
+    ),
+  trackedGroups: z
+    .array(z.string().min(1))
+    .default(['Required'])
+    .describe(
+      'Software groups imported when the site has no software-groups endpoint (otherwise the site\'s "Track in Alloy Navigator" toggles decide).',
+    ),
+  pageSize: z
+    .int()
+    .min(1)
+    .max(1000)
+    .default(DEFAULT_PAGE_SIZE)
+    .describe('Devices asked for per device-list page (a site may return fewer).'),
+  pageConcurrency: z
+    .int()
+    .min(1)
+    .max(16)
+    .default(2)
+    .describe('Device-list pages processed at once, over all workers.'),
+  requestsPerSecond: z
+    .number()
+    .positive()
+    .max(1000)
+    .default(DEFAULT_REQUESTS_PER_SECOND)
+    .describe('API requests per second the job may send to the site, over all workers.'),
+  missingThreshold: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0.2)
+    .describe(
+      'Share of live devices a pass may flag missing before it stops and asks for confirmation (`force --confirm-missing`).',
+    ),
+  fullRunIntervalHours: z
+    .number()
+    .min(0)
+    .default(168)
+    .describe(
+      'A scheduled run re-reads every device when the last full pass is older than this many hours (0: never).',
+    ),
+});
+
+export const storeSchema = z
+  .strictObject({
+    sqlitePath: z
+      .string()
+      .min(1)
+      .default(DEFAULT_SQLITE_PATH)
+      .describe(
+        'The SQLite file of the Navigator store. The environment variable DATABASE_URL (PostgreSQL) wins when set.',
+      ),
+  })
+  .default({ sqlitePath: DEFAULT_SQLITE_PATH });
+
+/** The file: a store and one or more jobs. Duplicate job ids are checked beside it (ops/config.ts), so they are listed with every other problem. */
+export const configSchema = z.strictObject({
+  store: storeSchema,
+  jobs: z.array(jobSchema).min(1, 'list at least one job'),
+});
+
+/** One sync job (one AlloyScan site), as validated: carries the secret's reference, never its value. */
+export type JobConfig = z.output<typeof jobSchema>;
+/** What to import of discovered software. */
+export type ImportSoftwareOption = JobConfig['importSoftware'];
+/** What happens in AlloyScan when a Navigator user retires a record. */
+export type OnRetireOption = JobConfig['onRetire'];
+/** Where the client secret lives. Only the reference travels; the value is resolved in the worker. */
+export type SecretReference = JobConfig['clientSecret'];

@@ -1,4 +1,5 @@
 /** The catalog step: page the site's software catalog into the Navigator Software Catalog. */
+import { addSample, groupChangeReason } from '../common/counts';
 import type { QuarantinedRecord } from '../common/domain';
 import type { SyncJobConfig } from '../common/sync-types';
 import type { ActivityDeps } from './deps';
@@ -61,7 +62,7 @@ export function createSyncCatalog(deps: ActivityDeps) {
         }
         acc.products += page.items.length;
         acc.quarantined += page.quarantined.length;
-        sample.push(...page.quarantined.slice(0, Math.max(0, 5 - sample.length)));
+        addSample(sample, page.quarantined);
         offset += page.received;
         heartbeat({
           v: CATALOG_CURSOR,
@@ -72,7 +73,7 @@ export function createSyncCatalog(deps: ActivityDeps) {
       }
       const fullPassReason = input.dryRun
         ? acc.groupChanged > 0
-          ? `${acc.groupChanged} products changed software group`
+          ? groupChangeReason(acc.groupChanged)
           : undefined
         : await deps.store.fullPassReason(input.job.id);
       return {

@@ -4,7 +4,7 @@
  * in batches, heartbeating a cursor after each batch so a retry resumes where it stopped.
  * Returns counts only; the devices themselves never leave the worker.
  */
-import { DEVICE_SKIP, emptyCounts } from '../common/counts';
+import { DEVICE_SKIP, emptyCounts, SAMPLE_SIZE } from '../common/counts';
 import type { QuarantinedRecord } from '../common/domain';
 import type { PageCounts, SyncJobConfig } from '../common/sync-types';
 import type { AlloyScanClient } from './alloyscan/client-types';
@@ -15,7 +15,6 @@ import {
   CURSOR_VERSION,
   mergeBatch,
   retryLater,
-  SAMPLE,
   snapshot,
   type BatchOutcome,
   type PageCursor,
@@ -135,7 +134,7 @@ async function startPage(
     retry: [],
     counts,
     quarantined: page.quarantined.length,
-    quarantineSample: page.quarantined.slice(0, SAMPLE),
+    quarantineSample: page.quarantined.slice(0, SAMPLE_SIZE),
     apiCalls: client.apiCalls - before,
     samples: { added: [], updated: [] },
   };
@@ -187,7 +186,7 @@ async function processBatch(
   throwIfCancelled(); // an attempt the server already gave up on must not commit beside its retry
   const res = await deps.store.applyDevicePage(input.job.id, upserts, {
     dryRun: input.dryRun,
-    sampleSize: SAMPLE,
+    sampleSize: SAMPLE_SIZE,
     batch: { runId: input.runId, key: `${input.offset}:${cur.round}:${cur.done}` },
   });
   if (out.quarantine.length) mergeCounts(counts.skipped, { [QUARANTINED]: out.quarantine.length });

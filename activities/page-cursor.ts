@@ -2,14 +2,13 @@
  * The page step's cursor: what an attempt has committed so far, heartbeated after every batch
  * so a retry resumes there, and the rounds that re-read only devices that failed transiently.
  */
-import { addCounts } from '../common/counts';
+import { addCounts, addSample } from '../common/counts';
 import type { QuarantinedRecord } from '../common/domain';
 import { FailureType } from '../common/failure-types';
 import type { PageCounts } from '../common/sync-types';
 import { AlloyScanError } from './alloyscan/errors';
 import { heartbeat } from './run-helpers';
 
-export const SAMPLE = 5;
 export const CURSOR_VERSION = 2;
 
 /** Where a page attempt got to: a retry resumes here instead of re-reading the whole page. */
@@ -51,13 +50,9 @@ export function mergeBatch(cur: PageCursor, out: BatchOutcome): void {
   addCounts(cur.counts, out.counts);
   cur.retry.push(...out.retry);
   cur.quarantined += out.quarantine.length;
-  topUp(cur.quarantineSample, out.quarantine);
-  topUp(cur.samples.added, out.samples.added);
-  topUp(cur.samples.updated, out.samples.updated);
-}
-
-function topUp<T>(into: T[], from: readonly T[]): void {
-  into.push(...from.slice(0, Math.max(0, SAMPLE - into.length)));
+  addSample(cur.quarantineSample, out.quarantine);
+  addSample(cur.samples.added, out.samples.added);
+  addSample(cur.samples.updated, out.samples.updated);
 }
 
 /**

@@ -3,6 +3,7 @@
  * when the job says `delete` (404 = already gone = done). (b) Missing: after a complete pass,
  * live devices the pass did not see are looked up one by one; only a 404 flags them missing.
  */
+import { addSample } from '../common/counts';
 import type { SyncJobConfig } from '../common/sync-types';
 import type { AlloyScanClient } from './alloyscan/client-types';
 import { QuarantineError } from './alloyscan/errors';
@@ -32,7 +33,11 @@ export function createRetireWriteBack(deps: ActivityDeps) {
         resumed?.v === WRITE_BACK_CURSOR ? resumed : { deleted: 0, alreadyGone: 0, sample: [], apiCalls: 0 };
       if (input.job.onRetire !== 'delete') return out;
       const pending = await deps.store.pendingWriteBacks(input.job.id);
-      if (out.sample.length === 0) out.sample = pending.slice(0, 5).map((p) => p.name ?? p.sourceId);
+      if (out.sample.length === 0)
+        addSample(
+          out.sample,
+          pending.map((p) => p.name ?? p.sourceId),
+        );
       if (input.dryRun) return { ...out, deleted: pending.length };
       const client = deps.clientFor(input.job);
       const before = client.apiCalls;
@@ -106,7 +111,7 @@ export function createFlagMissing(deps: ActivityDeps) {
           acc.flagged += await deps.store.flagMissing(job.id, gone, now(deps));
         acc.confirmedMissing += gone.length;
         acc.stillPresent += ids.length - gone.length;
-        acc.sample.push(...gone.slice(0, Math.max(0, 5 - acc.sample.length)));
+        addSample(acc.sample, gone);
         acc.apiCalls += client.apiCalls - base;
         base = client.apiCalls;
         after = ids[ids.length - 1];

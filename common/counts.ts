@@ -1,5 +1,13 @@
 /** Run-report counters: a fresh set, and adding one page's into the running total. Workflow-safe. */
-import type { PageCounts } from './sync-types';
+import type { PageCounts, PassTotals } from './sync-types';
+
+/** Records named per kind in a report's samples (quarantined records, added, updated, missing, deleted). */
+export const SAMPLE_SIZE = 5;
+
+/** Tops `into` up to SAMPLE_SIZE entries from `from`. */
+export function addSample<T>(into: T[], from: readonly T[]): void {
+  into.push(...from.slice(0, Math.max(0, SAMPLE_SIZE - into.length)));
+}
 
 /** Reasons a listed device is not stored by a run (the verify step accounts for them). */
 export const DEVICE_SKIP = {
@@ -39,4 +47,30 @@ export function addCounts(into: PageCounts, from: PageCounts): void {
     if (typeof a === 'number' && typeof b === 'number') (into[key] as number) = a + b;
     else if (typeof a === 'object' && typeof b === 'object') addTallies(a, b);
   }
+}
+
+/** Nothing counted yet. */
+export function emptyTotals(): PassTotals {
+  return {
+    counts: emptyCounts(),
+    quarantined: 0,
+    quarantineSample: [],
+    apiCalls: 0,
+    samples: { added: [], updated: [] },
+  };
+}
+
+/** Add a page's totals into its pass's (or a batch's into its page's). */
+export function addTotals(into: PassTotals, from: PassTotals): void {
+  addCounts(into.counts, from.counts);
+  into.quarantined += from.quarantined;
+  addSample(into.quarantineSample, from.quarantineSample);
+  into.apiCalls += from.apiCalls;
+  addSample(into.samples.added, from.samples.added);
+  addSample(into.samples.updated, from.samples.updated);
+}
+
+/** Why a pass must be full when catalog products changed software group (one wording everywhere). */
+export function groupChangeReason(changed: number): string {
+  return `${changed} products changed software group`;
 }

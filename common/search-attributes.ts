@@ -2,7 +2,8 @@
  * Custom search attributes of sync runs, so the Web UI can filter them:
  * `JobId = "acme" AND SyncTrigger = "manual" AND SyncOutcome = "failed"`.
  */
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
+import type { RunOutcome, SyncJobConfig, Trigger } from './sync-types';
 
 export const SA_JOB_ID = defineSearchAttributeKey('JobId', SearchAttributeType.KEYWORD);
 export const SA_SITE = defineSearchAttributeKey('AlloyScanSite', SearchAttributeType.KEYWORD);
@@ -10,6 +11,24 @@ export const SA_TRIGGER = defineSearchAttributeKey('SyncTrigger', SearchAttribut
 export const SA_OUTCOME = defineSearchAttributeKey('SyncOutcome', SearchAttributeType.KEYWORD);
 
 export const SYNC_SEARCH_ATTRIBUTES = [SA_JOB_ID, SA_SITE, SA_TRIGGER, SA_OUTCOME];
+
+/**
+ * Every search attribute of a run starting now (a started run, a scheduled one, a follow-up
+ * after continue-as-new, which replaces the whole list: give all of them, or the run drops
+ * out of JobId filters).
+ */
+export function runSearchAttributes(
+  job: Pick<SyncJobConfig, 'id' | 'siteUrl'>,
+  trigger: Trigger,
+  outcome: RunOutcome | 'running' = 'running',
+): SearchAttributePair[] {
+  return [
+    { key: SA_JOB_ID, value: job.id },
+    { key: SA_SITE, value: job.siteUrl },
+    { key: SA_TRIGGER, value: trigger },
+    { key: SA_OUTCOME, value: outcome },
+  ];
+}
 
 /** Visibility query for the runs of a job still in progress (job ids are [a-z0-9-]: no quoting needed). */
 export function runningRunsQuery(jobId: string): string {

@@ -33,16 +33,23 @@ export interface PlannerState {
   truncated: boolean;
 }
 
-/** Carried across continue-as-new: where the pass is, and what it has counted so far. */
-export interface SyncCheckpoint {
-  planner: PlannerState;
+/**
+ * What a page has counted, and a pass over its pages: merged the same way from a page's
+ * batches into the page, and from the pages into the pass (common/counts.ts addTotals).
+ */
+export interface PassTotals {
   counts: PageCounts;
-  pagesDone: number;
   quarantined: number;
   quarantineSample: QuarantinedRecord[];
   apiCalls: number;
-  catalog: { products: number; groupChanged: number };
   samples: { added: string[]; updated: string[] };
+}
+
+/** Carried across continue-as-new: where the pass is, and what it has counted so far. */
+export interface SyncCheckpoint extends PassTotals {
+  planner: PlannerState;
+  pagesDone: number;
+  catalog: { products: number; groupChanged: number };
 }
 
 export interface SyncRunInput {
@@ -159,6 +166,8 @@ export interface RunReport {
 export interface SyncProgress {
   phase: 'authenticate' | 'catalog' | 'inventory' | 'retire' | 'verify' | 'done';
   pagesDone: number;
+  /** Pages being read right now (counted in pagesTotal). */
+  pagesInFlight: number;
   pagesTotal: number;
   devicesWritten: number;
   installationsWritten: number;

@@ -5,10 +5,11 @@
  * which coalesces every force it receives into one follow-up full pass.
  */
 import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
-import { SA_JOB_ID, SA_OUTCOME, SA_SITE, SA_TRIGGER } from '../common/search-attributes';
+import { runSearchAttributes } from '../common/search-attributes';
 import type { ForceSignal, SyncJobConfig, SyncRunInput } from '../common/sync-types';
 import { runningRunsOf } from '../activities/running-runs';
-import { FORCE_SYNC_SIGNAL as forceSyncSignalName, TASK_QUEUE, WORKFLOW_TYPES } from '../common/task-queue';
+import { TASK_QUEUE, WORKFLOW_TYPES } from '../common/task-queue';
+import { forceSyncSignal } from '../workflows/signals';
 
 export interface ForceOptions {
   full?: boolean;
@@ -49,7 +50,7 @@ export async function forceSync(
   if (running && opts.dryRun) return { action: 'busy', workflowId: running };
   if (running) {
     try {
-      await client.workflow.getHandle(running).signal(forceSyncSignalName, signal);
+      await client.workflow.getHandle(running).signal(forceSyncSignal, signal);
       return { action: 'signalled', workflowId: running };
     } catch (err) {
       // It finished between the look-up and the signal: start a run instead.
@@ -70,12 +71,7 @@ export async function forceSync(
       taskQueue: opts.taskQueue ?? TASK_QUEUE,
       workflowId,
       args: [input],
-      typedSearchAttributes: [
-        { key: SA_JOB_ID, value: job.id },
-        { key: SA_SITE, value: job.siteUrl },
-        { key: SA_TRIGGER, value: 'manual' },
-        { key: SA_OUTCOME, value: 'running' },
-      ],
+      typedSearchAttributes: runSearchAttributes(job, 'manual'),
     });
     return { action: 'started', workflowId, runId: handle.firstExecutionRunId };
   } catch (err) {
@@ -83,7 +79,7 @@ export async function forceSync(
     // A dry run must never turn into a real pass by joining a run.
     if (opts.dryRun) return { action: 'busy', workflowId };
     // Another force started this very second: join it instead of starting a second run.
-    await client.workflow.getHandle(workflowId).signal(forceSyncSignalName, signal);
+    await client.workflow.getHandle(workflowId).signal(forceSyncSignal, signal);
     return { action: 'signalled', workflowId };
   }
 }

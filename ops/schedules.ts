@@ -10,7 +10,7 @@
  * - paused when the job is removed from the configuration (pauseOrphanSchedules).
  */
 import { type Client, ScheduleNotFoundError, ScheduleOverlapPolicy } from '@temporalio/client';
-import { SA_JOB_ID, SA_OUTCOME, SA_SITE, SA_TRIGGER } from '../common/search-attributes';
+import { runSearchAttributes } from '../common/search-attributes';
 import type { SyncJobConfig, SyncRunInput } from '../common/sync-types';
 import { TASK_QUEUE, WORKFLOW_TYPES } from '../common/task-queue';
 
@@ -31,12 +31,7 @@ function scheduleBody(job: SyncJobConfig, taskQueue: string) {
       workflowId: `sync-${job.id}-scheduled`,
       taskQueue,
       args,
-      typedSearchAttributes: [
-        { key: SA_JOB_ID, value: job.id },
-        { key: SA_SITE, value: job.siteUrl },
-        { key: SA_TRIGGER, value: 'schedule' },
-        { key: SA_OUTCOME, value: 'running' },
-      ],
+      typedSearchAttributes: runSearchAttributes(job, 'schedule'),
     },
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: CATCHUP_WINDOW, pauseOnFailure: false },
   };

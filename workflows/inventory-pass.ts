@@ -4,27 +4,20 @@
  * over (continue-as-new), after letting in-flight pages finish.
  */
 import { workflowInfo } from '@temporalio/workflow';
-import { addCounts } from '../common/counts';
 import type { PageRequest, SyncCheckpoint, SyncRunInput } from '../common/sync-types';
 import { pageActivities } from './activity-proxies';
-import { exhausted, nextPage, pageDone } from './page-planner';
+import { exhausted } from './page-planner';
 import type { SyncRunState } from './sync-run-state';
 
 export type PassResult = { kind: 'done' } | { kind: 'continue'; checkpoint: SyncCheckpoint };
 
-const SAMPLE = 5;
-
-export async function runInventoryPass(
-  input: SyncRunInput,
-  state: SyncRunState,
-  cp: SyncCheckpoint,
-): Promise<PassResult> {
+export async function runInventoryPass(input: SyncRunInput, state: SyncRunState): Promise<PassResult> {
   const auth = state.auth;
   if (!auth) throw new Error('inventory pass started before authentication');
   const inflight = new Map<number, Promise<void>>();
   let pagesThisExecution = 0;
   const launch = (req: PageRequest): void => {
-    const p = pageActivities
+    const page = pageActivities
       .processDevicePage({
         job: input.job,
         runId: state.runId,
@@ -35,31 +28,23 @@ export async function runInventoryPass(
         trackedGroups: auth.trackedGroups,
       })
       .then((res) => {
-        pageDone(cp.planner, req, res.received, res.total);
-        addCounts(cp.counts, res.counts);
-        cp.pagesDone++;
-        cp.quarantined += res.quarantined;
-        cp.quarantineSample.push(
-          ...res.quarantineSample.slice(0, Math.max(0, SAMPLE - cp.quarantineSample.length)),
-        );
-        cp.apiCalls += res.apiCalls;
-        addSamples(cp.samples.added, res.samples.added);
-        addSamples(cp.samples.updated, res.samples.updated);
+        state.applyPage(req, res);
         pagesThisExecution++;
         inflight.delete(req.offset);
       });
-    inflight.set(req.offset, p);
+    inflight.set(req.offset, page);
   };
   for (;;) {
     const rollOver = shouldRollOver(input, pagesThisExecution);
     while (!rollOver && inflight.size < input.job.pageConcurrency) {
-      const req = nextPage(cp.planner);
+      const req = state.takePage();
       if (!req) break;
       launch(req);
     }
     if (inflight.size === 0) break;
     await Promise.race(inflight.values());
   }
+  const cp = state.checkpoint!;
   if (!exhausted(cp.planner) && shouldRollOver(input, pagesThisExecution))
     return { kind: 'continue', checkpoint: cp };
   return { kind: 'done' };
@@ -69,8 +54,4 @@ function shouldRollOver(input: SyncRunInput, pages: number): boolean {
   const after = input.continueAsNewAfterPages;
   if (after !== undefined && after > 0 && pages >= after) return true;
   return workflowInfo().continueAsNewSuggested;
-}
-
-function addSamples(into: string[], from: readonly string[]): void {
-  into.push(...from.slice(0, Math.max(0, SAMPLE - into.length)));
 }

@@ -1,65 +1,54 @@
-/** Builds the run report from the checkpoint, the retire step and the store's counts. Pure. */
+/**
+ * The run report, built once from what the run learned: completed, skipped (another run of
+ * the job was in progress) or failed. Pure: workflow time only.
+ */
 import type { FlagMissingOutput, WriteBackOutput } from '../activities/retire';
 import type { VerifyOutput } from '../activities/report';
-import { DEVICE_SKIP } from '../common/counts';
+import { DEVICE_SKIP, emptyCounts, emptyTotals } from '../common/counts';
+import { failureText } from '../common/failure-types';
 import type { PageCounts, RunOutcome, RunReport, SyncCheckpoint, SyncRunInput } from '../common/sync-types';
 import { workflowInfo } from '@temporalio/workflow';
+import { newPlanner } from './page-planner';
 import type { SyncRunState } from './sync-run-state';
 
-export interface RetireResult {
-  writeBack: WriteBackOutput | undefined;
-  missing: FlagMissingOutput | undefined;
+interface RunContext {
+  input: SyncRunInput;
+  state: SyncRunState;
 }
 
-export function buildReport(
-  input: SyncRunInput,
-  state: SyncRunState,
-  cp: SyncCheckpoint,
-  complete: boolean,
-  retire: RetireResult,
-  stored: VerifyOutput | undefined,
-): RunReport {
-  const finishedAt = new Date().toISOString();
-  const { writeBack, missing } = retire;
-  const auth = state.auth;
+export interface Completed extends RunContext {
+  /** The pass saw a stable total and every offset below it. */
+  complete: boolean;
+  writeBack: WriteBackOutput | undefined;
+  missing: FlagMissingOutput | undefined;
+  stored: VerifyOutput;
+}
+
+/** A run that went through every step (a dry run, or one stopped by the missing threshold, included). */
+export function completedReport(run: Completed): RunReport {
+  const { input, writeBack, missing, stored, complete } = run;
+  const cp = checkpointOf(run);
   const dryRun = !!input.dryRun;
   // Devices this run's write-back deleted were in the listing but are gone from the source now.
   const sourceDevices = cp.planner.total - (dryRun ? 0 : (writeBack?.deleted ?? 0));
-  const importedDevices = stored ? stored.liveDevices + stored.retiredInSource : 0;
-  const expected = stored?.expectedInstallations ?? 0;
+  const importedDevices = stored.liveDevices + stored.retiredInSource;
   const notStored = cp.counts.notStored ?? 0;
   // A dry run wrote nothing, so the store cannot match what it saw; a guarded missing pass left stale records live.
   const verifyOk =
     !dryRun &&
-    !!stored &&
     complete &&
     !missing?.thresholdExceeded &&
     importedDevices + notStored === sourceDevices &&
-    stored.installations === expected;
+    stored.installations === stored.expectedInstallations;
   const outcome: RunOutcome = missing?.thresholdExceeded
     ? 'needs-confirmation'
     : dryRun
       ? 'dry-run'
       : 'succeeded';
-  const report: RunReport = {
-    runId: state.runId,
-    workflowId: workflowInfo().workflowId,
-    jobId: input.job.id,
-    trigger: input.trigger,
-    full: auth?.full ?? !!input.full,
-    fullReason: auth?.fullReason,
-    dryRun,
-    outcome,
-    startedAt: state.startedAt,
-    finishedAt,
-    durationMs: Date.parse(finishedAt) - Date.parse(state.startedAt),
-    trackedGroups: auth?.trackedGroups ?? [],
-    trackedGroupsSource: auth?.trackedGroupsSource ?? 'config',
-    filterFingerprint: auth?.filterFingerprint,
-    catalog: cp.catalog,
+  const report = baseReport(run, outcome, {
     pages: cp.pagesDone,
     complete,
-    counts: dryRun ? cp.counts : withTally(cp.counts, stored?.tally),
+    counts: dryRun ? cp.counts : withTally(cp.counts, stored.tally),
     retire: {
       writeBackDeleted: writeBack?.deleted ?? 0,
       writeBackAlreadyGone: writeBack?.alreadyGone ?? 0,
@@ -73,21 +62,95 @@ export function buildReport(
       sourceDevices,
       importedDevices,
       skippedDevices: notStored,
-      expectedInstallations: expected,
-      storedInstallations: stored?.installations ?? 0,
+      expectedInstallations: stored.expectedInstallations,
+      storedInstallations: stored.installations,
       ok: verifyOk,
     },
-    quarantined: cp.quarantined,
-    quarantineSample: cp.quarantineSample,
     samples: dryRun
       ? { ...cp.samples, missing: missing?.sample ?? [], deleted: writeBack?.sample ?? [] }
       : undefined,
     apiCalls: cp.apiCalls + (writeBack?.apiCalls ?? 0) + (missing?.apiCalls ?? 0),
+  });
+  return { ...report, message: summarise(report) };
+}
+
+/** A run that stood down for `earlier`, an earlier run of its job still in progress. */
+export function skippedReport(run: RunContext & { earlier: string }): RunReport {
+  return baseReport(run, 'skipped', {
+    message: `skipped: run ${run.earlier} of this job was still in progress (runs of one job never overlap)`,
+  });
+}
+
+/** A run that failed or was cancelled: what it had counted, and why it ended. */
+export function failedReport(run: RunContext & { error: Error; outcome: 'failed' | 'cancelled' }): RunReport {
+  const why = failureText(run.error);
+  const unforced = run.state.pendingForce
+    ? '; a force received during the run was not carried out: force again once the cause is fixed'
+    : '';
+  return baseReport(run, run.outcome, { errors: [why], message: `run ${run.outcome}: ${why}${unforced}` });
+}
+
+function checkpointOf({ input, state }: RunContext): Readonly<SyncCheckpoint> {
+  return (
+    state.checkpoint ?? {
+      ...emptyTotals(),
+      planner: newPlanner(input.job.pageSize, 0),
+      pagesDone: 0,
+      catalog: { products: 0, groupChanged: 0 },
+    }
+  );
+}
+
+/** Every field of a report, from the run and its checkpoint; `fields` fills in what the ending knows. */
+function baseReport(run: RunContext, outcome: RunOutcome, fields: Partial<RunReport>): RunReport {
+  const { input, state } = run;
+  const cp = checkpointOf(run);
+  const auth = state.auth;
+  const finishedAt = new Date().toISOString();
+  return {
+    runId: state.runId,
+    workflowId: workflowInfo().workflowId,
+    jobId: input.job.id,
+    trigger: input.trigger,
+    full: auth?.full ?? !!input.full,
+    fullReason: auth?.fullReason,
+    dryRun: !!input.dryRun,
+    outcome,
+    startedAt: state.startedAt,
+    finishedAt,
+    durationMs: Date.parse(finishedAt) - Date.parse(state.startedAt),
+    trackedGroups: auth?.trackedGroups ?? [],
+    trackedGroupsSource: auth?.trackedGroupsSource ?? 'config',
+    filterFingerprint: auth?.filterFingerprint,
+    catalog: cp.catalog,
+    pages: 0,
+    complete: false,
+    counts: state.checkpoint ? cp.counts : emptyCounts(),
+    retire: {
+      writeBackDeleted: 0,
+      writeBackAlreadyGone: 0,
+      unseen: 0,
+      confirmedMissing: 0,
+      stillPresent: 0,
+      flaggedMissing: 0,
+      thresholdExceeded: false,
+    },
+    verify: {
+      sourceDevices: cp.planner.total,
+      importedDevices: 0,
+      skippedDevices: cp.counts.notStored ?? 0,
+      expectedInstallations: 0,
+      storedInstallations: 0,
+      ok: false,
+    },
+    quarantined: cp.quarantined,
+    quarantineSample: cp.quarantineSample,
+    samples: undefined,
+    apiCalls: cp.apiCalls,
     errors: [],
     message: '',
+    ...fields,
   };
-  report.message = summarise(report);
-  return report;
 }
 
 /**
@@ -134,12 +197,4 @@ function summarise(r: RunReport): string {
     );
   }
   return parts.join('; ');
-}
-
-/** A secret-free one-line reason for a failed run (activity failures carry their type). */
-export function failureMessage(err: Error): string {
-  const cause = (err as { cause?: unknown }).cause;
-  const inner = cause instanceof Error ? cause : undefined;
-  const type = (inner as { type?: string } | undefined)?.type;
-  return inner ? `${type ? `[${type}] ` : ''}${inner.message}` : err.message;
 }

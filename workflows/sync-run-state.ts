@@ -1,52 +1,113 @@
-/** The sync run's in-memory state: phase, checkpoint, pending force, and the progress query's answer. */
+/**
+ * The sync run's state, changed only through its methods: the phase, the authenticate step's
+ * result, the pass's checkpoint (carried across continue-as-new), pages in flight, and a
+ * pending force. Answers the progress query.
+ */
+import { addTotals, emptyTotals } from '../common/counts';
+import type { DevicePageOutput } from '../activities/device-page';
 import type {
   AuthResult,
   ForceSignal,
+  PageRequest,
   SyncCheckpoint,
   SyncProgress,
   SyncRunInput,
 } from '../common/sync-types';
-import { estimatedPages } from './page-planner';
+import { estimatedPages, newPlanner, nextPage, pageDone } from './page-planner';
+
+export type Phase = SyncProgress['phase'];
 
 export class SyncRunState {
-  phase: SyncProgress['phase'] = 'authenticate';
-  auth: AuthResult | undefined;
-  checkpoint: SyncCheckpoint | undefined;
-  pendingForce: ForceSignal | undefined;
+  #phase: Phase = 'authenticate';
+  #auth: AuthResult | undefined;
+  #checkpoint: SyncCheckpoint | undefined;
+  #pendingForce: ForceSignal | undefined;
+  #inFlight = 0;
 
   constructor(
     input: SyncRunInput,
     readonly runId: string,
     readonly startedAt: string,
   ) {
-    this.auth = input.auth;
-    this.pendingForce = input.pendingForce;
+    this.#auth = input.auth;
+    this.#pendingForce = input.pendingForce;
+  }
+
+  get phase(): Phase {
+    return this.#phase;
+  }
+  get auth(): Readonly<AuthResult> | undefined {
+    return this.#auth;
+  }
+  /** The pass's checkpoint, once the pass has begun. */
+  get checkpoint(): Readonly<SyncCheckpoint> | undefined {
+    return this.#checkpoint;
+  }
+  get pendingForce(): Readonly<ForceSignal> | undefined {
+    return this.#pendingForce;
+  }
+
+  enter(phase: Phase): void {
+    this.#phase = phase;
+  }
+
+  /** The authenticate step's result; a catalog that changed software groups makes the pass full. */
+  authenticated(auth: AuthResult, fullReason?: string): void {
+    this.#auth = fullReason && !auth.full ? { ...auth, full: true, fullReason } : auth;
+  }
+
+  /** A fresh pass over `total` devices, with what the steps before it counted. */
+  beginPass(
+    pageSize: number,
+    total: number,
+    before: Pick<SyncCheckpoint, 'catalog'> & Partial<SyncCheckpoint>,
+  ): void {
+    this.#checkpoint = { ...emptyTotals(), pagesDone: 0, planner: newPlanner(pageSize, total), ...before };
+  }
+
+  /** Carry on with the checkpoint of an earlier execution (continue-as-new). */
+  resume(cp: SyncCheckpoint): void {
+    this.#checkpoint = cp;
+  }
+
+  /** The next page to read, counted as in flight; undefined when every offset was handed out. */
+  takePage(): PageRequest | undefined {
+    const req = nextPage(this.#pass().planner);
+    if (req) this.#inFlight++;
+    return req;
+  }
+
+  /** A page's result: the planner learns what the site returned, the pass adds its totals. */
+  applyPage(req: PageRequest, res: DevicePageOutput): void {
+    const cp = this.#pass();
+    pageDone(cp.planner, req, res.received, res.total);
+    addTotals(cp, res);
+    cp.pagesDone++;
+    this.#inFlight--;
   }
 
   /** Coalesce forces: any number of them while running gives one follow-up pass. */
   force(f: ForceSignal): void {
-    const prev = this.pendingForce ?? {};
-    this.pendingForce = {
-      full: true,
-      confirmMissing: !!prev.confirmMissing || !!f.confirmMissing,
-    };
-  }
-
-  resume(cp: SyncCheckpoint): void {
-    this.checkpoint = cp;
-    this.phase = 'inventory';
+    const prev = this.#pendingForce ?? {};
+    this.#pendingForce = { full: true, confirmMissing: !!prev.confirmMissing || !!f.confirmMissing };
   }
 
   progress(): SyncProgress {
-    const cp = this.checkpoint;
+    const cp = this.#checkpoint;
     const c = cp?.counts;
     return {
-      phase: this.phase,
+      phase: this.#phase,
       pagesDone: cp?.pagesDone ?? 0,
-      pagesTotal: cp ? estimatedPages(cp.planner, cp.pagesDone) : 0,
+      pagesInFlight: this.#inFlight,
+      pagesTotal: cp ? estimatedPages(cp.planner, cp.pagesDone + this.#inFlight) : 0,
       devicesWritten: c ? c.added + c.updated : 0,
       installationsWritten: c ? c.installationsAdded + c.installationsUpdated + c.installationsRemoved : 0,
-      pendingForce: this.pendingForce !== undefined,
+      pendingForce: this.#pendingForce !== undefined,
     };
+  }
+
+  #pass(): SyncCheckpoint {
+    if (!this.#checkpoint) throw new Error('the inventory pass has not begun');
+    return this.#checkpoint;
   }
 }

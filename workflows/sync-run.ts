@@ -7,21 +7,21 @@
 import {
   CancellationScope,
   ContinueAsNew,
-  isCancellation,
   continueAsNew,
+  isCancellation,
   makeContinueAsNewFunc,
   patched,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { emptyCounts } from '../common/counts';
-import { SA_JOB_ID, SA_OUTCOME, SA_SITE, SA_TRIGGER } from '../common/search-attributes';
-import type { ForceSignal, RunOutcome, RunReport, SyncCheckpoint, SyncRunInput } from '../common/sync-types';
+import { groupChangeReason } from '../common/counts';
+import { SA_OUTCOME, runSearchAttributes } from '../common/search-attributes';
+import type { RunOutcome, RunReport, SyncRunInput } from '../common/sync-types';
 import { authActivities, storeActivities, walkActivities } from './activity-proxies';
-import { runInventoryPass, type PassResult } from './inventory-pass';
-import { isComplete, newPlanner } from './page-planner';
-import { buildReport, failureMessage, type RetireResult } from './report';
+import { runInventoryPass } from './inventory-pass';
+import { isComplete } from './page-planner';
+import { completedReport, failedReport, skippedReport } from './report';
 import { forceSyncSignal, progressQuery } from './signals';
 import { SyncRunState } from './sync-run-state';
 
@@ -35,9 +35,9 @@ export async function syncRunWorkflow(input: SyncRunInput): Promise<RunReport> {
     input.runId ?? info.runId,
     input.startedAt ?? new Date().toISOString(),
   );
-  setHandler(forceSyncSignal, (f: ForceSignal) => state.force(f));
+  setHandler(forceSyncSignal, (f) => state.force(f));
   setHandler(progressQuery, () => state.progress());
-  if (!input.checkpoint) upsertSearchAttributes([{ key: SA_OUTCOME, value: 'running' }]);
+  if (!input.checkpoint) setOutcome('running');
 
   const earlier = await earlierRunInProgress(input);
   if (earlier) return standDown(input, state, earlier);
@@ -49,36 +49,19 @@ export async function syncRunWorkflow(input: SyncRunInput): Promise<RunReport> {
     if (err instanceof Error && !(err instanceof ContinueAsNew)) await recordFailure(input, state, err);
     throw err;
   }
-  upsertSearchAttributes([{ key: SA_OUTCOME, value: report.outcome }]);
-  state.phase = 'done';
-  if (state.pendingForce) {
-    // A force arrived while this run was in progress: one follow-up full pass, marked manual.
-    const next = makeContinueAsNewFunc<typeof syncRunWorkflow>({
-      // The list replaces the run's attributes: give all of them, or the follow-up drops out of JobId filters.
-      typedSearchAttributes: [
-        { key: SA_JOB_ID, value: input.job.id },
-        { key: SA_SITE, value: input.job.siteUrl },
-        { key: SA_TRIGGER, value: 'manual' },
-        { key: SA_OUTCOME, value: 'running' },
-      ],
-    });
-    await next({
-      job: input.job,
-      trigger: 'manual',
-      full: true,
-      followUp: true,
-      confirmMissing: state.pendingForce.confirmMissing ?? false,
-      continueAsNewAfterPages: input.continueAsNewAfterPages,
-    });
-  }
+  setOutcome(report.outcome);
+  state.enter('done');
+  if (state.pendingForce) await followUp(input, state.pendingForce.confirmMissing ?? false);
   return report;
 }
 
 async function runSync(input: SyncRunInput, state: SyncRunState): Promise<RunReport> {
   const { job } = input;
-  const cp: SyncCheckpoint = input.checkpoint ?? (await startPass(input, state));
-  state.resume(cp);
-  const pass: PassResult = await runInventoryPass(input, state, cp);
+  const dryRun = !!input.dryRun;
+  if (input.checkpoint) state.resume(input.checkpoint);
+  else await beginPass(input, state);
+  state.enter('inventory');
+  const pass = await runInventoryPass(input, state);
   if (pass.kind === 'continue') {
     await continueAsNew<typeof syncRunWorkflow>({
       ...input,
@@ -89,31 +72,25 @@ async function runSync(input: SyncRunInput, state: SyncRunState): Promise<RunRep
       pendingForce: state.pendingForce,
     });
   }
-  state.phase = 'retire';
-  const complete = isComplete(cp.planner);
-  const writeBack = await walkActivities.retireWriteBack({ job, dryRun: !!input.dryRun });
+  state.enter('retire');
+  const complete = isComplete(state.checkpoint!.planner);
+  const writeBack = await walkActivities.retireWriteBack({ job, dryRun });
   const missing = complete
-    ? await walkActivities.flagMissing({
-        job,
-        runId: state.runId,
-        dryRun: !!input.dryRun,
-        confirm: !!input.confirmMissing,
-      })
+    ? await walkActivities.flagMissing({ job, runId: state.runId, dryRun, confirm: !!input.confirmMissing })
     : undefined;
-  state.phase = 'verify';
+  state.enter('verify');
   const stored = await storeActivities.verifyCounts({ job, runId: state.runId });
-  const retire: RetireResult = { writeBack, missing };
-  const report = buildReport(input, state, cp, complete, retire, stored);
+  const report = completedReport({ input, state, complete, writeBack, missing, stored });
   await storeActivities.recordRun(report);
   return report;
 }
 
 /** authenticate + catalog, then a fresh checkpoint for the inventory pass. */
-async function startPass(input: SyncRunInput, state: SyncRunState): Promise<SyncCheckpoint> {
-  state.phase = 'authenticate';
+async function beginPass(input: SyncRunInput, state: SyncRunState): Promise<void> {
+  state.enter('authenticate');
   const auth = input.auth ?? (await authActivities.authenticate({ job: input.job, full: !!input.full }));
-  state.auth = auth;
-  state.phase = 'catalog';
+  state.authenticated(auth);
+  state.enter('catalog');
   const catalog = await walkActivities.syncCatalog({
     job: input.job,
     runId: state.runId,
@@ -122,18 +99,29 @@ async function startPass(input: SyncRunInput, state: SyncRunState): Promise<Sync
   // (groupChanged: results recorded before fullPassReason existed.)
   const reason =
     catalog.fullPassReason ??
-    (catalog.groupChanged > 0 ? `${catalog.groupChanged} products changed software group` : undefined);
-  if (reason && !auth.full) state.auth = { ...auth, full: true, fullReason: reason };
-  return {
-    planner: newPlanner(input.job.pageSize, auth.deviceTotal),
-    counts: emptyCounts(),
-    pagesDone: 0,
+    (catalog.groupChanged > 0 ? groupChangeReason(catalog.groupChanged) : undefined);
+  state.authenticated(auth, reason);
+  state.beginPass(input.job.pageSize, auth.deviceTotal, {
     quarantined: catalog.quarantined,
     quarantineSample: catalog.quarantineSample,
     apiCalls: auth.apiCalls + catalog.apiCalls,
     catalog: { products: catalog.products, groupChanged: catalog.groupChanged },
-    samples: { added: [], updated: [] },
-  };
+  });
+}
+
+/** A force arrived while this run was in progress: one follow-up full pass, marked manual. */
+async function followUp(input: SyncRunInput, confirmMissing: boolean): Promise<never> {
+  const next = makeContinueAsNewFunc<typeof syncRunWorkflow>({
+    typedSearchAttributes: runSearchAttributes(input.job, 'manual'),
+  });
+  return next({
+    job: input.job,
+    trigger: 'manual',
+    full: true,
+    followUp: true,
+    confirmMissing,
+    continueAsNewAfterPages: input.continueAsNewAfterPages,
+  });
 }
 
 /** A run of the same job that started earlier and is still running (first execution only). */
@@ -151,63 +139,30 @@ async function earlierRunInProgress(input: SyncRunInput): Promise<string | undef
 
 /** Runs of one job never overlap: record that this one stood down for an earlier one. */
 async function standDown(input: SyncRunInput, state: SyncRunState, earlier: string): Promise<RunReport> {
-  const report = buildReport(
-    input,
-    state,
-    emptyCheckpoint(input),
-    false,
-    { writeBack: undefined, missing: undefined },
-    undefined,
-  );
-  report.outcome = 'skipped';
-  report.message = `skipped: run ${earlier} of this job was still in progress (runs of one job never overlap)`;
-  upsertSearchAttributes([{ key: SA_OUTCOME, value: report.outcome }]);
+  const report = skippedReport({ input, state, earlier });
+  setOutcome(report.outcome);
   await storeActivities.recordRun(report);
   // Forces sent to this run while it stood down belong to the run that carries on.
   if (state.pendingForce && patched('forward-force')) {
     await storeActivities.forwardForce({ workflowId: earlier, signal: state.pendingForce });
   }
-  state.phase = 'done';
+  state.enter('done');
   return report;
 }
 
-function emptyCheckpoint(input: SyncRunInput): SyncCheckpoint {
-  return {
-    planner: newPlanner(input.job.pageSize, 0),
-    counts: emptyCounts(),
-    pagesDone: 0,
-    quarantined: 0,
-    quarantineSample: [],
-    apiCalls: 0,
-    catalog: { products: 0, groupChanged: 0 },
-    samples: { added: [], updated: [] },
-  };
-}
-
 /** Best effort: a failed run still leaves a report in the run log and a searchable outcome. */
-async function recordFailure(input: SyncRunInput, state: SyncRunState, err: Error): Promise<void> {
-  const outcome: RunOutcome = isCancellation(err) ? 'cancelled' : 'failed';
-  upsertSearchAttributes([{ key: SA_OUTCOME, value: outcome }]);
-  const cp = state.checkpoint ?? emptyCheckpoint(input);
-  const report = buildReport(
-    input,
-    state,
-    cp,
-    false,
-    { writeBack: undefined, missing: undefined },
-    undefined,
-  );
-  report.outcome = outcome;
-  report.errors.push(failureMessage(err));
-  report.message = `run ${outcome}: ${failureMessage(err)}`;
-  if (state.pendingForce) {
-    report.message +=
-      '; a force received during the run was not carried out: force again once the cause is fixed';
-  }
+async function recordFailure(input: SyncRunInput, state: SyncRunState, error: Error): Promise<void> {
+  const outcome = isCancellation(error) ? 'cancelled' : 'failed';
+  setOutcome(outcome);
+  const report = failedReport({ input, state, error, outcome });
   try {
     // Non-cancellable: a cancelled run still leaves its report in the run log.
     await CancellationScope.nonCancellable(() => storeActivities.recordRun(report));
   } catch {
     // The store may be what failed; the workflow failure itself still says why.
   }
+}
+
+function setOutcome(outcome: RunOutcome | 'running'): void {
+  upsertSearchAttributes([{ key: SA_OUTCOME, value: outcome }]);
 }

@@ -4,6 +4,7 @@
  * then their Discovered Installations are brought in line. A dry run rolls it all back.
  */
 import type { Kysely, Transaction } from 'kysely';
+import { SAMPLE_SIZE } from '../../common/counts';
 import type { DeviceUpsert, IdentityRule, NavigatorKind } from '../../common/domain';
 import { recordBatch } from './batch-ledger';
 import { ensureInstalledProducts } from './catalog-repository';
@@ -25,8 +26,6 @@ import {
 import { adoptRecord, moveRecord } from './record-links';
 import type { ApplyPageOptions, ApplyPageResult } from './store-types';
 import type { Database } from './tables';
-
-const DEFAULT_SAMPLE_SIZE = 10;
 
 /** Thrown inside a dry run's transaction to roll it back, carrying the result out. */
 class DryRunRollback extends Error {
@@ -173,7 +172,7 @@ export async function applyDevicePage(
   opts: ApplyPageOptions = {},
 ): Promise<ApplyPageResult> {
   const page = [...new Map(devices.map((d) => [d.sourceId, d])).values()];
-  const sampleSize = opts.sampleSize ?? DEFAULT_SAMPLE_SIZE;
+  const sampleSize = opts.sampleSize ?? SAMPLE_SIZE;
   const { batch } = opts;
   if (opts.dryRun !== true)
     return db.transaction().execute(async (trx) => {

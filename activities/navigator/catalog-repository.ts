@@ -1,5 +1,6 @@
 /** The Software Catalog of a job: products with version, publisher, platform and software group. */
 import type { Kysely, Selectable } from 'kysely';
+import { groupChangeReason } from '../../common/counts';
 import type { InstallationUpsert, SourceProduct } from '../../common/domain';
 import { chunks, IN_CHUNK, INSERT_CHUNK_ROWS, uniq } from './batch';
 import { setFullPassReason } from './run-repository';
@@ -94,8 +95,7 @@ export async function upsertCatalog(
 ): Promise<{ upserted: number; groupChanged: number }> {
   return db.transaction().execute(async (trx) => {
     const res = await upsertProducts(trx, jobId, products, now);
-    if (res.groupChanged > 0)
-      await setFullPassReason(trx, jobId, `${res.groupChanged} products changed software group`);
+    if (res.groupChanged > 0) await setFullPassReason(trx, jobId, groupChangeReason(res.groupChanged));
     return res;
   });
 }

@@ -6,8 +6,8 @@ import { connect, failure, useEmulator } from './helpers';
 
 const emu = useEmulator();
 
-void describe('AlloyScan client against the emulator: authentication', () => {
-  void it('fails a bad secret as BadCredentials with exactly one token request and one Security-log event', async () => {
+describe('AlloyScan client against the emulator: authentication', () => {
+  it('fails a bad secret as BadCredentials with exactly one token request and one Security-log event', async () => {
     const site = emu.site();
     const { clientId } = site.createRegistration({ name: 'sync' });
     const client = createAlloyScanClient({ siteUrl: site.url, clientId, clientSecret: 'wrong-secret' });
@@ -19,7 +19,7 @@ void describe('AlloyScan client against the emulator: authentication', () => {
     assert.equal(site.securityLog()[0]?.event, 'Service authentication failed');
   });
 
-  void it('fails a disabled registration as RegistrationDisabled and an expired one as RegistrationExpired', async () => {
+  it('fails a disabled registration as RegistrationDisabled and an expired one as RegistrationExpired', async () => {
     const site = emu.site();
     const reg = site.createRegistration({ name: 'sync', expiresAt: '2030-01-01T00:00:00Z' });
     const client = createAlloyScanClient({ siteUrl: site.url, ...reg });
@@ -33,7 +33,7 @@ void describe('AlloyScan client against the emulator: authentication', () => {
     );
   });
 
-  void it('fails API calls with the token of a since-disabled registration as RegistrationDisabled', async () => {
+  it('fails API calls with the token of a since-disabled registration as RegistrationDisabled', async () => {
     const site = emu.site();
     const reg = site.createRegistration({ name: 'sync', expiresAt: '2030-01-01T00:00:00Z' });
     const client = createAlloyScanClient({ siteUrl: site.url, ...reg });
@@ -42,7 +42,7 @@ void describe('AlloyScan client against the emulator: authentication', () => {
     await failure(client.listDevices({ offset: 0, limit: 5 }), 'RegistrationDisabled');
   });
 
-  void it('re-authenticates once after token revocation and succeeds', async () => {
+  it('re-authenticates once after token revocation and succeeds', async () => {
     const site = emu.site();
     const client = connect(site);
     await client.listDevices({ offset: 0, limit: 5 });
@@ -52,7 +52,7 @@ void describe('AlloyScan client against the emulator: authentication', () => {
     assert.equal(client.apiCalls, 5);
   });
 
-  void it('refreshes the token before it expires', async () => {
+  it('refreshes the token before it expires', async () => {
     const site = emu.site({ tokenTtlSeconds: 2 });
     const client = connect(site, { refreshMarginMs: 1000 });
     await client.listDevices({ offset: 0, limit: 1 });
@@ -64,7 +64,7 @@ void describe('AlloyScan client against the emulator: authentication', () => {
     assert.equal(client.apiCalls, 5, 'no 401 round trip');
   });
 
-  void it('shares one token between clients and concurrent calls of the same registration', async () => {
+  it('shares one token between clients and concurrent calls of the same registration', async () => {
     const site = emu.site();
     const reg = site.createRegistration({ name: 'sync' });
     const a = createAlloyScanClient({ siteUrl: site.url, ...reg });
@@ -78,7 +78,7 @@ void describe('AlloyScan client against the emulator: authentication', () => {
     assert.equal(a.tokenRequests + b.tokenRequests, 1);
   });
 
-  void it('uses the legacy token path when configured; the default path on a legacy-only site fails clearly', async () => {
+  it('uses the legacy token path when configured; the default path on a legacy-only site fails clearly', async () => {
     const site = emu.site({ tokenPaths: ['legacy'] });
     const legacy = connect(site, { tokenPath: LEGACY_TOKEN_PATH });
     assert.equal((await legacy.listDevices({ offset: 0, limit: 3 })).items.length, 3);

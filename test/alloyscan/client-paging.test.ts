@@ -5,8 +5,8 @@ import { connect, failure, useEmulator } from './helpers';
 
 const emu = useEmulator();
 
-void describe('AlloyScan client against the emulator: paging', () => {
-  void it('returns every device of a 3000-device site exactly once, with pages capped by the site', async () => {
+describe('AlloyScan client against the emulator: paging', () => {
+  it('returns every device of a 3000-device site exactly once, with pages capped by the site', async () => {
     const site = emu.site({ devices: 3000, seed: 7, maxPageSize: 400 });
     const client = connect(site);
     const seen: string[] = [];
@@ -25,7 +25,7 @@ void describe('AlloyScan client against the emulator: paging', () => {
     assert.equal(client.apiCalls, 1 + Math.ceil(3000 / 400));
   });
 
-  void it('reads one device, its current snapshot and the software catalog', async () => {
+  it('reads one device, its current snapshot and the software catalog', async () => {
     const site = emu.site();
     const client = connect(site);
     const [id] = site.deviceIds({ offset: 0, limit: 1 });
@@ -45,13 +45,13 @@ void describe('AlloyScan client against the emulator: paging', () => {
     assert.equal(await client.getSnapshot('no-such-snapshot'), undefined);
   });
 
-  void it('reads the software groups, and undefined when the site does not serve them', async () => {
+  it('reads the software groups, and undefined when the site does not serve them', async () => {
     const groups = await connect(emu.site()).listSoftwareGroups();
     assert.ok(groups?.some((g) => g.name === 'Required' && g.trackInNavigator));
     assert.equal(await connect(emu.site({ softwareGroupsEndpoint: false })).listSoftwareGroups(), undefined);
   });
 
-  void it('deletes a device, then reports it already gone', async () => {
+  it('deletes a device, then reports it already gone', async () => {
     const site = emu.site();
     const client = connect(site);
     const [id] = site.deviceIds({ offset: 3, limit: 1 });
@@ -63,8 +63,8 @@ void describe('AlloyScan client against the emulator: paging', () => {
   });
 });
 
-void describe('AlloyScan client against the emulator: faults', () => {
-  void it('classifies 429 as RateLimited with Retry-After, and without it', async () => {
+describe('AlloyScan client against the emulator: faults', () => {
+  it('classifies 429 as RateLimited with Retry-After, and without it', async () => {
     const site = emu.site();
     const client = connect(site);
     await client.authenticate();
@@ -78,7 +78,7 @@ void describe('AlloyScan client against the emulator: faults', () => {
     );
   });
 
-  void it('classifies 5xx, a dropped connection and a slow response as Transient', async () => {
+  it('classifies 5xx, a dropped connection and a slow response as Transient', async () => {
     const site = emu.site();
     const client = connect(site, { timeoutMs: 300 });
     await client.authenticate();
@@ -96,7 +96,7 @@ void describe('AlloyScan client against the emulator: faults', () => {
     assert.equal((await client.listDevices({ offset: 0, limit: 5 })).items.length, 5);
   });
 
-  void it('quarantines malformed records with id and reason and returns the rest of the page', async () => {
+  it('quarantines malformed records with id and reason and returns the rest of the page', async () => {
     const site = emu.site({ devices: 200, faults: { malformedRate: 0.2 } });
     const page = await connect(site).listDevices({ offset: 0, limit: 200 });
     const ids = site.deviceIds({ offset: 0, limit: 200 });

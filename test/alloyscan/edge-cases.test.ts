@@ -52,8 +52,8 @@ function okToken(): Reply {
 
 const page = { offset: 0, limit: 10 };
 
-void describe('AlloyScan client edge cases', () => {
-  void it('sends a form-urlencoded client-credentials request and a bearer token with Accept: application/json', async () => {
+describe('AlloyScan client edge cases', () => {
+  it('sends a form-urlencoded client-credentials request and a bearer token with Accept: application/json', async () => {
     const seen: string[] = [];
     const client = serve(() => ({ status: 200, body: { items: [], total: 0 } }));
     const inner = handler;
@@ -69,7 +69,7 @@ void describe('AlloyScan client edge cases', () => {
     assert.match(seen[3] ?? '', /^auth=Bearer tok-\d+$/);
   });
 
-  void it('treats a second 401 after a fresh token as Transient, with one re-authentication', async () => {
+  it('treats a second 401 after a fresh token as Transient, with one re-authentication', async () => {
     const client = serve(() => ({ status: 401, body: { error: 'invalid_token' } }));
     const err = await failure(client.listDevices(page), 'Transient');
     assert.match(err.message, /401 twice/);
@@ -106,7 +106,7 @@ void describe('AlloyScan client edge cases', () => {
     ],
   ];
   for (const [name, reply, type, message] of cases) {
-    void it(`classifies ${name} as ${type}`, async () => {
+    it(`classifies ${name} as ${type}`, async () => {
       const err = await failure(serve(() => reply).listDevices(page), type);
       assert.match(err.message, message);
       if (type === 'RateLimited') assert.ok((err.retryAfterMs ?? 0) > 50_000);
@@ -121,7 +121,7 @@ void describe('AlloyScan client edge cases', () => {
     ['429', { status: 429, headers: { 'retry-after': '7' } }, 'RateLimited'],
   ];
   for (const [name, reply, type] of tokenCases) {
-    void it(`classifies a token endpoint answering ${name} as ${type}, after one token request`, async () => {
+    it(`classifies a token endpoint answering ${name} as ${type}, after one token request`, async () => {
       const client = serve(() => ({ status: 200, body: { items: [], total: 0 } }), reply);
       await failure(client.authenticate(), type);
       assert.equal(client.tokenRequests, 1);

@@ -27,7 +27,7 @@ function quarantineOf(raw: unknown): { sourceId: string; reason: string } {
   return q;
 }
 
-void describe('device schema', () => {
+describe('device schema', () => {
   const malformed: [string, unknown, string, RegExp][] = [
     ['missing id', { ...device, id: undefined }, 'devices?offset=100#0', /^id: missing \(expected string\)$/],
     ['blank id', { ...device, id: '  ' }, 'devices?offset=100#0', /^id: empty id/],
@@ -40,14 +40,14 @@ void describe('device schema', () => {
     ['not an object', 'dev-1', 'devices?offset=100#0', /^\(record\): .*expected object/],
   ];
   for (const [name, raw, sourceId, reason] of malformed) {
-    void it(`quarantines a record with ${name}`, () => {
+    it(`quarantines a record with ${name}`, () => {
       const q = quarantineOf(raw);
       assert.equal(q.sourceId, sourceId);
       assert.match(q.reason, reason);
     });
   }
 
-  void it('ignores unknown fields and normalises missing, null and blank strings to undefined', () => {
+  it('ignores unknown fields and normalises missing, null and blank strings to undefined', () => {
     const raw = {
       ...device,
       serialNumber: '',
@@ -69,14 +69,14 @@ void describe('device schema', () => {
     ]);
   });
 
-  void it('accepts non-RFC-4122 GUIDs and defaults a missing type and tags', () => {
+  it('accepts non-RFC-4122 GUIDs and defaults a missing type and tags', () => {
     const raw = { id: '00000000-0000-0000-0000-0000000000ab' };
     const [d] = parseItems([raw], deviceSchema, 'devices', position).items;
     assert.equal(d?.type, 'unknown');
     assert.deepEqual(d?.tags, []);
   });
 
-  void it('goes on with the rest of the page after a malformed record, with a truncated excerpt', () => {
+  it('goes on with the rest of the page after a malformed record, with a truncated excerpt', () => {
     const big = { ...device, id: 'dev-2', name: 'X'.repeat(70_000) };
     const page = parseItems([device, big, { ...device, id: 'dev-3' }], deviceSchema, 'devices', position);
     assert.deepEqual(
@@ -89,7 +89,7 @@ void describe('device schema', () => {
   });
 });
 
-void describe('envelopes and single records', () => {
+describe('envelopes and single records', () => {
   const envelopes: [string, unknown, RegExp][] = [
     ['no items', { total: 3 }, /items: /],
     ['no total', { items: [] }, /total: /],
@@ -97,7 +97,7 @@ void describe('envelopes and single records', () => {
     ['an HTML page', '<html>login</html>', /\(record\): /],
   ];
   for (const [name, data, reason] of envelopes) {
-    void it(`throws SchemaMismatch for an envelope with ${name}`, () => {
+    it(`throws SchemaMismatch for an envelope with ${name}`, () => {
       assert.throws(
         () => parseEnvelope(data, ref),
         (err: unknown) =>
@@ -106,7 +106,7 @@ void describe('envelopes and single records', () => {
     });
   }
 
-  void it('throws QuarantineError carrying the record for a malformed single device', () => {
+  it('throws QuarantineError carrying the record for a malformed single device', () => {
     assert.throws(
       () => parseRecord({ name: 'x' }, deviceSchema, 'device', 'dev-9', ref),
       (err: unknown) =>
@@ -114,14 +114,14 @@ void describe('envelopes and single records', () => {
     );
   });
 
-  void it('throws SchemaMismatch for a single-record body that is not an object', () => {
+  it('throws SchemaMismatch for a single-record body that is not an object', () => {
     assert.throws(
       () => parseRecord([], deviceSchema, 'device', 'dev-9', ref),
       (err: unknown) => err instanceof AlloyScanError && err.type === 'SchemaMismatch',
     );
   });
 
-  void it('fails the software-groups list on one malformed group', () => {
+  it('fails the software-groups list on one malformed group', () => {
     assert.deepEqual(parseGroups({ items: [{ name: 'Required', trackInNavigator: true, x: 1 }] }, ref), [
       { name: 'Required', trackInNavigator: true },
     ]);
@@ -132,8 +132,8 @@ void describe('envelopes and single records', () => {
   });
 });
 
-void describe('snapshot, product and token schemas', () => {
-  void it('normalises the platform name and defaults missing lists', () => {
+describe('snapshot, product and token schemas', () => {
+  it('normalises the platform name and defaults missing lists', () => {
     const res = snapshotSchema.parse({
       operatingSystem: { name: 'Ubuntu', platform: 'linux' },
       software: null,
@@ -142,16 +142,16 @@ void describe('snapshot, product and token schemas', () => {
     assert.deepEqual(res.software, []);
   });
 
-  void it('rejects a snapshot whose installation has no product id', () => {
+  it('rejects a snapshot whose installation has no product id', () => {
     const res = snapshotSchema.safeParse({ software: [{ name: 'Office' }] });
     assert.equal(res.success, false);
   });
 
-  void it('defaults a product without a software group to Regular', () => {
+  it('defaults a product without a software group to Regular', () => {
     assert.equal(productSchema.parse({ id: 'p1', name: 'Office' }).softwareGroup, 'Regular');
   });
 
-  void it('defaults expires_in to 3600 s and accepts it as a numeric string', () => {
+  it('defaults expires_in to 3600 s and accepts it as a numeric string', () => {
     assert.equal(tokenResponseSchema.parse({ access_token: 'a' }).expires_in, 3600);
     assert.equal(tokenResponseSchema.parse({ access_token: 'a', expires_in: '120' }).expires_in, 120);
     assert.equal(tokenResponseSchema.safeParse({ access_token: '' }).success, false);

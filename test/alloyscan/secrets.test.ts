@@ -53,8 +53,8 @@ function assertHidden(what: unknown, secrets: string[]): void {
     for (const s of secrets) assert.ok(!view.includes(s), `leaked in ${view.slice(0, 200)}`);
 }
 
-void describe('secrets in AlloyScan client errors', () => {
-  void it('keeps the secret and tokens out of every error kind', async () => {
+describe('secrets in AlloyScan client errors', () => {
+  it('keeps the secret and tokens out of every error kind', async () => {
     const site = emu.addSite({ name: 'secrets', devices: 20, seed: 3 });
     const reg = site.createRegistration({ name: 'sync', expiresAt: '2030-01-01T00:00:00Z' });
     const opts = { siteUrl: site.url, ...reg, timeoutMs: 300, requestsPerSecond: 1000 };

@@ -6,7 +6,7 @@ import { RateLimiter, sharedRateLimiter } from '../../activities/alloyscan/rate-
 import { resolveSettings } from '../../activities/alloyscan/settings';
 import { type AccessToken, getToken, invalidateToken } from '../../activities/alloyscan/token-cache';
 
-void describe('parseRetryAfter', () => {
+describe('parseRetryAfter', () => {
   const now = Date.parse('2025-01-01T00:00:00Z');
   const cases: [unknown, number | undefined][] = [
     ['3', 3000],
@@ -22,14 +22,14 @@ void describe('parseRetryAfter', () => {
     [['3'], undefined],
   ];
   for (const [input, expected] of cases) {
-    void it(`reads ${JSON.stringify(input)} as ${String(expected)}`, () => {
+    it(`reads ${JSON.stringify(input)} as ${String(expected)}`, () => {
       assert.equal(parseRetryAfter(input, now), expected);
     });
   }
 });
 
-void describe('RateLimiter', () => {
-  void it('spaces requests 1000/rps ms apart', async () => {
+describe('RateLimiter', () => {
+  it('spaces requests 1000/rps ms apart', async () => {
     const limiter = new RateLimiter(100);
     const started = Date.now();
     await Promise.all(Array.from({ length: 11 }, () => limiter.acquire()));
@@ -37,7 +37,7 @@ void describe('RateLimiter', () => {
     assert.ok(elapsed >= 95 && elapsed < 600, `11 requests at 100/s took ${elapsed} ms`);
   });
 
-  void it('gives slots in order from a fake clock', async () => {
+  it('gives slots in order from a fake clock', async () => {
     let t = 1000;
     const limiter = new RateLimiter(1000, () => t);
     await limiter.acquire();
@@ -48,21 +48,21 @@ void describe('RateLimiter', () => {
     assert.ok(Date.now() - before < 50);
   });
 
-  void it('is shared per registration and takes the latest rate', () => {
+  it('is shared per registration and takes the latest rate', () => {
     const a = sharedRateLimiter('reg-a', 5);
     assert.equal(sharedRateLimiter('reg-a', 10), a);
     assert.notEqual(sharedRateLimiter('reg-b', 5), a);
   });
 });
 
-void describe('token cache', () => {
+describe('token cache', () => {
   const tok = (value: string, lifetimeMs = 60_000): AccessToken => ({
     value,
     expiresAt: Date.now() + lifetimeMs,
     lifetimeMs,
   });
 
-  void it('shares one in-flight token request between concurrent callers', async () => {
+  it('shares one in-flight token request between concurrent callers', async () => {
     let calls = 0;
     const fetch = async (): Promise<AccessToken> => {
       calls++;
@@ -76,7 +76,7 @@ void describe('token cache', () => {
     assert.equal(calls, 1);
   });
 
-  void it('does not cache a failure: one failed fetch per call', async () => {
+  it('does not cache a failure: one failed fetch per call', async () => {
     let calls = 0;
     const fetch = (): Promise<AccessToken> => {
       calls++;
@@ -91,7 +91,7 @@ void describe('token cache', () => {
     assert.equal(calls, 2);
   });
 
-  void it('refreshes inside the margin, capped at half the lifetime', async () => {
+  it('refreshes inside the margin, capped at half the lifetime', async () => {
     let n = 0;
     const fetch = (): Promise<AccessToken> => Promise.resolve(tok(`t${++n}`, 2000));
     const first = await getToken('k-ttl', fetch, 60_000);
@@ -100,7 +100,7 @@ void describe('token cache', () => {
     assert.equal(later.value, 't2');
   });
 
-  void it('invalidates only the token that failed', async () => {
+  it('invalidates only the token that failed', async () => {
     let n = 0;
     const fetch = (): Promise<AccessToken> => Promise.resolve(tok(`t${++n}`));
     const old = await getToken('k-inv', fetch, 0);
@@ -112,7 +112,7 @@ void describe('token cache', () => {
   });
 });
 
-void describe('client settings', () => {
+describe('client settings', () => {
   const base = { siteUrl: 'https://acme.alloyservice.com/', clientId: 'c', clientSecret: 's' };
   const bad: [string, object, RegExp][] = [
     ['a non-URL site', { siteUrl: 'acme' }, /siteUrl is not a URL/],
@@ -124,7 +124,7 @@ void describe('client settings', () => {
     ['a NaN timeout', { timeoutMs: NaN }, /timeoutMs must be a positive number/],
   ];
   for (const [name, patch, message] of bad) {
-    void it(`rejects ${name} as BadConfig`, () => {
+    it(`rejects ${name} as BadConfig`, () => {
       assert.throws(
         () => resolveSettings({ ...base, ...patch }),
         (err: unknown) =>
@@ -133,7 +133,7 @@ void describe('client settings', () => {
     });
   }
 
-  void it('applies the defaults and trims the site URL', () => {
+  it('applies the defaults and trims the site URL', () => {
     assert.deepEqual(resolveSettings(base), {
       siteUrl: 'https://acme.alloyservice.com',
       clientId: 'c',

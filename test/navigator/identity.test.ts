@@ -7,7 +7,7 @@ import {
   type LadderRecord,
 } from '../../activities/navigator/identity-ladder';
 
-void describe('junk serials', () => {
+describe('junk serials', () => {
   const cases: [string | undefined, boolean][] = [
     ['Default string', true],
     ['  default STRING ', true],
@@ -29,18 +29,18 @@ void describe('junk serials', () => {
     ['C02XK0ABJG5H', false],
   ];
   for (const [serial, junk] of cases) {
-    void it(`${JSON.stringify(serial)} is ${junk ? 'junk' : 'a real serial'}`, () => {
+    it(`${JSON.stringify(serial)} is ${junk ? 'junk' : 'a real serial'}`, () => {
       assert.equal(isJunkSerial(serial), junk);
       assert.equal(serialKey(serial) === undefined, junk);
     });
   }
 
-  void it('normalises a real serial for matching (trimmed, upper-case, spaces collapsed)', () => {
+  it('normalises a real serial for matching (trimmed, upper-case, spaces collapsed)', () => {
     assert.equal(serialKey('  ab12  cd '), 'AB12 CD');
   });
 });
 
-void describe('MAC and name keys', () => {
+describe('MAC and name keys', () => {
   const macs: [string, string | undefined][] = [
     ['AA:BB:CC:DD:EE:FF', 'aa:bb:cc:dd:ee:ff'],
     ['aa-bb-cc-dd-ee-ff', 'aa:bb:cc:dd:ee:ff'],
@@ -50,10 +50,10 @@ void describe('MAC and name keys', () => {
     ['not a mac', undefined],
   ];
   for (const [mac, expected] of macs) {
-    void it(`normalises ${mac}`, () => assert.equal(normaliseMac(mac), expected));
+    it(`normalises ${mac}`, () => assert.equal(normaliseMac(mac), expected));
   }
 
-  void it('ignores placeholder MACs and names', () => {
+  it('ignores placeholder MACs and names', () => {
     assert.equal(macKey('00:00:00:00:00:00'), undefined);
     assert.equal(normaliseMac('00:00:00:00:00:00'), '00:00:00:00:00:00');
     assert.equal(nameKey(' LocalHost '), undefined);
@@ -61,7 +61,7 @@ void describe('MAC and name keys', () => {
   });
 });
 
-void describe('resolveIdentities', () => {
+describe('resolveIdentities', () => {
   const rec = (id: number, keys: LadderRecord['keys'], linked = false): LadderRecord => ({
     id,
     keys,
@@ -72,7 +72,7 @@ void describe('resolveIdentities', () => {
     ...keys,
   });
 
-  void it('climbs serial, then MAC, then name, and creates when nothing matches', () => {
+  it('climbs serial, then MAC, then name, and creates when nothing matches', () => {
     const devices = [
       dev('a', { serial: 'S1', mac: 'm1', name: 'n1' }),
       dev('b', { serial: 'S2', mac: 'm2', name: 'n2' }),
@@ -88,7 +88,7 @@ void describe('resolveIdentities', () => {
     ]);
   });
 
-  void it('skips a rung whose key two records hold, or that a linked record holds', () => {
+  it('skips a rung whose key two records hold, or that a linked record holds', () => {
     const d = [dev('a', { serial: 'S', mac: 'm' })];
     assert.deepEqual(resolveIdentities(d, d, [rec(1, { serial: 'S' }), rec(2, { serial: 'S', mac: 'm' })]), [
       { sourceId: 'a', rule: 'mac', recordId: 2 },
@@ -98,7 +98,7 @@ void describe('resolveIdentities', () => {
     ]);
   });
 
-  void it('skips a rung whose key two devices of the page share', () => {
+  it('skips a rung whose key two devices of the page share', () => {
     const a = dev('a', { serial: 'S' });
     const page = [a, dev('linked-already', { serial: 'S' })];
     assert.deepEqual(resolveIdentities([a], page, [rec(1, { serial: 'S' })]), [
@@ -106,7 +106,7 @@ void describe('resolveIdentities', () => {
     ]);
   });
 
-  void it('gives a record to the first device that claims it', () => {
+  it('gives a record to the first device that claims it', () => {
     const devices = [dev('a', { serial: 'S' }), dev('b', { name: 'n' })];
     assert.deepEqual(resolveIdentities(devices, devices, [rec(1, { serial: 'S', name: 'n' })]), [
       { sourceId: 'a', rule: 'serial', recordId: 1 },

@@ -5,7 +5,7 @@ import { engines, useFreshStore } from './engines';
 import { device, devices, install } from './fixtures';
 
 for (const engine of engines()) {
-  void describe(`applyDevicePage on ${engine.name}`, () => {
+  describe(`applyDevicePage on ${engine.name}`, () => {
     let store!: SqlNavigatorStore;
     useFreshStore(engine, (s) => (store = s));
 
@@ -18,7 +18,7 @@ for (const engine of engines()) {
       return { records, installs };
     }
 
-    void it('leaves the same rows, untouched, when the same page is applied twice', async () => {
+    it('leaves the same rows, untouched, when the same page is applied twice', async () => {
       const page = devices(20, 5);
       const first = await store.applyDevicePage('job', page);
       assert.equal(first.added, 20);
@@ -41,7 +41,7 @@ for (const engine of engines()) {
       assert.deepEqual(await snapshot('job'), before, 'not even updated_at moved');
     });
 
-    void it('creates new records as Auto-Added, linked to the job and source id', async () => {
+    it('creates new records as Auto-Added, linked to the job and source id', async () => {
       await store.applyDevicePage('job', [
         device({ sourceId: 'a1', name: 'PC-1', macAddress: 'AA-BB-CC-DD-EE-01' }),
       ]);
@@ -60,7 +60,7 @@ for (const engine of engines()) {
       assert.equal(row?.source, 'alloyscan');
     });
 
-    void it('adds, updates and removes the installations of a device whose software changed', async () => {
+    it('adds, updates and removes the installations of a device whose software changed', async () => {
       const v1 = device({
         sourceId: 'd1',
         name: 'pc',
@@ -102,7 +102,7 @@ for (const engine of engines()) {
       assert.equal(counts.expectedInstallations, counts.installations);
     });
 
-    void it('removes every installation when a device uninstalls all its software', async () => {
+    it('removes every installation when a device uninstalls all its software', async () => {
       await store.applyDevicePage('job', [
         device({ sourceId: 'd1', name: 'pc', installations: [install('p1')] }),
       ]);
@@ -113,7 +113,7 @@ for (const engine of engines()) {
       assert.equal((await store.counts('job')).installations, 0);
     });
 
-    void it('rolls a dry run back and still reports what it would do, with samples', async () => {
+    it('rolls a dry run back and still reports what it would do, with samples', async () => {
       const res = await store.applyDevicePage('job', devices(5, 2), { dryRun: true, sampleSize: 2 });
       assert.equal(res.added, 5);
       assert.equal(res.installationsAdded, 10);
@@ -122,7 +122,7 @@ for (const engine of engines()) {
       assert.equal((await store.counts('job')).installations, 0);
     });
 
-    void it('keeps the last entry of a device or product listed twice', async () => {
+    it('keeps the last entry of a device or product listed twice', async () => {
       const a = device({
         sourceId: 'd1',
         name: 'first',
@@ -151,7 +151,7 @@ for (const engine of engines()) {
       assert.equal((await store.counts('job')).expectedInstallations, 1);
     });
 
-    void it('moves a device reclassified to the other kind, with its installations', async () => {
+    it('moves a device reclassified to the other kind, with its installations', async () => {
       const asHardware = device({ sourceId: 'x', name: 'box', kind: 'hardware', deviceType: 'unknown' });
       await store.applyDevicePage('job', [asHardware]);
       const asComputer = device({
@@ -170,7 +170,7 @@ for (const engine of engines()) {
       assert.deepEqual([counts.computers, counts.hardware, counts.installations], [1, 0, 2]);
     });
 
-    void it('keeps values AlloyScan stopped sending (it never erases a field)', async () => {
+    it('keeps values AlloyScan stopped sending (it never erases a field)', async () => {
       await store.applyDevicePage('job', [
         device({ sourceId: 'd1', name: 'pc', assetTag: 'AT-1', ipAddress: '10.0.0.1' }),
       ]);
@@ -179,7 +179,7 @@ for (const engine of engines()) {
       assert.deepEqual([rec?.assetTag, rec?.ipAddress], ['AT-1', '10.0.0.2']);
     });
 
-    void it('reports stored state per source id, and nothing for devices new to the job', async () => {
+    it('reports stored state per source id, and nothing for devices new to the job', async () => {
       await store.applyDevicePage('job', [
         device({ sourceId: 'd1', auditId: 'au-1', lastSeen: '2024-01-01T00:00:00Z' }),
       ]);
@@ -191,7 +191,7 @@ for (const engine of engines()) {
       assert.equal((await store.getDeviceStates('other-job', ['d1'])).size, 0);
     });
 
-    void it('counts devices and installations per job', async () => {
+    it('counts devices and installations per job', async () => {
       await store.applyDevicePage('a', devices(4, 2, 'a'));
       await store.applyDevicePage('b', [...devices(2, 5, 'b'), device({ sourceId: 'hw', kind: 'hardware' })]);
       assert.deepEqual(await store.counts('b'), {

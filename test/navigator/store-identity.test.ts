@@ -5,7 +5,7 @@ import { engines, useFreshStore } from './engines';
 import { device } from './fixtures';
 
 for (const engine of engines()) {
-  void describe(`identity ladder on ${engine.name}`, () => {
+  describe(`identity ladder on ${engine.name}`, () => {
     let store!: SqlNavigatorStore;
     useFreshStore(engine, (s) => (store = s));
 
@@ -13,7 +13,7 @@ for (const engine of engines()) {
       return store.listRecords('computer');
     }
 
-    void it('adopts a hand-made record by serial number instead of duplicating it', async () => {
+    it('adopts a hand-made record by serial number instead of duplicating it', async () => {
       const id = await store.insertManualRecord('computer', {
         source: 'manual',
         name: 'old-name',
@@ -31,7 +31,7 @@ for (const engine of engines()) {
       );
     });
 
-    void it('adopts a legacy Network Inventory record by MAC when the serial is junk', async () => {
+    it('adopts a legacy Network Inventory record by MAC when the serial is junk', async () => {
       const id = await store.insertManualRecord('computer', {
         source: 'network-inventory',
         name: 'legacy',
@@ -50,7 +50,7 @@ for (const engine of engines()) {
       assert.equal((await store.findRecord('job', 's1'))?.identityRule, 'mac');
     });
 
-    void it('adopts by name, case-insensitively, when serial and MAC do not identify', async () => {
+    it('adopts by name, case-insensitively, when serial and MAC do not identify', async () => {
       const id = await store.insertManualRecord('computer', { source: 'manual', name: 'Reception-PC' });
       const res = await store.applyDevicePage('job', [
         device({ sourceId: 's1', name: 'RECEPTION-pc', serialNumber: '0' }),
@@ -59,7 +59,7 @@ for (const engine of engines()) {
       assert.equal((await store.findRecord('job', 's1'))?.recordId, id);
     });
 
-    void it('identifies a linked device by its AlloyScan id even after its serial, MAC and name changed', async () => {
+    it('identifies a linked device by its AlloyScan id even after its serial, MAC and name changed', async () => {
       await store.applyDevicePage('job', [
         device({ sourceId: 's1', name: 'a', serialNumber: 'S1', macAddress: '02:00:00:00:00:01' }),
       ]);
@@ -72,7 +72,7 @@ for (const engine of engines()) {
       assert.equal((await computers()).length, 1);
     });
 
-    void it('never matches on a junk serial', async () => {
+    it('never matches on a junk serial', async () => {
       for (const junk of ['Default string', 'System Serial Number', 'N/A', '']) {
         await store.insertManualRecord('computer', {
           source: 'manual',
@@ -91,7 +91,7 @@ for (const engine of engines()) {
       );
     });
 
-    void it('keeps devices apart when several records share their serial', async () => {
+    it('keeps devices apart when several records share their serial', async () => {
       await store.insertManualRecord('computer', {
         source: 'manual',
         name: 'clone-a',
@@ -108,7 +108,7 @@ for (const engine of engines()) {
       assert.deepEqual([res.added, res.adopted], [1, {}]);
     });
 
-    void it('does not match on a serial that several devices of the page share, but tries the next rung', async () => {
+    it('does not match on a serial that several devices of the page share, but tries the next rung', async () => {
       const byName = await store.insertManualRecord('computer', {
         source: 'manual',
         name: 'twin-1',
@@ -122,7 +122,7 @@ for (const engine of engines()) {
       assert.equal((await store.findRecord('job', 's1'))?.recordId, byName);
     });
 
-    void it('gives a second device with the same serial its own record once the first adopted the match', async () => {
+    it('gives a second device with the same serial its own record once the first adopted the match', async () => {
       const id = await store.insertManualRecord('computer', {
         source: 'manual',
         name: 'm',
@@ -139,7 +139,7 @@ for (const engine of engines()) {
       assert.notEqual((await store.findRecord('job', 's2'))?.recordId, id);
     });
 
-    void it('lets one record be adopted by one device only, even when two rungs point at it', async () => {
+    it('lets one record be adopted by one device only, even when two rungs point at it', async () => {
       const id = await store.insertManualRecord('computer', {
         source: 'manual',
         name: 'shared',
@@ -153,7 +153,7 @@ for (const engine of engines()) {
       assert.equal((await store.findRecord('job', 's1'))?.recordId, id);
     });
 
-    void it('neither adopts nor revives a retired record', async () => {
+    it('neither adopts nor revives a retired record', async () => {
       const id = await store.insertManualRecord('computer', {
         source: 'manual',
         name: 'gone',
@@ -168,7 +168,7 @@ for (const engine of engines()) {
       assert.deepEqual([old?.status, old?.sourceId], ['Retired', undefined]);
     });
 
-    void it('matches only records of the same kind (Computers vs Hardware)', async () => {
+    it('matches only records of the same kind (Computers vs Hardware)', async () => {
       await store.insertManualRecord('hardware', {
         source: 'manual',
         name: 'printer-1',
@@ -184,7 +184,7 @@ for (const engine of engines()) {
       assert.deepEqual(hw.adopted, { serial: 1 });
     });
 
-    void it('does not adopt a record already linked to another AlloyScan device or job', async () => {
+    it('does not adopt a record already linked to another AlloyScan device or job', async () => {
       await store.applyDevicePage('site-a', [device({ sourceId: 'a1', name: 'dual', serialNumber: 'S-1' })]);
       const res = await store.applyDevicePage('site-b', [
         device({ sourceId: 'b1', name: 'dual', serialNumber: 'S-1' }),

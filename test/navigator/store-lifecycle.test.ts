@@ -12,11 +12,11 @@ const T1 = '2024-03-01T10:00:00.000Z';
 const T2 = '2024-03-02T10:00:00.000Z';
 
 for (const engine of engines()) {
-  void describe(`retirement and presence on ${engine.name}`, () => {
+  describe(`retirement and presence on ${engine.name}`, () => {
     let store!: SqlNavigatorStore;
     useFreshStore(engine, (s) => (store = s));
 
-    void it('retires by name, lists the write-back, keeps the record retired, and records the write-back', async () => {
+    it('retires by name, lists the write-back, keeps the record retired, and records the write-back', async () => {
       await store.applyDevicePage('job', devices(3));
       const retired = await store.retire('computer', 'PC-DEV-1', T1);
       assert.deepEqual(
@@ -50,7 +50,7 @@ for (const engine of engines()) {
       assert.equal((await store.counts('job')).retiredInSource, 0);
     });
 
-    void it('retires by numeric id, idempotently', async () => {
+    it('retires by numeric id, idempotently', async () => {
       await store.applyDevicePage('job', [device({ sourceId: 'h1', kind: 'hardware', name: 'switch' })]);
       const id = (await store.findRecord('job', 'h1'))?.recordId ?? -1;
       const first = await store.retire('hardware', String(id), T1);
@@ -59,7 +59,7 @@ for (const engine of engines()) {
       assert.equal(first.retiredAt, T1);
     });
 
-    void it('refuses an ambiguous name, listing the ids, and reports an unknown one', async () => {
+    it('refuses an ambiguous name, listing the ids, and reports an unknown one', async () => {
       const a = await store.insertManualRecord('computer', { source: 'manual', name: 'kiosk' });
       const b = await store.insertManualRecord('computer', { source: 'manual', name: 'Kiosk' });
       await assert.rejects(store.retire('computer', 'KIOSK', T1), (err: unknown) => {
@@ -77,14 +77,14 @@ for (const engine of engines()) {
       await assert.rejects(store.retire('hardware', 'kiosk', T1), RecordNotFoundError);
     });
 
-    void it('retires a hand-made record with nothing to write back', async () => {
+    it('retires a hand-made record with nothing to write back', async () => {
       const id = await store.insertManualRecord('computer', { source: 'manual', name: 'desk-1' });
       const res = await store.retire('computer', 'desk-1', T1);
       assert.deepEqual([res.recordId, res.sourceId], [id, '']);
       assert.deepEqual(await store.pendingWriteBacks('job'), []);
     });
 
-    void it('lists live devices a run did not see, keyset-paged in source id order', async () => {
+    it('lists live devices a run did not see, keyset-paged in source id order', async () => {
       await store.applyDevicePage('job', devices(10));
       await store.applyDevicePage('other', devices(2));
       assert.deepEqual(
@@ -101,7 +101,7 @@ for (const engine of engines()) {
       assert.equal(await store.countUnseen('job', 'run-1'), 10, 'endRun drops the seen set');
     });
 
-    void it('tells which ids an earlier page already saw, but not a retried page its own', async () => {
+    it('tells which ids an earlier page already saw, but not a retried page its own', async () => {
       await store.markSeen('job', 'r', 0, ['a', 'b', 'c']);
       assert.deepEqual(
         await store.markSeen('job', 'r', 0, ['a', 'b', 'c']),
@@ -112,7 +112,7 @@ for (const engine of engines()) {
       assert.deepEqual(await store.markSeen('job', 'other-run', 3, ['c']), new Set());
     });
 
-    void it('flags missing devices with the date, hides them from counts, and clears the flag when they return', async () => {
+    it('flags missing devices with the date, hides them from counts, and clears the flag when they return', async () => {
       const page = devices(4, 2);
       await store.applyDevicePage('job', page);
       assert.equal(await store.flagMissing('job', ['dev-00001', 'dev-00002', 'not-there'], T1), 2);
@@ -136,7 +136,7 @@ for (const engine of engines()) {
       assert.equal((await store.counts('job')).liveDevices, 4);
     });
 
-    void it('never flags a retired record', async () => {
+    it('never flags a retired record', async () => {
       await store.applyDevicePage('job', devices(1));
       await store.retire('computer', 'pc-dev-0', T1);
       assert.equal(await store.flagMissing('job', ['dev-00000'], T2), 0);

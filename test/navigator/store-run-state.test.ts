@@ -7,13 +7,13 @@ import { device, devices, install, jobConfig } from './fixtures';
 const REASON = '1 products changed software group';
 
 for (const engine of engines()) {
-  void describe(`batch ledger and full-pass reason on ${engine.name}`, () => {
+  describe(`batch ledger and full-pass reason on ${engine.name}`, () => {
     let store!: SqlNavigatorStore;
     useFreshStore(engine, (s) => (store = s));
 
     const batchRows = () => store.db.selectFrom('run_batches').selectAll().orderBy('batch_key').execute();
 
-    void it('returns the first commit of a batch again when a retry re-applies it', async () => {
+    it('returns the first commit of a batch again when a retry re-applies it', async () => {
       await store.insertManualRecord('computer', { source: 'manual', name: 'old', serialNumber: 'SN-dev-0' });
       const page = devices(5, 3);
       const batch = { runId: 'r1', key: 'page-0' };
@@ -37,7 +37,7 @@ for (const engine of engines()) {
       assert.deepEqual(JSON.parse(rows[0]?.result ?? '{}'), first);
     });
 
-    void it('sums what every batch of a run committed, however often batches were re-applied', async () => {
+    it('sums what every batch of a run committed, however often batches were re-applied', async () => {
       const a = devices(4, 2);
       const b = devices(3, 1).map((d) => ({ ...d, sourceId: `b-${d.sourceId}`, serialNumber: undefined }));
       await store.applyDevicePage('job', a, { batch: { runId: 'r9', key: 'p0' } });
@@ -52,7 +52,7 @@ for (const engine of engines()) {
       assert.equal((await store.runTally('job', 'r9')).batches, 0);
     });
 
-    void it('adds a later change of the batch to its total, never counting unchanged below zero', async () => {
+    it('adds a later change of the batch to its total, never counting unchanged below zero', async () => {
       const batch = { runId: 'r1', key: 'k' };
       const v1 = device({ sourceId: 'd1', name: 'pc', installations: [install('p1')] });
       await store.applyDevicePage('job', [v1], { batch });
@@ -64,7 +64,7 @@ for (const engine of engines()) {
       );
     });
 
-    void it('writes no ledger row on a dry run, and endRun drops the run rows only', async () => {
+    it('writes no ledger row on a dry run, and endRun drops the run rows only', async () => {
       const page = devices(3);
       const dry = await store.applyDevicePage('job', page, {
         dryRun: true,
@@ -83,7 +83,7 @@ for (const engine of engines()) {
       ]);
     });
 
-    void it('keeps a pending full pass across job upserts until it is cleared', async () => {
+    it('keeps a pending full pass across job upserts until it is cleared', async () => {
       await store.upsertJob(jobConfig('job'));
       await store.upsertCatalog('job', [{ id: 'p1', name: 'Office', softwareGroup: 'Required' }]);
       assert.equal(await store.fullPassReason('job'), undefined, 'new products: no change');
@@ -97,7 +97,7 @@ for (const engine of engines()) {
       assert.equal(await store.fullPassReason('job'), undefined, 'same group: no reason');
     });
 
-    void it('creates no job row for a group change of an unknown job', async () => {
+    it('creates no job row for a group change of an unknown job', async () => {
       await store.upsertCatalog('nojob', [{ id: 'p1', name: 'Office', softwareGroup: 'Required' }]);
       const res = await store.upsertCatalog('nojob', [{ id: 'p1', name: 'Office', softwareGroup: 'Other' }]);
       assert.equal(res.groupChanged, 1);

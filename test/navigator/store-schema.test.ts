@@ -62,7 +62,7 @@ function report(runId: string, startedAt: string, outcome: RunReport['outcome'] 
 }
 
 for (const engine of engines()) {
-  void describe(`schema and run log on ${engine.name}`, () => {
+  describe(`schema and run log on ${engine.name}`, () => {
     let store: SqlNavigatorStore;
     beforeEach(async () => {
       store = await engine.open({ migrate: false });
@@ -72,7 +72,7 @@ for (const engine of engines()) {
     });
     after(() => engine.cleanup());
 
-    void it('migrates up, down to nothing, and up again', async () => {
+    it('migrates up, down to nothing, and up again', async () => {
       assert.deepEqual(await tables(store), []);
       await store.migrate();
       await store.migrate();
@@ -103,7 +103,7 @@ for (const engine of engines()) {
       assert.deepEqual(await fullPassReasons(store), []);
     });
 
-    void it('stores a job with its secret as a reference only, and updates it', async () => {
+    it('stores a job with its secret as a reference only, and updates it', async () => {
       await store.migrate();
       await store.upsertJob(jobConfig('site-1'));
       await store.upsertJob(
@@ -122,7 +122,7 @@ for (const engine of engines()) {
       });
     });
 
-    void it('keeps one row per run and lists the newest runs first', async () => {
+    it('keeps one row per run and lists the newest runs first', async () => {
       await store.migrate();
       await store.saveRunReport(report('r1', '2024-01-01T00:00:00.000Z'));
       await store.saveRunReport(report('r2', '2024-01-02T00:00:00.000Z', 'failed'));
@@ -144,7 +144,7 @@ for (const engine of engines()) {
       assert.deepEqual([Number(row?.duration_ms), row?.stored_installations], [13, 9]);
     });
 
-    void it('stores quarantined records once per run, truncating the excerpt', async () => {
+    it('stores quarantined records once per run, truncating the excerpt', async () => {
       await store.migrate();
       const rec = {
         sourceId: 'd-1',
@@ -158,7 +158,7 @@ for (const engine of engines()) {
       assert.deepEqual([rows.length, rows[0]?.raw_excerpt.length, rows[0]?.reason], [1, 2000, rec.reason]);
     });
 
-    void it('upserts the catalog and counts software-group changes', async () => {
+    it('upserts the catalog and counts software-group changes', async () => {
       await store.migrate();
       const first = await store.upsertCatalog('job', [
         { id: 'p1', name: 'Office', softwareGroup: 'Required' },
@@ -180,7 +180,7 @@ for (const engine of engines()) {
       assert.deepEqual(await store.getProductGroups('other', ['p1']), new Map());
     });
 
-    void it('adds installed products missing from the catalog, with their platform', async () => {
+    it('adds installed products missing from the catalog, with their platform', async () => {
       await store.migrate();
       await store.upsertCatalog('job', [{ id: 'p1', name: 'Office', softwareGroup: 'Required' }]);
       const installations = [

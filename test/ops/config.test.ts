@@ -41,7 +41,7 @@ describe('configuration', () => {
       (err: unknown) => {
         assert.ok(err instanceof ConfigError);
         const lines = err.message.split('\n').slice(1);
-        assert.deepEqual(lines.map((l) => l.replace(/^  - ([^:]+):.*$/, '$1')).sort(), [
+        assert.deepEqual(lines.map((l) => l.replace(/^ {2}- ([^:]+):.*$/, '$1')).sort(), [
           'jobs.0.pageSize',
           'jobs.0.siteUrl',
           'jobs.1.clientSecret',

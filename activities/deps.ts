@@ -1,12 +1,16 @@
 /** What the activities are built from: injected by worker/, faked or real in tests. */
 import type { SyncJobConfig } from '../common/sync-types';
 import type { AlloyScanClient } from './alloyscan/client-types';
+import type { RateBudget } from './alloyscan/rate-budget';
 import type { NavigatorStore } from './navigator/store-types';
 
 export interface ActivityDeps {
   store: NavigatorStore;
-  /** An API client for the job's site and App registration (secret resolved inside the worker). */
-  clientFor(job: SyncJobConfig): AlloyScanClient;
+  /**
+   * An API client for the job's site and App registration (secret resolved inside the
+   * worker), its calls paced by `budget` (default: the job's whole rate).
+   */
+  clientFor(job: SyncJobConfig, budget?: RateBudget): AlloyScanClient;
   /** Device details read at once within one page activity. Default 8. */
   detailConcurrency?: number;
   /** Clock, for tests. */

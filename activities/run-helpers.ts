@@ -1,6 +1,8 @@
 /** Small helpers shared by the sync activities. */
 import { activityInfo, Context } from '@temporalio/activity';
 import { CancelledFailure } from '@temporalio/common';
+import type { RateShare, SyncJobConfig } from '../common/sync-types';
+import { RateBudget } from './alloyscan/rate-budget';
 import { toActivityFailure } from './failures';
 
 /** Run `fn(item)` over items with at most `limit` in flight, keeping input order in the output. */
@@ -57,4 +59,9 @@ export async function asActivity<T>(fn: () => Promise<T>): Promise<T> {
   } catch (err) {
     throw toActivityFailure(err);
   }
+}
+
+/** An activity's rate budget: the share the workflow gave it, or (older histories, walks run alone) the job's whole rate. */
+export function budgetFor(job: SyncJobConfig, share: RateShare | undefined): RateBudget {
+  return new RateBudget({ ceiling: share?.ceiling ?? job.requestsPerSecond, start: share?.start });
 }

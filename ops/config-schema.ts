@@ -110,7 +110,7 @@ export const jobSchema = z.strictObject({
   requestsPerSecond: z
     .number()
     .positive()
-    .max(1000)
+    .max(100_000)
     .default(DEFAULT_REQUESTS_PER_SECOND)
     .describe('API requests per second the job may send to the site, over all workers.'),
   missingThreshold: z

@@ -10,6 +10,7 @@ import { LEGACY_TOKEN_PATH, errorBodySchema } from './schema';
 export interface HttpResult {
   status: number;
   data: unknown;
+  contentType?: unknown;
   retryAfter?: unknown;
   location?: unknown;
 }
@@ -17,6 +18,8 @@ export interface HttpResult {
 export interface FailureContext {
   method: string;
   path: string;
+  /** host:port of the site, so a network failure says where it looked. */
+  host: string;
   clientId: string;
   /** Removes the secret and tokens from text the server sent. */
   redact: (text: string) => string;
@@ -152,19 +155,36 @@ const NETWORK_REASONS: Record<string, string> = {
   ERR_CANCELED: 'the request was cancelled',
 };
 
-/** A request that got no HTTP response (timeout, reset, refused, …): always Transient. */
+/** A request that got no HTTP response (timeout, reset, refused, …): always Transient, naming host:port. */
 export function networkFailure(err: unknown, ctx: FailureContext, timeoutMs: number): AlloyScanError {
   const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : 'unknown';
   const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT';
   const reason = timedOut
     ? `timed out after ${timeoutMs} ms`
     : (NETWORK_REASONS[code] ?? 'a network error occurred');
+  const hint = UNREACHABLE.includes(code)
+    ? ": check the job's siteUrl and that the site is reachable from the worker"
+    : '';
   return new AlloyScanError(
     FailureType.Transient,
-    `AlloyScan ${ctx.method} ${ctx.path}: ${reason} (${code})`,
-    {
-      method: ctx.method,
-      path: ctx.path,
-    },
+    `AlloyScan ${ctx.method} ${ctx.path} at ${ctx.host}: ${reason} (${code})${hint}`,
+    { method: ctx.method, path: ctx.path },
+  );
+}
+
+/** Codes that say nothing answers at that address at all. */
+const UNREACHABLE = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'];
+
+/** A 2xx answer that is an HTML page (a web server or a portal at the site URL, not the API). */
+export function answeredHtml(res: HttpResult): boolean {
+  if (typeof res.contentType === 'string' && /text\/html/i.test(res.contentType)) return true;
+  return typeof res.data === 'string' && /^\s*</.test(res.data);
+}
+
+export function htmlAnswer(ctx: FailureContext, status: number): AlloyScanError {
+  return new AlloyScanError(
+    FailureType.BadConfig,
+    `AlloyScan ${ctx.method} ${ctx.path} at ${ctx.host}: the site answered HTML, not the AlloyScan API: check siteUrl`,
+    { method: ctx.method, path: ctx.path, status },
   );
 }

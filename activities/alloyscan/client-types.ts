@@ -12,6 +12,7 @@ import type {
   SourceSnapshot,
   SourceSoftwareGroup,
 } from '../../common/domain';
+import type { RateBudget } from './rate-budget';
 
 export interface AlloyScanClientOptions {
   siteUrl: string;
@@ -22,8 +23,10 @@ export interface AlloyScanClientOptions {
   tokenPath?: string;
   /** Per-request timeout (ms). Default 30 000. */
   timeoutMs?: number;
-  /** Client-side rate limit (requests/s) shared by every call of this client. Default 20. */
+  /** Rate ceiling (requests/s) of this client's calls, when no `budget` is given. Default 20. */
   requestsPerSecond?: number;
+  /** The caller's rate budget (an activity's share of the job's), adapting to the site's 429s. */
+  budget?: RateBudget;
   /** Refresh the token when it has less than this left (ms). Default 60 000. */
   refreshMarginMs?: number;
 }

@@ -1,8 +1,12 @@
 /**
  * The AlloyScan API client: the only axios caller. Timeouts but no retry loop (Temporal owns
- * retries). Tokens are cached and rate limits shared per App registration in worker memory; on a
- * 401 the client re-authenticates once and retries the call once. The secret and tokens live only
- * in this closure and the token cache: never in an error, a log line or the returned object.
+ * retries). Tokens are cached per App registration in worker memory; every request waits for
+ * the caller's rate budget (rate-budget.ts), which learns from 429s. On a 401 the client
+ * re-authenticates once and retries the call once. The secret and tokens live only in this
+ * closure and the token cache: never in an error, a log line or the returned object.
+ *
+ * Each call is cheap: keep-alive agents, axios's own timeout as the one timeout, and the
+ * activity's cancellation signal passed as it is (no signal composed per request).
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -12,10 +16,19 @@ import type { z } from 'zod';
 import type { SourceSnapshot } from '../../common/domain';
 import { FailureType } from '../../common/failure-types';
 import type { AlloyScanClient, AlloyScanClientOptions, ProductPage } from './client-types';
-import { type FailureContext, type HttpResult, apiFailure, networkFailure, tokenFailure } from './classify';
+import {
+  type FailureContext,
+  type HttpResult,
+  answeredHtml,
+  apiFailure,
+  htmlAnswer,
+  networkFailure,
+  parseRetryAfter,
+  tokenFailure,
+} from './classify';
 import { AlloyScanError } from './errors';
 import { formatIssues, parseEnvelope, parseGroups, parseItems, parseRecord } from './parse';
-import { sharedRateLimiter } from './rate-limiter';
+import { RateBudget } from './rate-budget';
 import { resolveSettings } from './settings';
 import * as schema from './schema';
 import { type AccessToken, getToken, invalidateToken, tokenCacheKey } from './token-cache';
@@ -37,7 +50,7 @@ interface Request {
   headers?: Record<string, string>;
 }
 
-/** The activity's cancellation signal when called inside an activity, else undefined. */
+/** The activity's cancellation signal when created inside an activity, else undefined. */
 function activityCancellation(): AbortSignal | undefined {
   try {
     return Context.current().cancellationSignal;
@@ -51,7 +64,9 @@ export function createAlloyScanClient(opts: AlloyScanClientOptions): AlloyScanCl
   const s = resolveSettings(opts);
   const secret = opts.clientSecret;
   const cacheKey = tokenCacheKey(s.siteUrl, s.tokenPath, s.clientId, secret);
-  const limiter = sharedRateLimiter(JSON.stringify([s.siteUrl, s.clientId]), s.requestsPerSecond);
+  const budget = opts.budget ?? new RateBudget({ ceiling: s.requestsPerSecond });
+  const cancel = activityCancellation();
+  const origin = new URL(s.siteUrl).host;
   const api = axios.create({
     baseURL: s.siteUrl,
     timeout: s.timeoutMs,
@@ -76,28 +91,32 @@ export function createAlloyScanClient(opts: AlloyScanClientOptions): AlloyScanCl
     );
   const ctx = (req: { method: string; path: string }): FailureContext => ({
     ...req,
+    host: origin,
     clientId: s.clientId,
     redact,
   });
 
   async function send(req: Request): Promise<HttpResult> {
-    await limiter.acquire();
+    await budget.acquire();
     counters.apiCalls++;
-    const deadline = AbortSignal.timeout(s.timeoutMs);
-    const cancel = activityCancellation();
+    let res;
     try {
       const { method, path: url, params, data, headers } = req;
-      const signal = cancel ? AbortSignal.any([deadline, cancel]) : deadline;
-      const res = await api.request<unknown>({ method, url, params, data, headers, signal });
-      return {
-        status: res.status,
-        data: res.data,
-        retryAfter: res.headers['retry-after'],
-        location: res.headers.location,
-      };
+      res = await api.request<unknown>({ method, url, params, data, headers, signal: cancel });
     } catch (err) {
-      throw networkFailure(deadline.aborted ? { code: 'ETIMEDOUT' } : err, ctx(req), s.timeoutMs);
+      throw networkFailure(err, ctx(req), s.timeoutMs);
     }
+    const result: HttpResult = {
+      status: res.status,
+      data: res.data,
+      contentType: res.headers['content-type'],
+      retryAfter: res.headers['retry-after'],
+      location: res.headers.location,
+    };
+    if (res.status === 429) budget.onThrottled(parseRetryAfter(result.retryAfter));
+    else budget.onAdmitted();
+    if (res.status >= 200 && res.status < 300 && answeredHtml(result)) throw htmlAnswer(ctx(req), res.status);
+    return result;
   }
 
   async function fetchToken(): Promise<AccessToken> {

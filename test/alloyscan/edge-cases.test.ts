@@ -84,7 +84,12 @@ describe('AlloyScan client edge cases', () => {
       'ClientError',
       /redirected to https:\/\/other\/login \(/,
     ],
-    ['an HTML page', { status: 200, body: '<html>login</html>' }, 'SchemaMismatch', /unexpected list shape/],
+    [
+      'an HTML page',
+      { status: 200, body: '<html>login</html>' },
+      'BadConfig',
+      /at 127\.0\.0\.1:\d+: the site answered HTML, not the AlloyScan API: check siteUrl/,
+    ],
     ['a 404 list', { status: 404, body: { error: 'not_found' } }, 'ClientError', /rejected with HTTP 404/],
     [
       'a 400 with a message',

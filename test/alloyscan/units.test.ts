@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseRetryAfter } from '../../activities/alloyscan/classify';
 import { AlloyScanError } from '../../activities/alloyscan/errors';
-import { RateLimiter, sharedRateLimiter } from '../../activities/alloyscan/rate-limiter';
+import { RateBudget } from '../../activities/alloyscan/rate-budget';
 import { resolveSettings } from '../../activities/alloyscan/settings';
 import { type AccessToken, getToken, invalidateToken } from '../../activities/alloyscan/token-cache';
 
@@ -28,30 +28,75 @@ describe('parseRetryAfter', () => {
   }
 });
 
-describe('RateLimiter', () => {
-  it('spaces requests 1000/rps ms apart', async () => {
-    const limiter = new RateLimiter(100);
-    const started = Date.now();
-    await Promise.all(Array.from({ length: 11 }, () => limiter.acquire()));
-    const elapsed = Date.now() - started;
-    assert.ok(elapsed >= 95 && elapsed < 600, `11 requests at 100/s took ${elapsed} ms`);
+/** A budget on a fake clock: sleeping advances it. */
+function fakeBudget(ceiling: number, start?: number) {
+  const clock = { t: 1_000_000 };
+  const budget = new RateBudget({
+    ceiling,
+    start,
+    now: () => clock.t,
+    sleep: (ms) => {
+      clock.t += ms;
+      return Promise.resolve();
+    },
+  });
+  /** Send `n` requests one after another; the site admits up to `limit` per clock second. */
+  const send = async (n: number, limit = Infinity) => {
+    const perSecond = new Map<number, number>();
+    for (let i = 0; i < n; i++) {
+      await budget.acquire();
+      const second = Math.floor(clock.t / 1000);
+      const count = (perSecond.get(second) ?? 0) + 1;
+      perSecond.set(second, count);
+      if (count > limit) budget.onThrottled(1000 - (clock.t % 1000));
+      else budget.onAdmitted();
+    }
+    return perSecond;
+  };
+  return { clock, budget, send };
+}
+
+describe('rate budget', () => {
+  it('lets a burst through at once, then paces at the rate', async () => {
+    const { clock, send } = fakeBudget(100);
+    const t0 = clock.t;
+    await send(10);
+    assert.equal(clock.t, t0, 'a tenth of a second of tokens goes out without waiting');
+    await send(100);
+    assert.ok(Math.abs(clock.t - t0 - 1000) <= 10, `100 more at 100/s took ${clock.t - t0} ms`);
   });
 
-  it('gives slots in order from a fake clock', async () => {
-    let t = 1000;
-    const limiter = new RateLimiter(1000, () => t);
-    await limiter.acquire();
-    t += 5;
-    await limiter.acquire();
-    const before = Date.now();
-    await limiter.acquire();
-    assert.ok(Date.now() - before < 50);
+  it('never exceeds its ceiling in any second', async () => {
+    const { send } = fakeBudget(50);
+    const perSecond = await send(500);
+    assert.ok(Math.max(...perSecond.values()) <= 55, JSON.stringify([...perSecond.values()]));
   });
 
-  it('is shared per registration and takes the latest rate', () => {
-    const a = sharedRateLimiter('reg-a', 5);
-    assert.equal(sharedRateLimiter('reg-a', 10), a);
-    assert.notEqual(sharedRateLimiter('reg-b', 5), a);
+  it('learns a site limit below its ceiling from 429s and settles near it', async () => {
+    const { budget, send } = fakeBudget(300);
+    const perSecond = await send(3000, 100);
+    const seconds = [...perSecond.values()];
+    // After the first few seconds no second goes far past the limit, and the rate stays near it.
+    assert.ok(Math.max(...seconds.slice(4)) <= 120, JSON.stringify(seconds));
+    const settled = seconds.slice(4, -1);
+    const mean = settled.reduce((a, b) => a + b, 0) / settled.length;
+    assert.ok(mean >= 75 && mean <= 110, `mean ${mean} per second: ${JSON.stringify(seconds)}`);
+    assert.ok(budget.state.throttled > 0);
+    assert.ok(budget.state.rate >= 60 && budget.state.rate <= 130, `rate ${budget.state.rate}`);
+  });
+
+  it('pauses every call until Retry-After', async () => {
+    const { clock, budget } = fakeBudget(1000);
+    budget.onThrottled(2000);
+    const t0 = clock.t;
+    await budget.acquire();
+    assert.ok(clock.t - t0 >= 2000);
+  });
+
+  it('starts where an earlier activity left off, never above the ceiling', () => {
+    assert.equal(fakeBudget(100, 40).budget.state.rate, 40);
+    assert.equal(fakeBudget(100, 400).budget.state.rate, 100);
+    assert.throws(() => new RateBudget({ ceiling: 0 }), /ceiling must be positive/);
   });
 });
 

@@ -1,7 +1,12 @@
 /**
  * From what the API returned for a batch of devices to what the store writes: software
- * groups for every product the snapshots name (unknown products are read one by one), the
- * filter, and the Navigator shape of each device with its content hash.
+ * groups for every product the snapshots name (products the catalog step did not store are
+ * read one by one), the filter, and the Navigator shape of each device with its content hash.
+ *
+ * A product found malformed is quarantined once per run: it is remembered (in the store, so a
+ * resumed attempt knows it too) and never fetched again. A product whose look-up failed
+ * transiently holds back only the devices that install it: they are read again in the next
+ * round, while the rest of the batch is committed.
  */
 import { createHash } from 'node:crypto';
 import type {
@@ -14,9 +19,10 @@ import type {
 import { COMPUTER_TYPES } from '../common/domain';
 import type { PageCounts, SyncJobConfig } from '../common/sync-types';
 import type { AlloyScanClient } from './alloyscan/client-types';
-import { QuarantineError } from './alloyscan/errors';
+import { type AlloyScanError, QuarantineError } from './alloyscan/errors';
 import type { ActivityDeps } from './deps';
 import { filterInstallations, mergeCounts } from './filter';
+import { isTransient } from './read-device';
 import { mapLimit } from './run-helpers';
 
 export interface DeviceRead {
@@ -28,31 +34,70 @@ export interface BuildContext {
   deps: ActivityDeps;
   client: AlloyScanClient;
   job: SyncJobConfig;
+  runId: string;
   dryRun: boolean;
   trackedGroups: string[];
-  /** Malformed catalog products met on the way are added here. */
-  quarantine: QuarantinedRecord[];
+  /** Products found malformed in this attempt (a dry run keeps them only here). */
+  malformedProducts: Set<string>;
 }
 
-/** One catalog product; a malformed one is quarantined and stays unknown (its installations are skipped with that reason). */
-async function readProduct(ctx: BuildContext, id: string): Promise<SourceProduct | undefined> {
+export interface BuildResult {
+  upserts: DeviceUpsert[];
+  /** Malformed catalog products met for the first time in this run. */
+  quarantine: QuarantinedRecord[];
+  /** Devices held back: one of their products could not be looked up (transient). */
+  retry: string[];
+  transient?: AlloyScanError | undefined;
+}
+
+type ProductRead =
+  | { kind: 'ok'; product: SourceProduct }
+  | { kind: 'quarantine'; record: QuarantinedRecord }
+  | { kind: 'transient'; id: string; error: AlloyScanError };
+
+async function readProduct(client: AlloyScanClient, id: string): Promise<ProductRead | undefined> {
   try {
-    return await ctx.client.getProduct(id);
+    const product = await client.getProduct(id);
+    return product && { kind: 'ok', product };
   } catch (err) {
-    if (!(err instanceof QuarantineError)) throw err;
-    ctx.quarantine.push(err.record);
-    return undefined;
+    if (err instanceof QuarantineError) return { kind: 'quarantine', record: err.record };
+    if (isTransient(err)) return { kind: 'transient', id, error: err };
+    throw err;
   }
 }
 
+interface Groups {
+  groups: Map<string, string>;
+  quarantine: QuarantinedRecord[];
+  unresolved: Set<string>;
+  transient?: AlloyScanError | undefined;
+}
+
 /** Software group of every product id; products the catalog step did not store are read directly. */
-async function productGroups(ctx: BuildContext, ids: string[]): Promise<Map<string, string>> {
-  const groups = await ctx.deps.store.getProductGroups(ctx.job.id, ids);
-  const unknown = ids.filter((id) => !groups.has(id));
-  const found = (await mapLimit(unknown, 4, (id) => readProduct(ctx, id))).filter((p) => p !== undefined);
+async function productGroups(ctx: BuildContext, ids: string[]): Promise<Groups> {
+  const { deps, job } = ctx;
+  const groups = await deps.store.getProductGroups(job.id, ids);
+  let unknown = ids.filter((id) => !groups.has(id) && !ctx.malformedProducts.has(id));
+  if (unknown.length > 0 && !ctx.dryRun) {
+    const known = await deps.store.quarantinedIds(job.id, ctx.runId, 'product', unknown);
+    for (const id of known) ctx.malformedProducts.add(id);
+    unknown = unknown.filter((id) => !known.has(id));
+  }
+  const out: Groups = { groups, quarantine: [], unresolved: new Set() };
+  const found: SourceProduct[] = [];
+  for (const read of await mapLimit(unknown, 4, (id) => readProduct(ctx.client, id))) {
+    if (read?.kind === 'ok') found.push(read.product);
+    else if (read?.kind === 'quarantine') {
+      ctx.malformedProducts.add(read.record.sourceId);
+      out.quarantine.push(read.record);
+    } else if (read?.kind === 'transient') {
+      out.unresolved.add(read.id);
+      out.transient = read.error;
+    }
+  }
   for (const p of found) groups.set(p.id, p.softwareGroup);
-  if (found.length && !ctx.dryRun) await ctx.deps.store.upsertCatalog(ctx.job.id, found);
-  return groups;
+  if (found.length && !ctx.dryRun) await deps.store.upsertCatalog(job.id, found);
+  return out;
 }
 
 /** Filter each device's installations and build its upsert; skipped installations are counted by reason. */
@@ -60,20 +105,28 @@ export async function buildUpserts(
   ctx: BuildContext,
   reads: DeviceRead[],
   counts: PageCounts,
-): Promise<DeviceUpsert[]> {
+): Promise<BuildResult> {
   const ids = [...new Set(reads.flatMap((r) => r.snapshot?.software.map((s) => s.productId) ?? []))];
+  const { groups, quarantine, unresolved, transient } = await productGroups(ctx, ids);
   const filter = {
     importSoftware: ctx.job.importSoftware,
     trackedGroups: new Set(ctx.trackedGroups),
-    productGroups: await productGroups(ctx, ids),
+    productGroups: groups,
+    malformedProducts: ctx.malformedProducts,
   };
-  return reads.map(({ detail, snapshot }) => {
+  const result: BuildResult = { upserts: [], quarantine, retry: [], transient };
+  for (const { detail, snapshot } of reads) {
+    if (snapshot?.software.some((s) => unresolved.has(s.productId))) {
+      result.retry.push(detail.id);
+      continue;
+    }
     const platform = snapshot?.operatingSystem?.platform;
     const { kept, skipped } = filterInstallations(snapshot?.software ?? [], platform, filter);
     mergeCounts(counts.skipped, skipped);
     counts.installationsKept += kept.length;
-    return toUpsert(detail, snapshot, kept);
-  });
+    result.upserts.push(toUpsert(detail, snapshot, kept));
+  }
+  return result;
 }
 
 /** The Navigator shape of a device, with a content hash over everything stored. */

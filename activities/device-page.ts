@@ -3,26 +3,23 @@
  * whose audit changed since the last run (or all, on a full pass), filter, and upsert them
  * in batches, heartbeating a cursor after each batch so a retry resumes where it stopped.
  * Returns counts only; the devices themselves never leave the worker.
+ *
+ * Batches are sized by what they cost: as many devices as take about two seconds to read
+ * (learned from the batch before, between 25 and the whole page), so a fast site gets one
+ * transaction per page and a slow one still commits, and heartbeats, every few seconds.
  */
-import { DEVICE_SKIP, emptyCounts, SAMPLE_SIZE } from '../common/counts';
-import type { QuarantinedRecord } from '../common/domain';
-import type { PageCounts, SyncJobConfig } from '../common/sync-types';
+import { DEVICE_SKIP, emptyTotals, SAMPLE_SIZE } from '../common/counts';
+import type { PassTotals, RateShare, RateUsed, SyncJobConfig } from '../common/sync-types';
 import type { AlloyScanClient } from './alloyscan/client-types';
-import { AlloyScanError } from './alloyscan/errors';
-import { buildUpserts, type DeviceRead } from './build-upserts';
-import { readDevice } from './read-device';
-import {
-  CURSOR_VERSION,
-  mergeBatch,
-  retryLater,
-  snapshot,
-  type BatchOutcome,
-  type PageCursor,
-} from './page-cursor';
+import type { AlloyScanError } from './alloyscan/errors';
+import type { RateBudget } from './alloyscan/rate-budget';
 import type { ActivityDeps } from './deps';
-import type { StoredDeviceState } from './navigator/store-types';
 import { mergeCounts } from './filter';
-import { asActivity, heartbeat, lastHeartbeat, mapLimit, throwIfCancelled } from './run-helpers';
+import { Heartbeats } from './heartbeats';
+import type { StoredDeviceState } from './navigator/store-types';
+import { processBatch } from './page-batch';
+import { CURSOR_VERSION, mergeBatch, retryLater, type PageCursor } from './page-cursor';
+import { asActivity, budgetFor, lastHeartbeat } from './run-helpers';
 
 export interface DevicePageInput {
   job: SyncJobConfig;
@@ -32,62 +29,95 @@ export interface DevicePageInput {
   full: boolean;
   dryRun: boolean;
   trackedGroups: string[];
+  /** This page's share of the job's request rate (absent in histories recorded before it). */
+  rate?: RateShare;
 }
 
-export interface DevicePageOutput {
+export interface DevicePageOutput extends PassTotals {
   offset: number;
   limit: number;
   received: number;
   total: number;
-  counts: PageCounts;
-  quarantined: number;
-  quarantineSample: QuarantinedRecord[];
-  apiCalls: number;
-  samples: { added: string[]; updated: string[] };
+  /** Where this page's rate budget ended, and the 429s it met. */
+  rate?: RateUsed;
 }
 
-const QUARANTINED = DEVICE_SKIP.quarantined;
-const PRODUCT_QUARANTINED = 'quarantined catalog product (malformed)';
-
-/** Devices read and upserted per store transaction: a retry redoes at most one batch. */
-const SUB_BATCH = 25;
+const BATCH = { first: 100, min: 25, targetMs: 2_000 };
 
 export function createProcessDevicePage(deps: ActivityDeps) {
   /** Read, filter and upsert one page of the device list, resuming from the last heartbeated batch. */
   return async function processDevicePage(input: DevicePageInput): Promise<DevicePageOutput> {
     return asActivity(async () => {
-      const client = deps.clientFor(input.job);
-      let base = client.apiCalls;
-      const resumed = lastHeartbeat<PageCursor>();
-      const cur = resumed?.v === CURSOR_VERSION ? resumed : await startPage(deps, client, input);
-      let transient: AlloyScanError | undefined;
-      while (cur.done < cur.toRead.length) {
-        const ids = cur.toRead.slice(cur.done, cur.done + SUB_BATCH);
-        const out = await processBatch(deps, client, input, ids, cur);
-        // Merge only after the batch committed, so a heartbeat never counts uncommitted work.
-        mergeBatch(cur, out);
-        transient = out.transient ?? transient;
-        cur.done += ids.length;
-        cur.apiCalls += client.apiCalls - base;
-        base = client.apiCalls;
-        heartbeat(snapshot(cur));
+      const budget = budgetFor(input.job, input.rate);
+      const client = deps.clientFor(input.job, budget);
+      const beats = new Heartbeats<PageCursor>();
+      try {
+        return await runPage(deps, client, input, beats, budget);
+      } finally {
+        beats.stop();
       }
-      if (cur.retry.length) throw retryLater(cur, transient);
-      cur.apiCalls += client.apiCalls - base;
-      const { received, total, counts, quarantined, quarantineSample, apiCalls, samples } = cur;
-      return {
-        offset: input.offset,
-        limit: input.limit,
-        received,
-        total,
-        counts,
-        quarantined,
-        quarantineSample,
-        apiCalls,
-        samples,
-      };
     });
   };
+}
+
+async function runPage(
+  deps: ActivityDeps,
+  client: AlloyScanClient,
+  input: DevicePageInput,
+  beats: Heartbeats<PageCursor>,
+  budget: RateBudget,
+): Promise<DevicePageOutput> {
+  let base = client.apiCalls;
+  const countCalls = (cur: PageCursor): void => {
+    cur.apiCalls += client.apiCalls - base;
+    base = client.apiCalls;
+  };
+  const resumed = lastHeartbeat<PageCursor>();
+  const cur = resumed?.v === CURSOR_VERSION ? resumed : await startPage(deps, client, input);
+  beats.track(cur);
+  const malformedProducts = new Set<string>();
+  let transient: AlloyScanError | undefined;
+  while (cur.done < cur.toRead.length) {
+    const size = cur.batchSize ?? BATCH.first;
+    const ids = cur.toRead.slice(cur.done, cur.done + size);
+    const started = Date.now();
+    const out = await processBatch(deps, client, input, ids, cur, malformedProducts);
+    // Merge only after the batch committed, so a heartbeat never counts uncommitted work.
+    mergeBatch(cur, out);
+    transient = out.transient ?? transient;
+    cur.done += ids.length;
+    cur.batchSize = nextBatchSize(ids.length, Date.now() - started, input.limit);
+    countCalls(cur);
+    beats.moved();
+  }
+  if (cur.retry.length) {
+    const err = retryLater(cur, transient);
+    beats.flush();
+    throw err;
+  }
+  countCalls(cur);
+  const { received, total, counts, quarantined, quarantineSample, apiCalls, samples } = cur;
+  const { rate, throttled } = budget.state;
+  return {
+    offset: input.offset,
+    limit: input.limit,
+    received,
+    total,
+    counts,
+    quarantined,
+    quarantineSample,
+    apiCalls,
+    samples,
+    rate: { rate, throttled },
+  };
+}
+
+/** As many devices as take about BATCH.targetMs, from what the last batch cost. */
+function nextBatchSize(devices: number, tookMs: number, pageLimit: number): number {
+  const perDevice = Math.max(tookMs, 1) / Math.max(devices, 1);
+  return Math.round(
+    Math.min(Math.max(pageLimit, BATCH.min), Math.max(BATCH.min, BATCH.targetMs / perDevice)),
+  );
 }
 
 /** A stored, live record (one flagged missing comes back without its hash: it is not imported). */
@@ -104,14 +134,11 @@ async function startPage(
   const { job, runId } = input;
   const before = client.apiCalls;
   const page = await client.listDevices({ offset: input.offset, limit: input.limit });
-  const counts = emptyCounts();
+  const totals = emptyTotals();
+  const counts = totals.counts;
   counts.listed = page.items.length;
-  const repeats = await deps.store.markSeen(
-    job.id,
-    runId,
-    input.offset,
-    page.items.map((d) => d.id),
-  );
+  const ids = page.items.map((d) => d.id);
+  const repeats = await deps.store.markSeen(job.id, runId, input.offset, ids);
   counts.duplicates = repeats.size;
   const fresh = page.items.filter((d) => !repeats.has(d.id));
   const quarantinedIds = page.quarantined.map((q) => q.sourceId);
@@ -120,10 +147,11 @@ async function startPage(
   counts.unchanged = fresh.length - changed.length;
   if (page.quarantined.length) {
     if (!input.dryRun) await deps.store.saveQuarantine(job.id, runId, page.quarantined);
-    mergeCounts(counts.skipped, { [QUARANTINED]: page.quarantined.length });
+    mergeCounts(counts.skipped, { [DEVICE_SKIP.quarantined]: page.quarantined.length });
     counts.notStored += quarantinedIds.filter((id) => !isLive(states.get(id))).length;
   }
-  const cur: PageCursor = {
+  return {
+    ...totals,
     v: CURSOR_VERSION,
     received: page.received,
     total: page.total,
@@ -132,77 +160,8 @@ async function startPage(
     done: 0,
     round: 0,
     retry: [],
-    counts,
     quarantined: page.quarantined.length,
     quarantineSample: page.quarantined.slice(0, SAMPLE_SIZE),
     apiCalls: client.apiCalls - before,
-    samples: { added: [], updated: [] },
   };
-  heartbeat(snapshot(cur));
-  return cur;
-}
-
-/** Read details + snapshots of a batch, filter, and apply it to the store in one transaction. */
-async function processBatch(
-  deps: ActivityDeps,
-  client: AlloyScanClient,
-  input: DevicePageInput,
-  ids: string[],
-  cur: PageCursor,
-): Promise<BatchOutcome> {
-  const progress = snapshot(cur);
-  const reads = await mapLimit(ids, deps.detailConcurrency ?? 8, async (id) => {
-    const r = await readDevice(client, id);
-    heartbeat(progress); // liveness while a slow site answers; the cursor itself moves per batch
-    return r;
-  });
-  const counts = emptyCounts();
-  const out: BatchOutcome = { counts, quarantine: [], samples: { added: [], updated: [] }, retry: [] };
-  const ok: DeviceRead[] = [];
-  const known = new Set(cur.known);
-  for (const r of reads) {
-    if (r.kind === 'retry') {
-      out.retry.push(r.id);
-      out.transient = r.error;
-      continue;
-    }
-    counts.detailsRead++;
-    if (r.kind === 'ok') ok.push(r);
-    else {
-      if (r.kind === 'skip') mergeCounts(counts.skipped, { [r.reason]: 1 });
-      else out.quarantine.push(r.record);
-      if (!known.has(r.id)) counts.notStored++;
-    }
-  }
-  const ctx = {
-    deps,
-    client,
-    job: input.job,
-    dryRun: input.dryRun,
-    trackedGroups: input.trackedGroups,
-    quarantine: [],
-  };
-  const upserts = await buildUpserts(ctx, ok, counts);
-  throwIfCancelled(); // an attempt the server already gave up on must not commit beside its retry
-  const res = await deps.store.applyDevicePage(input.job.id, upserts, {
-    dryRun: input.dryRun,
-    sampleSize: SAMPLE_SIZE,
-    batch: { runId: input.runId, key: `${input.offset}:${cur.round}:${cur.done}` },
-  });
-  if (out.quarantine.length) mergeCounts(counts.skipped, { [QUARANTINED]: out.quarantine.length });
-  if (ctx.quarantine.length) mergeCounts(counts.skipped, { [PRODUCT_QUARANTINED]: ctx.quarantine.length });
-  out.quarantine.push(...ctx.quarantine);
-  if (out.quarantine.length && !input.dryRun)
-    await deps.store.saveQuarantine(input.job.id, input.runId, out.quarantine);
-  Object.assign(counts, {
-    added: res.added,
-    updated: res.updated,
-    unchanged: res.unchanged,
-    installationsAdded: res.installationsAdded,
-    installationsUpdated: res.installationsUpdated,
-    installationsRemoved: res.installationsRemoved,
-  });
-  mergeCounts(counts.adopted, res.adopted);
-  out.samples = res.samples;
-  return out;
 }

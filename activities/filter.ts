@@ -11,6 +11,8 @@ export interface FilterContext {
   trackedGroups: ReadonlySet<string>;
   /** Software group of each catalog product; a product absent here is unknown to the catalog. */
   productGroups: ReadonlyMap<string, string>;
+  /** Products whose catalog record was malformed (quarantined): their installations say so. */
+  malformedProducts?: ReadonlySet<string>;
 }
 
 export interface FilterResult {
@@ -25,6 +27,7 @@ export const SkipReason = {
   platformNotSelected: (p: string) => `platform not selected: ${p}`,
   untrackedGroup: (g: string) => `software group not tracked: ${g}`,
   unknownProduct: 'product not in the software catalog',
+  malformedProduct: 'catalog product quarantined (malformed record)',
   duplicateProduct: 'same product listed twice in one snapshot',
 } as const;
 
@@ -56,7 +59,11 @@ export function filterInstallations(
   const seen = new Set<string>();
   for (const inst of installs) {
     const group = ctx.productGroups.get(inst.productId);
-    if (group === undefined) bump(skipped, SkipReason.unknownProduct);
+    if (group === undefined)
+      bump(
+        skipped,
+        ctx.malformedProducts?.has(inst.productId) ? SkipReason.malformedProduct : SkipReason.unknownProduct,
+      );
     else if (!ctx.trackedGroups.has(group)) bump(skipped, SkipReason.untrackedGroup(group));
     else if (seen.has(inst.productId)) bump(skipped, SkipReason.duplicateProduct);
     else {

@@ -1,7 +1,9 @@
 /**
  * Reading one device for the page step: its detail, then its current audit snapshot. A 404
- * is a skip with a reason, a malformed record a quarantine, a 429/5xx/reset a device to
- * retry in the next round; anything else (bad credentials, …) fails the attempt.
+ * is a skip with a reason, a malformed record a quarantine, a 5xx/reset a device to retry in
+ * the next round; a 429 is read again here once the rate budget lets it (it has slowed down
+ * and waited out Retry-After), a few times before it too waits for the next round. Anything
+ * else (bad credentials, …) fails the attempt.
  */
 import type { QuarantinedRecord } from '../common/domain';
 import { DEVICE_SKIP } from '../common/counts';
@@ -16,7 +18,18 @@ export type Read =
   | { kind: 'skip'; id: string; reason: string }
   | { kind: 'quarantine'; id: string; record: QuarantinedRecord };
 
+/** 429s read again within the attempt before the device waits for the next round. */
+const RATE_LIMITED_REREADS = 5;
+
 export async function readDevice(client: AlloyScanClient, id: string): Promise<Read> {
+  for (let attempt = 0; ; attempt++) {
+    const read = await readOnce(client, id);
+    const throttled = read.kind === 'retry' && read.error.type === FailureType.RateLimited;
+    if (!throttled || attempt >= RATE_LIMITED_REREADS) return read;
+  }
+}
+
+async function readOnce(client: AlloyScanClient, id: string): Promise<Read> {
   try {
     const detail = await client.getDevice(id);
     if (!detail) return { kind: 'skip', id, reason: DEVICE_SKIP.vanished };
@@ -26,12 +39,14 @@ export async function readDevice(client: AlloyScanClient, id: string): Promise<R
     return { kind: 'ok', detail, snapshot };
   } catch (err) {
     if (err instanceof QuarantineError) return { kind: 'quarantine', id, record: err.record };
-    if (
-      err instanceof AlloyScanError &&
-      (err.type === FailureType.Transient || err.type === FailureType.RateLimited)
-    ) {
-      return { kind: 'retry', id, error: err };
-    }
+    if (isTransient(err)) return { kind: 'retry', id, error: err };
     throw err;
   }
+}
+
+export function isTransient(err: unknown): err is AlloyScanError {
+  return (
+    err instanceof AlloyScanError &&
+    (err.type === FailureType.Transient || err.type === FailureType.RateLimited)
+  );
 }

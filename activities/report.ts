@@ -1,4 +1,6 @@
 /** The verify & report step: compare the source with the store, and keep the report in the run log. */
+import { SAMPLE_SIZE } from '../common/counts';
+import type { QuarantinedRecord } from '../common/domain';
 import type { RunReport, SyncJobConfig } from '../common/sync-types';
 import type { RunTally, StoreCounts } from './navigator/store-types';
 import type { ActivityDeps } from './deps';
@@ -13,15 +15,20 @@ export interface VerifyInput {
 export interface VerifyOutput extends StoreCounts {
   /** What the run's batches committed, summed: exact even when page attempts were retried. */
   tally?: RunTally | undefined;
+  /** The records the run quarantined, each once, and the first few. */
+  quarantine?: { count: number; sample: QuarantinedRecord[] } | undefined;
 }
 
 export function createVerifyCounts(deps: ActivityDeps) {
   /** Devices and Discovered Installations the store holds for the job, and what this run committed. */
   return async function verifyCounts(input: VerifyInput): Promise<VerifyOutput> {
     return asActivity(async () => {
-      const counts = await deps.store.counts(input.job.id, input.runId);
-      const tally = input.runId ? await deps.store.runTally(input.job.id, input.runId) : undefined;
-      return { ...counts, tally };
+      const { job, runId } = input;
+      const counts = await deps.store.counts(job.id, runId);
+      if (!runId) return counts;
+      const tally = await deps.store.runTally(job.id, runId);
+      const quarantine = await deps.store.quarantineSummary(job.id, runId, SAMPLE_SIZE);
+      return { ...counts, tally, quarantine };
     });
   };
 }

@@ -2,56 +2,90 @@
  * The retire step. (a) Write-back: records a Navigator user retired are deleted in AlloyScan
  * when the job says `delete` (404 = already gone = done). (b) Missing: after a complete pass,
  * live devices the pass did not see are looked up one by one; only a 404 flags them missing.
+ *
+ * What each did is counted from the store (which run wrote a record back or flagged it, and
+ * how), never from a heartbeat: a worker killed mid-step leaves counts that are still exact.
  */
+import { activityInfo } from '@temporalio/activity';
 import { addSample } from '../common/counts';
-import type { SyncJobConfig } from '../common/sync-types';
+import type { RateShare, SyncJobConfig } from '../common/sync-types';
 import type { AlloyScanClient } from './alloyscan/client-types';
 import { QuarantineError } from './alloyscan/errors';
 import type { ActivityDeps } from './deps';
-import { asActivity, heartbeat, lastHeartbeat, mapLimit, throwIfCancelled } from './run-helpers';
+import { Heartbeats } from './heartbeats';
+import type { PendingWriteBack } from './navigator/store-types';
+import { DETAIL_CONCURRENCY } from './page-batch';
+import { asActivity, budgetFor, lastHeartbeat, mapLimit, throwIfCancelled } from './run-helpers';
 
 export interface WriteBackInput {
   job: SyncJobConfig;
   dryRun: boolean;
+  /** The run doing the write-back (absent in histories recorded before it: the workflow's run id). */
+  runId?: string;
+  rate?: RateShare;
 }
 
 export interface WriteBackOutput {
   deleted: number;
   alreadyGone: number;
+  /** Of the deleted, those whose device the run had listed (no longer in the source it counted). */
+  deletedListed?: number;
   sample: string[];
   apiCalls: number;
 }
 
-const WRITE_BACK_CURSOR = 1;
+/** Cursor of the write-back: only the API calls (the work itself is recorded per record). */
+interface CallsCursor {
+  v: 2;
+  apiCalls: number;
+}
 
 export function createRetireWriteBack(deps: ActivityDeps) {
   /** Delete in AlloyScan the devices of records retired in Navigator (job option `delete` only). */
   return async function retireWriteBack(input: WriteBackInput): Promise<WriteBackOutput> {
     return asActivity(async () => {
-      const resumed = lastHeartbeat<WriteBackOutput & { v: number }>();
-      const out: WriteBackOutput =
-        resumed?.v === WRITE_BACK_CURSOR ? resumed : { deleted: 0, alreadyGone: 0, sample: [], apiCalls: 0 };
-      if (input.job.onRetire !== 'delete') return out;
+      const none: WriteBackOutput = { deleted: 0, alreadyGone: 0, deletedListed: 0, sample: [], apiCalls: 0 };
+      if (input.job.onRetire !== 'delete') return none;
       const pending = await deps.store.pendingWriteBacks(input.job.id);
-      if (out.sample.length === 0)
-        addSample(
-          out.sample,
-          pending.map((p) => p.name ?? p.sourceId),
-        );
-      if (input.dryRun) return { ...out, deleted: pending.length };
-      const client = deps.clientFor(input.job);
-      const before = client.apiCalls;
-      for (const p of pending) {
-        // Done ones are no longer pending, so a retry resumes by itself; the counts come from the heartbeat.
-        const res = await client.deleteDevice(p.sourceId);
-        await deps.store.markWrittenBack(p.kind, p.recordId, now(deps));
-        if (res === 'deleted') out.deleted++;
-        else out.alreadyGone++;
-        heartbeat({ ...out, v: WRITE_BACK_CURSOR });
+      const sample: string[] = [];
+      addSample(
+        sample,
+        pending.map((p) => p.name ?? p.sourceId),
+      );
+      if (input.dryRun) return { ...none, deleted: pending.length, sample };
+      const runId = input.runId ?? activityInfo().workflowExecution?.runId ?? activityInfo().activityId;
+      const resumed = lastHeartbeat<CallsCursor>();
+      const cursor: CallsCursor = { v: 2, apiCalls: resumed?.v === 2 ? resumed.apiCalls : 0 };
+      const client = deps.clientFor(input.job, budgetFor(input.job, input.rate));
+      const beats = new Heartbeats<CallsCursor>();
+      beats.track(cursor);
+      try {
+        await mapLimit(pending, deps.detailConcurrency ?? DETAIL_CONCURRENCY, async (p) => {
+          const before = client.apiCalls;
+          await writeBack(deps, client, p, runId);
+          cursor.apiCalls += client.apiCalls - before;
+          beats.moved();
+        });
+      } finally {
+        beats.stop();
       }
-      return { ...out, apiCalls: out.apiCalls + client.apiCalls - before };
+      const tally = await deps.store.writeBackTally(input.job.id, runId);
+      return { ...tally, sample, apiCalls: cursor.apiCalls };
     });
   };
+}
+
+/**
+ * Delete one record's device. The intent is recorded before the DELETE goes out: when an
+ * earlier attempt of this run sent it (its answer lost to a crash or a dropped connection),
+ * the 404 this one meets is that attempt's delete, not a device that was already gone.
+ */
+async function writeBack(deps: ActivityDeps, client: AlloyScanClient, p: PendingWriteBack, runId: string) {
+  const sentBefore = p.deletingRun === runId;
+  if (!sentBefore) await deps.store.markWriteBackStarted(p.kind, p.recordId, runId);
+  const res = await client.deleteDevice(p.sourceId);
+  const outcome = res === 'deleted' || sentBefore ? 'deleted' : 'already-gone';
+  await deps.store.markWrittenBack(p.kind, p.recordId, { at: now(deps), runId, outcome });
 }
 
 export interface FlagMissingInput {
@@ -60,6 +94,7 @@ export interface FlagMissingInput {
   dryRun: boolean;
   /** Apply even when the share of unseen devices exceeds the job's threshold. */
   confirm: boolean;
+  rate?: RateShare;
 }
 
 export interface FlagMissingOutput {
@@ -72,12 +107,13 @@ export interface FlagMissingOutput {
   apiCalls: number;
 }
 
-const MISSING_CURSOR = 1;
+const MISSING_CURSOR = 2;
 
+/** `acc` absent: the attempt is still counting the unseen devices (nothing to resume). */
 interface MissingCursor {
   v: typeof MISSING_CURSOR;
   after?: string | undefined;
-  acc: FlagMissingOutput;
+  acc?: FlagMissingOutput;
 }
 
 const LOOKUP_BATCH = 200;
@@ -86,40 +122,57 @@ export function createFlagMissing(deps: ActivityDeps) {
   /** Confirm unseen devices absent by direct lookup and flag them missing (guarded by the threshold). */
   return async function flagMissing(input: FlagMissingInput): Promise<FlagMissingOutput> {
     return asActivity(async () => {
-      const { job, runId } = input;
-      const resumed = lastHeartbeat<MissingCursor>();
-      // A resumed attempt already passed the threshold check; its flags are no longer "unseen".
-      const start = resumed?.v === MISSING_CURSOR ? resumed : await beginMissing(deps, input);
-      if (start === 'done') return emptyMissing(0, false);
-      if (typeof start === 'number') return emptyMissing(start, true);
-      const acc = start.acc;
-      let after = start.after;
-      const client = deps.clientFor(job);
-      let base = client.apiCalls;
-      for (;;) {
-        const ids = await deps.store.listUnseen(job.id, runId, LOOKUP_BATCH, after);
-        if (ids.length === 0) break;
-        const progress = { v: MISSING_CURSOR, after, acc: structuredClone(acc) } satisfies MissingCursor;
-        const found = await mapLimit(ids, deps.detailConcurrency ?? 8, async (id) => {
-          const exists = await stillExists(client, id);
-          heartbeat(progress); // liveness per lookup; the cursor moves per batch
-          return exists;
-        });
-        const gone = ids.filter((_, i) => !found[i]);
-        throwIfCancelled();
-        if (!input.dryRun && gone.length)
-          acc.flagged += await deps.store.flagMissing(job.id, gone, now(deps));
-        acc.confirmedMissing += gone.length;
-        acc.stillPresent += ids.length - gone.length;
-        addSample(acc.sample, gone);
-        acc.apiCalls += client.apiCalls - base;
-        base = client.apiCalls;
-        after = ids[ids.length - 1];
-        heartbeat({ v: MISSING_CURSOR, after, acc: structuredClone(acc) } satisfies MissingCursor);
+      const beats = new Heartbeats<MissingCursor>();
+      try {
+        return await lookUpUnseen(deps, input, beats);
+      } finally {
+        beats.stop();
       }
-      return acc;
     });
   };
+}
+
+async function lookUpUnseen(
+  deps: ActivityDeps,
+  input: FlagMissingInput,
+  beats: Heartbeats<MissingCursor>,
+): Promise<FlagMissingOutput> {
+  const { job, runId } = input;
+  const last = lastHeartbeat<MissingCursor>();
+  // A resumed attempt already passed the threshold check; its flags are no longer "unseen".
+  const resumed = last?.v === MISSING_CURSOR && last.acc ? last : undefined;
+  const cursor: MissingCursor = resumed ?? { v: MISSING_CURSOR };
+  beats.track(cursor); // liveness while the unseen devices are counted
+  if (!resumed) {
+    const start = await beginMissing(deps, input);
+    if (start === 'done') return emptyMissing(0, false);
+    if (typeof start === 'number') return emptyMissing(start, true);
+    cursor.acc = emptyMissing(start.unseen, false);
+  }
+  const acc = cursor.acc!;
+  const client = deps.clientFor(job, budgetFor(job, input.rate));
+  let base = client.apiCalls;
+  for (;;) {
+    const ids = await deps.store.listUnseen(job.id, runId, LOOKUP_BATCH, cursor.after);
+    if (ids.length === 0) break;
+    const found = await mapLimit(ids, deps.detailConcurrency ?? DETAIL_CONCURRENCY, (id) =>
+      stillExists(client, id),
+    );
+    const gone = ids.filter((_, i) => !found[i]);
+    throwIfCancelled();
+    if (!input.dryRun && gone.length) await deps.store.flagMissing(job.id, gone, { at: now(deps), runId });
+    acc.confirmedMissing += gone.length;
+    acc.stillPresent += ids.length - gone.length;
+    addSample(acc.sample, gone);
+    acc.apiCalls += client.apiCalls - base;
+    base = client.apiCalls;
+    cursor.after = ids[ids.length - 1];
+    beats.moved();
+  }
+  if (input.dryRun) return { ...acc, flagged: 0 };
+  // Flags an attempt committed before it died are no longer unseen: count them from the store.
+  const flagged = await deps.store.flaggedBy(job.id, runId);
+  return { ...acc, flagged, confirmedMissing: flagged };
 }
 
 function emptyMissing(unseen: number, thresholdExceeded: boolean): FlagMissingOutput {
@@ -134,16 +187,16 @@ function emptyMissing(unseen: number, thresholdExceeded: boolean): FlagMissingOu
   };
 }
 
-/** First attempt: nothing unseen ('done'), over the threshold (the unseen count), or a fresh cursor. */
+/** First attempt: nothing unseen ('done'), over the threshold (the unseen count), or go ahead. */
 async function beginMissing(
   deps: ActivityDeps,
   input: FlagMissingInput,
-): Promise<MissingCursor | 'done' | number> {
+): Promise<{ unseen: number } | 'done' | number> {
   const unseen = await deps.store.countUnseen(input.job.id, input.runId);
   if (unseen === 0) return 'done';
   const live = (await deps.store.counts(input.job.id)).liveDevices;
   if (!input.confirm && unseen > input.job.missingThreshold * live) return unseen;
-  return { v: MISSING_CURSOR, after: undefined, acc: emptyMissing(unseen, false) };
+  return { unseen };
 }
 
 /** A direct lookup: only a 404 confirms absence (a malformed record still exists). */

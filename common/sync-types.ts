@@ -15,6 +15,18 @@ export type SyncJobConfig = JobConfig;
 
 export type Trigger = 'schedule' | 'manual';
 
+/** An activity's share of the job's request rate (requests/s): never above `ceiling`, starting at `start`. */
+export interface RateShare {
+  ceiling: number;
+  start?: number | undefined;
+}
+
+/** Where an activity's rate budget ended, and the 429 answers it met. */
+export interface RateUsed {
+  rate: number;
+  throttled: number;
+}
+
 export interface PageRequest {
   offset: number;
   limit: number;
@@ -50,6 +62,19 @@ export interface SyncCheckpoint extends PassTotals {
   planner: PlannerState;
   pagesDone: number;
   catalog: { products: number; groupChanged: number };
+  /** The job's request rate as the pass learned it (absent in checkpoints recorded before it). */
+  rate?: PassRate;
+}
+
+/** What the inventory pass learned of the site's workload limit. */
+export interface PassRate {
+  /** The job's rate budget now (requests/s, at most the job's requestsPerSecond). */
+  budget: number;
+  /** 429 answers met. */
+  throttled: number;
+  /** API calls of the pages, and the time the pass took (over continue-as-new executions). */
+  calls: number;
+  ms: number;
 }
 
 export interface SyncRunInput {
@@ -155,6 +180,11 @@ export interface RunReport {
   };
   quarantined: number;
   quarantineSample: QuarantinedRecord[];
+  /**
+   * The request rate: the job's ceiling (requestsPerSecond), the rate the pages reached
+   * (calls per second over the pass), the budget they ended with, and the 429s met.
+   */
+  rate?: { ceiling: number; reached: number; budget: number; throttled: number };
   /** Dry runs: a sample of records per kind of change. */
   samples?: { added: string[]; updated: string[]; missing: string[]; deleted: string[] };
   apiCalls: number;

@@ -16,6 +16,8 @@ export async function runInventoryPass(input: SyncRunInput, state: SyncRunState)
   if (!auth) throw new Error('inventory pass started before authentication');
   const inflight = new Map<number, Promise<void>>();
   let pagesThisExecution = 0;
+  const { requestsPerSecond: rps, pageConcurrency: pages } = input.job;
+  const started = Date.now();
   const launch = (req: PageRequest): void => {
     const page = pageActivities
       .processDevicePage({
@@ -26,9 +28,10 @@ export async function runInventoryPass(input: SyncRunInput, state: SyncRunState)
         full: auth.full,
         dryRun: !!input.dryRun,
         trackedGroups: auth.trackedGroups,
+        rate: state.rateShare(rps, pages),
       })
       .then((res) => {
-        state.applyPage(req, res);
+        state.applyPage(req, res, rps, pages);
         pagesThisExecution++;
         inflight.delete(req.offset);
       });
@@ -36,7 +39,7 @@ export async function runInventoryPass(input: SyncRunInput, state: SyncRunState)
   };
   for (;;) {
     const rollOver = shouldRollOver(input, pagesThisExecution);
-    while (!rollOver && inflight.size < input.job.pageConcurrency) {
+    while (!rollOver && inflight.size < pages) {
       const req = state.takePage();
       if (!req) break;
       launch(req);
@@ -44,6 +47,7 @@ export async function runInventoryPass(input: SyncRunInput, state: SyncRunState)
     if (inflight.size === 0) break;
     await Promise.race(inflight.values());
   }
+  state.passTime(Date.now() - started, rps);
   const cp = state.checkpoint!;
   if (!exhausted(cp.planner) && shouldRollOver(input, pagesThisExecution))
     return { kind: 'continue', checkpoint: cp };

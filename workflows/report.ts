@@ -29,8 +29,10 @@ export function completedReport(run: Completed): RunReport {
   const { input, writeBack, missing, stored, complete } = run;
   const cp = checkpointOf(run);
   const dryRun = !!input.dryRun;
-  // Devices this run's write-back deleted were in the listing but are gone from the source now.
-  const sourceDevices = cp.planner.total - (dryRun ? 0 : (writeBack?.deleted ?? 0));
+  // Devices this run listed, less those its write-back then deleted from the source (counted
+  // by the store: exact even when the write-back was retried after a crash).
+  const deletedListed = writeBack?.deletedListed ?? writeBack?.deleted ?? 0;
+  const sourceDevices = cp.planner.total - (dryRun ? 0 : deletedListed);
   const importedDevices = stored.liveDevices + stored.retiredInSource;
   const notStored = cp.counts.notStored ?? 0;
   // A dry run wrote nothing, so the store cannot match what it saw; a guarded missing pass left stale records live.
@@ -70,6 +72,16 @@ export function completedReport(run: Completed): RunReport {
       ? { ...cp.samples, missing: missing?.sample ?? [], deleted: writeBack?.sample ?? [] }
       : undefined,
     apiCalls: cp.apiCalls + (writeBack?.apiCalls ?? 0) + (missing?.apiCalls ?? 0),
+    // Each quarantined record once, from the store (a dry run keeps none there).
+    ...(stored.quarantine && !dryRun
+      ? { quarantined: stored.quarantine.count, quarantineSample: stored.quarantine.sample }
+      : {}),
+    rate: cp.rate && {
+      ceiling: input.job.requestsPerSecond,
+      reached: cp.rate.ms > 0 ? Math.round((cp.rate.calls / cp.rate.ms) * 1000) : 0,
+      budget: Math.round(cp.rate.budget),
+      throttled: cp.rate.throttled,
+    },
   });
   return { ...report, message: summarise(report) };
 }

@@ -9,6 +9,8 @@ import type {
   AuthResult,
   ForceSignal,
   PageRequest,
+  PassRate,
+  RateShare,
   SyncCheckpoint,
   SyncProgress,
   SyncRunInput,
@@ -77,13 +79,40 @@ export class SyncRunState {
     return req;
   }
 
-  /** A page's result: the planner learns what the site returned, the pass adds its totals. */
-  applyPage(req: PageRequest, res: DevicePageOutput): void {
+  /**
+   * A page's share of the job's request rate: runs of a job never overlap and the workflow
+   * runs at most `pages` pages at once, so shares of 1/pages keep the whole job within its
+   * rate on any number of workers. A page starts where the pages before it left the budget.
+   */
+  rateShare(rps: number, pages: number): RateShare {
+    const rate = this.#rate(rps);
+    return { ceiling: rps / pages, start: rate.budget / pages };
+  }
+
+  /** A page's result: the planner learns what the site returned, the pass adds its totals and what the page learned of the rate. */
+  applyPage(req: PageRequest, res: DevicePageOutput, rps: number, pages: number): void {
     const cp = this.#pass();
     pageDone(cp.planner, req, res.received, res.total);
     addTotals(cp, res);
     cp.pagesDone++;
     this.#inFlight--;
+    const rate = this.#rate(rps);
+    rate.calls += res.apiCalls;
+    if (res.rate) {
+      rate.budget = Math.min(rps, res.rate.rate * pages);
+      rate.throttled += res.rate.throttled;
+    }
+  }
+
+  /** Workflow time spent in the inventory pass (over continue-as-new executions). */
+  passTime(ms: number, rps: number): void {
+    this.#rate(rps).ms += ms;
+  }
+
+  #rate(rps: number): PassRate {
+    const cp = this.#pass();
+    cp.rate ??= { budget: rps, throttled: 0, calls: 0, ms: 0 };
+    return cp.rate;
   }
 
   /** Coalesce forces: any number of them while running gives one follow-up pass. */

@@ -74,7 +74,7 @@ async function runSync(input: SyncRunInput, state: SyncRunState): Promise<RunRep
   }
   state.enter('retire');
   const complete = isComplete(state.checkpoint!.planner);
-  const writeBack = await walkActivities.retireWriteBack({ job, dryRun });
+  const writeBack = await walkActivities.retireWriteBack({ job, dryRun, runId: state.runId });
   const missing = complete
     ? await walkActivities.flagMissing({ job, runId: state.runId, dryRun, confirm: !!input.confirmMissing })
     : undefined;

@@ -67,14 +67,19 @@ export async function flagMissing(
   db: Kysely<Database>,
   jobId: string,
   sourceIds: readonly string[],
-  confirmedAt: string,
+  flag: { at: string; runId: string },
 ): Promise<number> {
   let flagged = 0;
   for (const table of TABLES) {
     for (const part of chunks(uniq(sourceIds), IN_CHUNK)) {
       const res = await db
         .updateTable(table)
-        .set({ missing_from_alloyscan: 1, missing_confirmed_at: confirmedAt, updated_at: confirmedAt })
+        .set({
+          missing_from_alloyscan: 1,
+          missing_confirmed_at: flag.at,
+          missing_run: flag.runId,
+          updated_at: flag.at,
+        })
         .where('job_id', '=', jobId)
         .where('alloyscan_id', 'in', part)
         .where('status', '<>', 'Retired')
@@ -84,6 +89,22 @@ export async function flagMissing(
     }
   }
   return flagged;
+}
+
+/** Devices `runId` flagged missing that are still flagged (exact after a retried attempt). */
+export async function flaggedBy(db: Kysely<Database>, jobId: string, runId: string): Promise<number> {
+  let n = 0;
+  for (const table of TABLES) {
+    const row = await db
+      .selectFrom(table)
+      .where('job_id', '=', jobId)
+      .where('missing_run', '=', runId)
+      .where('missing_from_alloyscan', '=', 1)
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirst();
+    n += toCount(row?.n);
+  }
+  return n;
 }
 
 type RecordExpressions = ExpressionBuilder<Database, RecordTableName>;

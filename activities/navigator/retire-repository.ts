@@ -1,10 +1,11 @@
 /** Retirement: a Navigator user's action, and the delete write-back the sync owes AlloyScan for it. */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type SqlBool } from 'kysely';
+import { toCount } from './batch';
 import type { NavigatorKind } from '../../common/domain';
 import type { RecordRow } from './device-repository';
 import { AmbiguousRecordError, RecordNotFoundError } from './errors';
 import { nameLookupKey } from './identity';
-import type { PendingWriteBack } from './store-types';
+import type { PendingWriteBack, WriteBackDone, WriteBackTally } from './store-types';
 import { recordTable, type Database } from './tables';
 
 function toWriteBack(kind: NavigatorKind, row: RecordRow): PendingWriteBack {
@@ -14,6 +15,9 @@ function toWriteBack(kind: NavigatorKind, row: RecordRow): PendingWriteBack {
     sourceId: row.alloyscan_id ?? '',
     name: row.name ?? undefined,
     retiredAt: row.retired_at ?? '',
+    ...(row.written_back_outcome === 'deleting' && row.written_back_run
+      ? { deletingRun: row.written_back_run }
+      : {}),
   };
 }
 
@@ -81,17 +85,76 @@ export async function pendingWriteBacks(db: Kysely<Database>, jobId: string): Pr
   return pending.sort((a, b) => a.retiredAt.localeCompare(b.retiredAt) || a.recordId - b.recordId);
 }
 
-/** Records that the write-back was done (first time wins: a retried call keeps the first date). */
+/** Records, before the DELETE goes out, that `runId` is deleting the record's device. */
+export async function markWriteBackStarted(
+  db: Kysely<Database>,
+  kind: NavigatorKind,
+  recordId: number,
+  runId: string,
+): Promise<void> {
+  await db
+    .updateTable(recordTable(kind))
+    .set({ written_back_run: runId, written_back_outcome: 'deleting' })
+    .where('id', '=', recordId)
+    .where('written_back_at', 'is', null)
+    .execute();
+}
+
+/** Records that `runId` did the write-back, and how (first time wins: a retried call keeps the first). */
 export async function markWrittenBack(
   db: Kysely<Database>,
   kind: NavigatorKind,
   recordId: number,
-  at: string,
+  done: WriteBackDone,
 ): Promise<void> {
   await db
     .updateTable(recordTable(kind))
-    .set({ written_back_at: at, updated_at: at })
+    .set({
+      written_back_at: done.at,
+      written_back_run: done.runId,
+      written_back_outcome: done.outcome,
+      updated_at: done.at,
+    })
     .where('id', '=', recordId)
     .where('written_back_at', 'is', null)
     .execute();
+}
+
+/** What the run's write-back did, from the records themselves (exact after any crash and retry). */
+export async function writeBackTally(
+  db: Kysely<Database>,
+  jobId: string,
+  runId: string,
+): Promise<WriteBackTally> {
+  const tally: WriteBackTally = { deleted: 0, alreadyGone: 0, deletedListed: 0 };
+  for (const table of ['computers', 'hardware'] as const) {
+    const listed = sql<SqlBool>`exists (select 1 from run_seen s where s.job_id = ${jobId} and s.run_id = ${runId} and s.source_id = ${sql.ref(`${table}.alloyscan_id`)})`;
+    const row = await db
+      .selectFrom(table)
+      .where('job_id', '=', jobId)
+      .where('written_back_run', '=', runId)
+      .select((eb) => [
+        eb.fn
+          .sum<number>(eb.case().when('written_back_outcome', '=', 'deleted').then(1).else(0).end())
+          .as('deleted'),
+        eb.fn
+          .sum<number>(eb.case().when('written_back_outcome', '=', 'already-gone').then(1).else(0).end())
+          .as('gone'),
+        eb.fn
+          .sum<number>(
+            eb
+              .case()
+              .when(eb.and([eb('written_back_outcome', '=', 'deleted'), listed]))
+              .then(1)
+              .else(0)
+              .end(),
+          )
+          .as('listed'),
+      ])
+      .executeTakeFirst();
+    tally.deleted += toCount(row?.deleted);
+    tally.alreadyGone += toCount(row?.gone);
+    tally.deletedListed += toCount(row?.listed);
+  }
+  return tally;
 }

@@ -2,7 +2,7 @@
 import type { Kysely } from 'kysely';
 import type { QuarantinedRecord } from '../../common/domain';
 import type { RunReport, SyncJobConfig } from '../../common/sync-types';
-import { chunks, INSERT_CHUNK_ROWS, uniq } from './batch';
+import { chunks, IN_CHUNK, INSERT_CHUNK_ROWS, toCount, uniq } from './batch';
 import type { Database } from './tables';
 
 /**
@@ -112,6 +112,56 @@ export async function saveQuarantine(
       .onConflict((oc) => oc.columns(['job_id', 'run_id', 'kind', 'source_id']).doNothing())
       .execute();
   }
+}
+
+/** Of these source ids of `kind`, those the run already quarantined. */
+export async function quarantinedIds(
+  db: Kysely<Database>,
+  jobId: string,
+  runId: string,
+  kind: string,
+  sourceIds: readonly string[],
+): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (const part of chunks(uniq(sourceIds), IN_CHUNK)) {
+    const rows = await db
+      .selectFrom('quarantined_records')
+      .select('source_id')
+      .where('job_id', '=', jobId)
+      .where('run_id', '=', runId)
+      .where('kind', '=', kind)
+      .where('source_id', 'in', part)
+      .execute();
+    for (const r of rows) found.add(r.source_id);
+  }
+  return found;
+}
+
+/** How many records the run quarantined (each once: the table holds one row per kind and id) and the first few. */
+export async function quarantineSummary(
+  db: Kysely<Database>,
+  jobId: string,
+  runId: string,
+  sample: number,
+): Promise<{ count: number; sample: QuarantinedRecord[] }> {
+  const of = db.selectFrom('quarantined_records').where('job_id', '=', jobId).where('run_id', '=', runId);
+  const row = await of.select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
+  const rows = await of
+    .select(['source_id', 'kind', 'reason', 'raw_excerpt'])
+    .orderBy('created_at')
+    .orderBy('kind')
+    .orderBy('source_id')
+    .limit(sample)
+    .execute();
+  return {
+    count: toCount(row?.n),
+    sample: rows.map((r) => ({
+      sourceId: r.source_id,
+      kind: r.kind,
+      reason: r.reason,
+      rawExcerpt: r.raw_excerpt,
+    })),
+  };
 }
 
 /**

@@ -46,6 +46,19 @@ export interface ApplyPageOptions {
   batch?: BatchKey;
 }
 
+export interface WriteBackDone {
+  at: string;
+  runId: string;
+  outcome: 'deleted' | 'already-gone';
+}
+
+export interface WriteBackTally {
+  deleted: number;
+  alreadyGone: number;
+  /** Of the deleted, those whose device the run had listed: no longer in the source it counted. */
+  deletedListed: number;
+}
+
 /** A Navigator record retired by a user whose AlloyScan record may need deleting. */
 export interface PendingWriteBack {
   kind: NavigatorKind;
@@ -53,6 +66,8 @@ export interface PendingWriteBack {
   sourceId: string;
   name?: string | undefined;
   retiredAt: string;
+  /** The run whose attempt began deleting it (sent its DELETE) without recording the outcome. */
+  deletingRun?: string | undefined;
 }
 
 export interface RecordSummary {
@@ -142,15 +157,22 @@ export interface NavigatorStore {
   listUnseen(jobId: string, runId: string, limit: number, afterSourceId?: string): Promise<string[]>;
   countUnseen(jobId: string, runId: string): Promise<number>;
 
-  /** Flag devices as missing from AlloyScan, with the date it was confirmed. */
-  flagMissing(jobId: string, sourceIds: string[], confirmedAt: string): Promise<number>;
+  /** Flag devices as missing from AlloyScan, with the date it was confirmed and the run that did it. */
+  flagMissing(jobId: string, sourceIds: string[], flag: { at: string; runId: string }): Promise<number>;
+  /** Devices a run flagged missing that are still flagged, counted from the records. */
+  flaggedBy(jobId: string, runId: string): Promise<number>;
 
   /** Retire a Computer or Hardware record by name or numeric ID (a Navigator user's action). */
   retire(kind: NavigatorKind, nameOrId: string, at: string): Promise<PendingWriteBack>;
 
   /** Retired records of this job linked to an AlloyScan device whose delete write-back is not done. */
   pendingWriteBacks(jobId: string): Promise<PendingWriteBack[]>;
-  markWrittenBack(kind: NavigatorKind, recordId: number, at: string): Promise<void>;
+  /** Records, before its DELETE is sent, that a run is deleting the record's device. */
+  markWriteBackStarted(kind: NavigatorKind, recordId: number, runId: string): Promise<void>;
+  /** Records that a run did the write-back of a retired record, and how (the first time wins). */
+  markWrittenBack(kind: NavigatorKind, recordId: number, done: WriteBackDone): Promise<void>;
+  /** What a run's write-back did, counted from the records. */
+  writeBackTally(jobId: string, runId: string): Promise<WriteBackTally>;
 
   /** The run's committed batch results, summed (exact under retries); call before `endRun`. */
   runTally(jobId: string, runId: string): Promise<RunTally>;
@@ -161,6 +183,14 @@ export interface NavigatorStore {
   findRecord(jobId: string, sourceId: string): Promise<RecordSummary | undefined>;
 
   saveQuarantine(jobId: string, runId: string, records: QuarantinedRecord[]): Promise<void>;
+  /** Of these source ids of a kind (device, product, …), those the run already quarantined. */
+  quarantinedIds(jobId: string, runId: string, kind: string, sourceIds: string[]): Promise<Set<string>>;
+  /** The run's quarantined records: how many (each once) and the first few, for the report. */
+  quarantineSummary(
+    jobId: string,
+    runId: string,
+    sample: number,
+  ): Promise<{ count: number; sample: QuarantinedRecord[] }>;
   saveRunReport(report: RunReport): Promise<void>;
   /** Newest run reports of a job, newest first. */
   listRuns(jobId: string, limit: number): Promise<RunReport[]>;

@@ -10,7 +10,7 @@ import { getProductGroups, upsertCatalog } from './catalog-repository';
 import { openDatabase, type Engine, type OpenDatabaseOptions } from './db';
 import { findLinked } from './device-repository';
 import { appliedMigrations, migrateDown, migrateToLatest } from './migrations';
-import { counts, countUnseen, flagMissing, listUnseen } from './presence-repository';
+import { counts, countUnseen, flaggedBy, flagMissing, listUnseen } from './presence-repository';
 import {
   insertManualRecord,
   listInstallations,
@@ -19,12 +19,20 @@ import {
   type NavigatorRecord,
   type StoredInstallation,
 } from './record-admin';
-import { markWrittenBack, pendingWriteBacks, retire } from './retire-repository';
+import {
+  markWriteBackStarted,
+  markWrittenBack,
+  pendingWriteBacks,
+  retire,
+  writeBackTally,
+} from './retire-repository';
 import {
   endRun,
   fullPassReason,
   listRuns,
   markSeen,
+  quarantinedIds,
+  quarantineSummary,
   saveQuarantine,
   saveRunReport,
   setFullPassReason,
@@ -114,13 +122,18 @@ export async function createNavigatorStore(opts: CreateNavigatorStoreOptions): P
     getProductGroups: (jobId, productIds) => getProductGroups(db, jobId, productIds),
     listUnseen: (jobId, runId, limit, after) => listUnseen(db, jobId, runId, limit, after),
     countUnseen: (jobId, runId) => countUnseen(db, jobId, runId),
-    flagMissing: (jobId, sourceIds, at) => flagMissing(db, jobId, sourceIds, at),
+    flagMissing: (jobId, sourceIds, flag) => flagMissing(db, jobId, sourceIds, flag),
+    flaggedBy: (jobId, runId) => flaggedBy(db, jobId, runId),
     retire: (kind, nameOrId, at) => retire(db, kind, nameOrId, at),
     pendingWriteBacks: (jobId) => pendingWriteBacks(db, jobId),
-    markWrittenBack: (kind, recordId, at) => markWrittenBack(db, kind, recordId, at),
+    markWriteBackStarted: (kind, recordId, runId) => markWriteBackStarted(db, kind, recordId, runId),
+    markWrittenBack: (kind, recordId, done) => markWrittenBack(db, kind, recordId, done),
+    writeBackTally: (jobId, runId) => writeBackTally(db, jobId, runId),
     counts: (jobId, runId) => counts(db, jobId, runId),
     findRecord: (jobId, sourceId) => findRecord(db, jobId, sourceId),
     saveQuarantine: (jobId, runId, records) => saveQuarantine(db, jobId, runId, records, nowIso()),
+    quarantinedIds: (jobId, runId, kind, ids) => quarantinedIds(db, jobId, runId, kind, ids),
+    quarantineSummary: (jobId, runId, sample) => quarantineSummary(db, jobId, runId, sample),
     saveRunReport: (report) => saveRunReport(db, report),
     listRuns: (jobId, limit) => listRuns(db, jobId, limit),
     insertManualRecord: (kind, fields) => insertManualRecord(db, kind, fields),

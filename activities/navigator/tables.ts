@@ -45,6 +45,11 @@ export interface RecordTable {
   missing_confirmed_at: string | null;
   retired_at: string | null;
   written_back_at: string | null;
+  /** The run that wrote the retirement back, and how: 'deleted' or 'already-gone'. */
+  written_back_run: string | null;
+  written_back_outcome: string | null;
+  /** The run that flagged the device missing. */
+  missing_run: string | null;
   created_at: string;
   updated_at: string;
 }

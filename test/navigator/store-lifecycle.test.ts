@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { after, afterEach, beforeEach, describe, it } from 'node:test';
 import {
   AmbiguousRecordError,
   RecordNotFoundError,
@@ -42,8 +42,12 @@ for (const engine of engines()) {
         'the sync does not revive it',
       );
 
-      await store.markWrittenBack('computer', retired.recordId, T2);
-      await store.markWrittenBack('computer', retired.recordId, '2030-01-01T00:00:00.000Z');
+      await store.markWrittenBack('computer', retired.recordId, { at: T2, runId: 'run', outcome: 'deleted' });
+      await store.markWrittenBack('computer', retired.recordId, {
+        at: '2030-01-01T00:00:00.000Z',
+        runId: 'other-run',
+        outcome: 'already-gone',
+      });
       assert.deepEqual(await store.pendingWriteBacks('job'), []);
       const rec = (await store.listRecords('computer')).find((r) => r.id === retired.recordId);
       assert.equal(rec?.writtenBackAt, T2, 'the first write-back date is kept');
@@ -115,8 +119,15 @@ for (const engine of engines()) {
     it('flags missing devices with the date, hides them from counts, and clears the flag when they return', async () => {
       const page = devices(4, 2);
       await store.applyDevicePage('job', page);
-      assert.equal(await store.flagMissing('job', ['dev-00001', 'dev-00002', 'not-there'], T1), 2);
-      assert.equal(await store.flagMissing('job', ['dev-00001'], T2), 0, 'already flagged');
+      assert.equal(
+        await store.flagMissing('job', ['dev-00001', 'dev-00002', 'not-there'], { at: T1, runId: 'run' }),
+        2,
+      );
+      assert.equal(
+        await store.flagMissing('job', ['dev-00001'], { at: T2, runId: 'run' }),
+        0,
+        'already flagged',
+      );
       const rec = await store.findRecord('job', 'dev-00001');
       assert.deepEqual([rec?.missingFromAlloyScan, rec?.missingConfirmedAt], [true, T1]);
       const counts = await store.counts('job');
@@ -139,8 +150,93 @@ for (const engine of engines()) {
     it('never flags a retired record', async () => {
       await store.applyDevicePage('job', devices(1));
       await store.retire('computer', 'pc-dev-0', T1);
-      assert.equal(await store.flagMissing('job', ['dev-00000'], T2), 0);
+      assert.equal(await store.flagMissing('job', ['dev-00000'], { at: T2, runId: 'run' }), 0);
       assert.equal(await store.countUnseen('job', 'run'), 0);
     });
   });
 }
+
+describe('write-back and missing flags counted from the store', () => {
+  for (const engine of engines()) {
+    describe(`on ${engine.name}`, () => {
+      let store: SqlNavigatorStore;
+      beforeEach(async () => {
+        store = await engine.open();
+      });
+      afterEach(() => store.close());
+      after(() => engine.cleanup());
+
+      it("counts a run's write-backs by outcome, and those whose device the run had listed", async () => {
+        await store.applyDevicePage('job', devices(4));
+        await store.markSeen('job', 'run', 0, ['dev-00000', 'dev-00001']);
+        const retired = [];
+        for (const name of ['pc-dev-0', 'pc-dev-1', 'pc-dev-2'])
+          retired.push(await store.retire('computer', name, T1));
+        await store.markWriteBackStarted('computer', retired[0]!.recordId, 'run');
+        assert.deepEqual(
+          (await store.pendingWriteBacks('job')).map((p) => p.deletingRun),
+          ['run', undefined, undefined],
+          'an attempt that sent its DELETE is known to the next',
+        );
+        await store.markWrittenBack('computer', retired[0]!.recordId, {
+          at: T2,
+          runId: 'run',
+          outcome: 'deleted',
+        });
+        await store.markWrittenBack('computer', retired[1]!.recordId, {
+          at: T2,
+          runId: 'run',
+          outcome: 'already-gone',
+        });
+        await store.markWrittenBack('computer', retired[2]!.recordId, {
+          at: T2,
+          runId: 'run',
+          outcome: 'deleted',
+        });
+        await store.markWrittenBack('computer', retired[2]!.recordId, {
+          at: T2,
+          runId: 'later',
+          outcome: 'deleted',
+        });
+        assert.deepEqual(await store.writeBackTally('job', 'run'), {
+          deleted: 2,
+          alreadyGone: 1,
+          deletedListed: 1,
+        });
+        assert.deepEqual(await store.writeBackTally('job', 'later'), {
+          deleted: 0,
+          alreadyGone: 0,
+          deletedListed: 0,
+        });
+      });
+
+      it('counts the devices a run flagged missing that are still flagged', async () => {
+        const page = devices(3);
+        await store.applyDevicePage('job', page);
+        await store.flagMissing('job', ['dev-00000', 'dev-00001'], { at: T1, runId: 'run' });
+        assert.equal(await store.flaggedBy('job', 'run'), 2);
+        await store.applyDevicePage('job', [page[0]!]);
+        assert.equal(await store.flaggedBy('job', 'run'), 1, 'a device that came back is no longer flagged');
+        assert.equal(await store.flaggedBy('job', 'other'), 0);
+      });
+
+      it('remembers what a run quarantined, each record once', async () => {
+        const rec = (id: string, kind = 'product') => ({
+          sourceId: id,
+          kind,
+          reason: 'bad',
+          rawExcerpt: '{}',
+        });
+        await store.saveQuarantine('job', 'run', [rec('p1'), rec('p2'), rec('d1', 'device')]);
+        await store.saveQuarantine('job', 'run', [rec('p1')]);
+        assert.deepEqual(
+          await store.quarantinedIds('job', 'run', 'product', ['p1', 'p3', 'd1']),
+          new Set(['p1']),
+        );
+        const summary = await store.quarantineSummary('job', 'run', 2);
+        assert.equal(summary.count, 3);
+        assert.equal(summary.sample.length, 2);
+      });
+    });
+  }
+});

@@ -81,6 +81,13 @@ for (const engine of engines()) {
         '0001_inventory',
         '0002_sync_log',
         '0003_run_batches',
+        '0004_write_back_run',
+      ]);
+      await store.migrateDown();
+      assert.deepEqual(await store.appliedMigrations(), [
+        '0001_inventory',
+        '0002_sync_log',
+        '0003_run_batches',
       ]);
       await store.migrateDown();
       assert.deepEqual(await store.appliedMigrations(), ['0001_inventory', '0002_sync_log']);

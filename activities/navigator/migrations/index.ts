@@ -7,12 +7,14 @@ import type { OpenedDatabase } from '../db';
 import * as m0001 from './0001_inventory';
 import * as m0002 from './0002_sync_log';
 import * as m0003 from './0003_run_batches';
+import * as m0004 from './0004_write_back_run';
 
 /** Keys sort in application order. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_inventory': m0001,
   '0002_sync_log': m0002,
   '0003_run_batches': m0003,
+  '0004_write_back_run': m0004,
 };
 
 function migratorFor(opened: OpenedDatabase): Migrator {

@@ -75,6 +75,10 @@ export function printReport(view: RunOutcomeView, out: (s: string) => void = con
     `  verify: source ${v.sourceDevices} devices vs imported ${v.importedDevices} + skipped ${v.skippedDevices}; expected ${v.expectedInstallations} installations vs stored ${v.storedInstallations} → ${r.dryRun ? 'not checked (dry run)' : v.ok ? 'OK' : 'MISMATCH'}`,
   );
   out(`  quarantined ${r.quarantined}, API calls ${r.apiCalls}`);
+  if (r.rate)
+    out(
+      `  rate: reached ${r.rate.reached} calls/s (ceiling ${r.rate.ceiling}, budget at the end ${r.rate.budget}/s), ${r.rate.throttled} × 429 from the site`,
+    );
   if (r.samples)
     for (const [k, names] of Object.entries(r.samples))
       if (names.length) out(`  would ${k}: ${names.join(', ')}`);

@@ -45,6 +45,9 @@ export async function startWorker(
   for (const id of await pauseOrphanSchedules(client, jobIds)) log(`schedule ${id} paused: ${ORPHAN_NOTE}`);
   const connection = await connectWorker(settings);
   const worker = await createSyncWorker({ connection, namespace: settings.namespace, store });
+  log(
+    `worker polling task queue ${worker.options.taskQueue} at ${settings.address} (namespace ${settings.namespace})`,
+  );
   const done = worker.run().finally(async () => {
     await connection.close();
     await client.connection.close();

@@ -1,0 +1,220 @@
+/**
+ * `npm run bench`: how far a sync is from the machine's limit, measured as a user runs it —
+ * the Temporal dev server, the emulator, the worker and the CLI each in its own process — on
+ * SQLite and on a freshly created PostgreSQL database. Prints a table and JSON; asserts
+ * nothing (timings here are noisy: read the ratios, all taken in one run).
+ *
+ *   (a) raw fetch of the same calls at the same concurrency (bare keep-alive, JSON.parse only)
+ *   (a') the device reads of (a) through the project's client
+ *   (b) raw load: applyDevicePage of the same rows, 500 per transaction
+ *   (c) full import, (d) no-change rerun, (e) 1 %-changed rerun: CLI wall time, its start included
+ *   worker RSS: idle and peak; and the peak of full imports of 10k and 100k devices
+ *
+ *   npm run bench -- [--devices 20000] [--engines sqlite,postgres] [--rss 10000,100000] [--json out.json]
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { RunReport } from '../common/sync-types';
+import { connectClient } from '../ops/temporal';
+import { startDevServer } from '../scripts/dev-server';
+import {
+  addSiteProcess,
+  freshDatabase,
+  memoryOf,
+  runCli,
+  startEmulatorProcess,
+  startWorkerProcess,
+  type EmulatorProcess,
+} from '../test/helpers/processes';
+import { clientFetch, rawFetch, rawLoad, upsertsOf, type Site } from './raw-parts';
+
+const PAGE = 500;
+const PAGES_AT_ONCE = 4;
+const DETAILS_AT_ONCE = 8;
+
+function freePort(): Promise<number> {
+  return new Promise((res) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => res(port));
+    });
+  });
+}
+
+interface Env {
+  emu: EmulatorProcess;
+  temporal: string;
+  dir: string;
+}
+
+/** A job config for `site` on `store`, written to a file; returns its path. */
+function writeConfig(env: Env, name: string, site: Site, sqlitePath: string): string {
+  const secretEnv = `BENCH_SECRET_${name.replace(/-/g, '_').toUpperCase()}`;
+  process.env[secretEnv] = site.clientSecret;
+  const file = join(env.dir, `${name}.json`);
+  const job = {
+    id: name,
+    enabled: false,
+    siteUrl: site.siteUrl,
+    clientId: site.clientId,
+    clientSecret: { env: secretEnv },
+    schedule: { cron: '0 3 * * *' },
+    pageSize: PAGE,
+    pageConcurrency: PAGES_AT_ONCE,
+    requestsPerSecond: 100_000,
+  };
+  writeFileSync(file, JSON.stringify({ store: { sqlitePath }, jobs: [job] }));
+  return file;
+}
+
+async function storeFor(engine: string, env: Env, name: string) {
+  if (engine === 'sqlite')
+    return { sqlitePath: join(env.dir, `${name}.sqlite`), drop: () => Promise.resolve() };
+  const db = await freshDatabase(`bench_${name.replace(/-/g, '_')}`);
+  return { sqlitePath: join(env.dir, 'unused.sqlite'), databaseUrl: db.url, drop: () => db.drop() };
+}
+
+/** One import through the CLI: wall time, the report, history events per page. */
+async function cliRun(env: Env, config: string, job: string, dbEnv: NodeJS.ProcessEnv, extra: string[] = []) {
+  const run = await runCli(['--config', config, 'force', job, '--wait', ...extra], dbEnv);
+  if (run.code !== 0) throw new Error(`force ${job} exited ${run.code}:\n${run.stdout}\n${run.stderr}`);
+  const workflowId = /started (\S+)/.exec(run.stdout)![1]!;
+  const client = await connectClient({
+    address: env.temporal,
+    namespace: 'default',
+    connectionOptions: { address: env.temporal },
+  });
+  const handle = client.workflow.getHandle(workflowId);
+  const report = (await handle.result()) as RunReport;
+  const events = (await handle.describe()).historyLength;
+  await client.connection.close();
+  if (!report.verify.ok) throw new Error(`verify failed: ${report.message}`);
+  return { seconds: run.ms / 1000, report, eventsPerPage: events / Math.max(1, report.pages) };
+}
+
+async function measureEngine(env: Env, engine: string, devices: number) {
+  const name = `gap-${engine}`;
+  const site = await addSiteProcess(env.emu, { name, seed: 3, devices });
+  const concurrency = PAGES_AT_ONCE * DETAILS_AT_ONCE;
+  const a = await rawFetch(site, concurrency, PAGE);
+  const viaClient = await clientFetch(site, a.ids, concurrency);
+  const loadStore = await storeFor(engine, env, `${name}-load`);
+  const b = await rawLoad(upsertsOf(viaClient.reads, a.tracked, a.catalog), loadStore);
+  await loadStore.drop();
+  const store = await storeFor(engine, env, name);
+  const dbEnv = { TEMPORAL_ADDRESS: env.temporal, DATABASE_URL: store.databaseUrl ?? '' };
+  const config = writeConfig(env, name, site, store.sqlitePath);
+  const worker = await startWorkerProcess(config, dbEnv);
+  const idle = memoryOf(worker.pid).rssMiB;
+  const c = await cliRun(env, config, name, dbEnv);
+  const d = await cliRun(env, config, name, dbEnv);
+  await env.emu.admin('POST', `/admin/sites/${name}/reaudit`, { fraction: 0.01 });
+  const e = await cliRun(env, config, name, dbEnv);
+  const peak = memoryOf(worker.pid).peakMiB;
+  await worker.stop();
+  await store.drop();
+  return {
+    engine,
+    devices,
+    rawFetchSeconds: a.seconds,
+    rawFetchCalls: a.calls,
+    clientFetchSeconds: viaClient.seconds,
+    clientPerBareCall: viaClient.seconds / ((a.seconds * viaClient.calls) / a.calls),
+    rawLoadSeconds: b.seconds,
+    fullSeconds: c.seconds,
+    fullApiCalls: c.report.apiCalls,
+    noChangeSeconds: d.seconds,
+    onePercentSeconds: e.seconds,
+    gap: c.seconds / (a.seconds + b.seconds),
+    noChangeRatio: d.seconds / c.seconds,
+    onePercentRatio: e.seconds / c.seconds,
+    eventsPerPage: c.eventsPerPage,
+    workerIdleMiB: idle,
+    workerPeakMiB: peak,
+  };
+}
+
+/** Peak RSS of a fresh worker through one full import of `devices` (SQLite). */
+async function peakRss(env: Env, devices: number) {
+  const name = `rss-${devices}`;
+  const site = await addSiteProcess(env.emu, { name, seed: 5, devices });
+  const config = writeConfig(env, name, site, join(env.dir, `${name}.sqlite`));
+  const dbEnv = { TEMPORAL_ADDRESS: env.temporal, DATABASE_URL: '' };
+  const worker = await startWorkerProcess(config, dbEnv);
+  const idle = memoryOf(worker.pid).rssMiB;
+  const run = await cliRun(env, config, name, dbEnv);
+  const peak = memoryOf(worker.pid).peakMiB;
+  await worker.stop();
+  return { devices, idleMiB: idle, peakMiB: peak, seconds: run.seconds };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      devices: { type: 'string', default: '20000' },
+      engines: { type: 'string', default: 'sqlite,postgres' },
+      rss: { type: 'string', default: '10000,100000' },
+      json: { type: 'string' },
+    },
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'bench-gap-'));
+  const server = await startDevServer({ port: await freePort(), uiPort: await freePort(), dataDir: dir });
+  const emu = await startEmulatorProcess();
+  const env: Env = { emu, temporal: server.address, dir };
+  try {
+    const engines = [];
+    for (const engine of values.engines.split(',').filter(Boolean))
+      engines.push(await measureEngine(env, engine, Number(values.devices)));
+    const rss = [];
+    for (const size of values.rss.split(',').filter(Boolean).map(Number)) rss.push(await peakRss(env, size));
+    const result = {
+      at: new Date().toISOString(),
+      machine: `${(await import('node:os')).cpus().length} cores`,
+      engines,
+      rss,
+      rssRatio: rss.length >= 2 ? rss[rss.length - 1]!.peakMiB / rss[0]!.peakMiB : undefined,
+    };
+    printTable(result);
+    console.log(JSON.stringify(result, null, 2));
+    if (values.json) writeFileSync(values.json, JSON.stringify(result, null, 2));
+  } finally {
+    await emu.stop();
+    await server.stop();
+  }
+}
+
+function printTable(r: {
+  engines: Awaited<ReturnType<typeof measureEngine>>[];
+  rss: Awaited<ReturnType<typeof peakRss>>[];
+  rssRatio: number | undefined;
+}): void {
+  const f = (n: number, d = 1): string => n.toFixed(d);
+  const rows: [string, (e: Awaited<ReturnType<typeof measureEngine>>) => string][] = [
+    ['(a) raw fetch, s', (e) => `${f(e.rawFetchSeconds)} (${e.rawFetchCalls} calls)`],
+    ["(a') same reads via our client, × bare per call", (e) => f(e.clientPerBareCall, 2)],
+    ['(b) raw load, s', (e) => f(e.rawLoadSeconds)],
+    ['(c) full import, s', (e) => f(e.fullSeconds)],
+    ['c / (a+b)', (e) => f(e.gap, 2)],
+    ['(d) no-change rerun / c', (e) => f(e.noChangeRatio, 3)],
+    ['(e) 1 %-changed rerun / c', (e) => f(e.onePercentRatio, 3)],
+    ['history events per page', (e) => f(e.eventsPerPage, 1)],
+    ['worker RSS idle → peak, MiB', (e) => `${f(e.workerIdleMiB, 0)} → ${f(e.workerPeakMiB, 0)}`],
+  ];
+  console.log(`\n| figure | ${r.engines.map((e) => `${e.engine} (${e.devices})`).join(' | ')} |`);
+  console.log(`|---|${r.engines.map(() => '---|').join('')}`);
+  for (const [label, cell] of rows) console.log(`| ${label} | ${r.engines.map(cell).join(' | ')} |`);
+  for (const s of r.rss)
+    console.log(
+      `| worker peak RSS, ${s.devices} devices (idle ${f(s.idleMiB, 0)}) | ${f(s.peakMiB, 0)} MiB |`,
+    );
+  if (r.rssRatio !== undefined) console.log(`| RSS ratio largest / smallest | ${f(r.rssRatio, 2)} |`);
+  console.log('');
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

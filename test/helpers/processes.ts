@@ -1,0 +1,163 @@
+/**
+ * The stack as users run it, one process per part: the emulator (`emulator/cli.js start`),
+ * workers (`worker/main.js`), the CLI (`client/cli.js`), and fresh PostgreSQL databases.
+ * For tests that kill a worker, restart a server or count what a site received, and for the
+ * benchmarks. Every process is a child of the caller; `stop()` ends it.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Client } from 'pg';
+
+const DIST = resolve(__dirname, '../..');
+export const PG_ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+export interface Child {
+  process: ChildProcess;
+  pid: number;
+  /** Everything the process wrote so far (stdout and stderr). */
+  output(): string;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** Start `node <script> ...args`; resolves once a line of its output matches `ready`. */
+export function startNode(
+  script: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  ready: RegExp,
+  timeoutMs = 60_000,
+): Promise<Child> {
+  const child = spawn(process.execPath, [resolve(DIST, script), ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const handle: Child = {
+    process: child,
+    pid: child.pid ?? -1,
+    output: () => out,
+    stop: async (signal = 'SIGTERM') => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      await exited;
+    },
+  };
+  return new Promise((res, rej) => {
+    const timer = setTimeout(
+      () => rej(new Error(`${script} not ready in ${timeoutMs} ms:\n${out}`)),
+      timeoutMs,
+    );
+    const onData = (d: Buffer): void => {
+      out += d.toString();
+      if (ready.test(out)) {
+        clearTimeout(timer);
+        res(handle);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      rej(new Error(`${script} exited (${code ?? signal}) before it was ready:\n${out}`));
+    });
+  });
+}
+
+export interface EmulatorProcess extends Child {
+  baseUrl: string;
+  /** Call an admin route of the emulator: `admin('POST', '/admin/sites', {...})`. */
+  admin<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
+}
+
+/** The emulator in its own process, empty but for a placeholder site; add sites through `admin`. */
+export async function startEmulatorProcess(): Promise<EmulatorProcess> {
+  const child = await startNode(
+    'emulator/cli.js',
+    ['start', '--port', '0', '--site', 'placeholder', '--devices', '0'],
+    {},
+    /client secret: /,
+  );
+  const baseUrl = /listening on (\S+)/.exec(child.output())![1]!;
+  return {
+    ...child,
+    baseUrl,
+    admin: async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+      const res = await fetch(`${baseUrl}${path}`, {
+        method,
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await res.text();
+      if (!res.ok) throw new Error(`emulator ${method} ${path}: ${res.status} ${text}`);
+      return (text ? JSON.parse(text) : undefined) as T;
+    },
+  };
+}
+
+/** A site on the emulator process and a registration for it: what a job config needs. */
+export async function addSiteProcess(
+  emu: EmulatorProcess,
+  options: Record<string, unknown> & { name: string },
+): Promise<{ siteUrl: string; clientId: string; clientSecret: string }> {
+  const site = await emu.admin<{ url: string }>('POST', '/admin/sites', options);
+  const reg = await emu.admin<{ clientId: string; clientSecret: string }>(
+    'POST',
+    `/admin/sites/${options.name}/registrations`,
+    { name: 'process test', expiresAt: '2035-01-01T00:00:00Z' },
+  );
+  return { siteUrl: site.url, clientId: reg.clientId, clientSecret: reg.clientSecret };
+}
+
+/** A worker process on `config`; ready once it polls. */
+export function startWorkerProcess(config: string, env: NodeJS.ProcessEnv): Promise<Child> {
+  return startNode('worker/main.js', ['--config', config], env, /worker polling/);
+}
+
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+/** Run the CLI to its end, timing its whole wall time (its own start included). */
+export function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<CliRun> {
+  const t0 = performance.now();
+  return new Promise((res) => {
+    const child = spawn(process.execPath, [resolve(DIST, 'client/cli.js'), ...args], {
+      env: { ...process.env, ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => res({ code, stdout, stderr, ms: performance.now() - t0 }));
+  });
+}
+
+/** Peak and current resident memory of a process (Linux), MiB. */
+export function memoryOf(pid: number): { peakMiB: number; rssMiB: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = (key: string): number => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+  return { peakMiB: kib('VmHWM') / 1024, rssMiB: kib('VmRSS') / 1024 };
+}
+
+/** A freshly created PostgreSQL database (no tables, no statistics); `drop()` removes it. */
+export async function freshDatabase(prefix = 'fresh'): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `${prefix}_${randomBytes(5).toString('hex')}`;
+  const admin = async (sql: string): Promise<void> => {
+    const client = new Client({ connectionString: PG_ADMIN_URL });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`create database "${name}"`);
+  const url = new URL(PG_ADMIN_URL);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`drop database if exists "${name}" with (force)`) };
+}

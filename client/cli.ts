@@ -7,9 +7,8 @@
 import { existsSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { UsageError } from '../activities/failures';
-import { loadConfig, type SyncConfig } from '../ops/config';
+import type { SyncConfig } from '../ops/config';
 import { ExitCode, exitFor } from '../ops/exit-codes';
-import { temporalSettings } from '../ops/temporal';
 import { forceCommand } from './commands/force';
 import { progressCommand } from './commands/progress';
 import { retireCommand } from './commands/retire';
@@ -19,8 +18,9 @@ import { testConnectionCommand } from './commands/test-connection';
 
 const DEFAULT_CONFIGS = ['alloyscan-sync.yaml', 'alloyscan-sync.yml', '.data/demo-config.json'];
 
-export function configFrom(program: Command): () => SyncConfig {
-  return () => {
+export function configFrom(program: Command): () => Promise<SyncConfig> {
+  return async () => {
+    const { loadConfig } = await import('../ops/config.js');
     const given = program.opts<{ config?: string }>().config ?? process.env.ALLOYSCAN_SYNC_CONFIG;
     const path = given ?? DEFAULT_CONFIGS.find((p) => existsSync(p));
     if (!path)
@@ -54,15 +54,16 @@ async function main(): Promise<void> {
   } catch (err) {
     // Commander printed its message already; --help and --version end here with 0.
     if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? ExitCode.ok : ExitCode.usage);
-    const exit = exitFor(err, { temporalAddress: temporalAddress() });
+    const exit = exitFor(err, { temporalAddress: await temporalAddress() });
     console.error(exit.message);
     process.exit(exit.code);
   }
 }
 
 /** The configured Temporal address, for "cannot reach Temporal at …" (the settings may be what is broken). */
-function temporalAddress(): string {
+async function temporalAddress(): Promise<string> {
   try {
+    const { temporalSettings } = await import('../ops/temporal.js');
     return temporalSettings().address;
   } catch {
     return process.env.TEMPORAL_ADDRESS ?? 'localhost:7233';

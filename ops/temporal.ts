@@ -5,7 +5,6 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
-import { NativeConnection } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
 import { SYNC_SEARCH_ATTRIBUTES } from '../common/search-attributes';
 
@@ -24,10 +23,6 @@ export function temporalSettings(): TemporalSettings {
 export async function connectClient(s: TemporalSettings): Promise<Client> {
   const connection = await Connection.connect(s.connectionOptions);
   return new Client({ connection, namespace: s.namespace });
-}
-
-export async function connectWorker(s: TemporalSettings): Promise<NativeConnection> {
-  return NativeConnection.connect(s.connectionOptions);
 }
 
 /** Register JobId / AlloyScanSite / SyncTrigger / SyncOutcome (Keyword) when missing. Idempotent. */

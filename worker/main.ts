@@ -10,7 +10,8 @@ import type { NavigatorStore } from '../activities/navigator/store-types';
 import { ORPHAN_NOTE, pauseOrphanSchedules, upsertSchedule } from '../ops/schedules';
 import { type SyncConfig, loadConfig } from '../ops/config';
 import { exitFor } from '../ops/exit-codes';
-import { connectClient, connectWorker, ensureSearchAttributes, temporalSettings } from '../ops/temporal';
+import { NativeConnection } from '@temporalio/worker';
+import { connectClient, ensureSearchAttributes, temporalSettings } from '../ops/temporal';
 import { createSyncWorker } from './create-worker';
 
 export interface RunningWorker {
@@ -43,7 +44,7 @@ export async function startWorker(
   }
   const jobIds = config.jobs.map((j) => j.id);
   for (const id of await pauseOrphanSchedules(client, jobIds)) log(`schedule ${id} paused: ${ORPHAN_NOTE}`);
-  const connection = await connectWorker(settings);
+  const connection = await NativeConnection.connect(settings.connectionOptions);
   const worker = await createSyncWorker({ connection, namespace: settings.namespace, store });
   log(
     `worker polling task queue ${worker.options.taskQueue} at ${settings.address} (namespace ${settings.namespace})`,

@@ -56,7 +56,12 @@ export async function moveRecord(
   expectedInstallations: number,
   now: string,
 ): Promise<number> {
-  const { id: _oldId, kind: _oldKind, ...kept } = from;
+  const row = await db
+    .selectFrom(recordTable(from.kind))
+    .selectAll()
+    .where('id', '=', from.id)
+    .executeTakeFirstOrThrow();
+  const { id: _oldId, ...kept } = row;
   const inserted = await db
     .insertInto(recordTable(device.kind))
     .values({ ...kept, ...definedOnly(deviceColumns(device, now, expectedInstallations)) })

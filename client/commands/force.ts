@@ -1,13 +1,8 @@
 /** `force <job>`: start a run now, or signal the running one for a follow-up full pass. */
 import { Command } from 'commander';
 import type { SyncConfig } from '../../ops/config';
-import { connectClient, temporalSettings } from '../../ops/temporal';
-import { forceSync } from '../../ops/force-sync';
-import { ExitCode, exitCodeForRun } from '../../ops/exit-codes';
-import { printReport, waitForReport } from '../../ops/follow-run';
-import { findJob } from '../../ops/jobs';
 
-export function forceCommand(config: () => SyncConfig): Command {
+export function forceCommand(config: () => Promise<SyncConfig>): Command {
   return new Command('force')
     .description('force a sync of a job now (works while the schedule is paused)')
     .argument('<job>', 'job id from the configuration')
@@ -20,7 +15,13 @@ export function forceCommand(config: () => SyncConfig): Command {
         jobId: string,
         o: { full?: boolean; dryRun?: boolean; confirmMissing?: boolean; wait?: boolean },
       ) => {
-        const job = findJob(config(), jobId);
+        // Loaded here, not at start-up: every verb pays only for what it uses.
+        const { findJob } = await import('../../ops/jobs.js');
+        const { connectClient, temporalSettings } = await import('../../ops/temporal.js');
+        const { forceSync } = await import('../../ops/force-sync.js');
+        const { ExitCode, exitCodeForRun } = await import('../../ops/exit-codes.js');
+        const { printReport, waitForReport } = await import('../../ops/follow-run.js');
+        const job = findJob(await config(), jobId);
         const client = await connectClient(temporalSettings());
         try {
           const res = await forceSync(client, job, o);

@@ -1,11 +1,9 @@
 /** `retire <computer|hardware> <nameOrId>`: what a Navigator user does to retire a record. */
 import { Command } from 'commander';
 import type { SyncConfig } from '../../ops/config';
-import { AmbiguousRecordError, RecordNotFoundError } from '../../activities/navigator';
-import { openStore } from '../../ops/open-store';
 import { UsageError } from '../../activities/failures';
 
-export function retireCommand(config: () => SyncConfig): Command {
+export function retireCommand(config: () => Promise<SyncConfig>): Command {
   return new Command('retire')
     .description(
       'retire a Computer or Hardware record (the next run deletes its AlloyScan device when the job says delete)',
@@ -15,7 +13,10 @@ export function retireCommand(config: () => SyncConfig): Command {
     .action(async (kind: string, nameOrId: string) => {
       if (kind !== 'computer' && kind !== 'hardware')
         throw new UsageError(`kind must be computer or hardware, not "${kind}"`);
-      const store = await openStore(config());
+      const { AmbiguousRecordError, RecordNotFoundError } =
+        await import('../../activities/navigator/index.js');
+      const { openStore } = await import('../../ops/open-store.js');
+      const store = await openStore(await config());
       try {
         const rec = await store.retire(kind, nameOrId, new Date().toISOString());
         console.log(`retired ${kind} #${rec.recordId} ${rec.name ?? ''} (AlloyScan device ${rec.sourceId})`);

@@ -1,17 +1,17 @@
 /** `runs <job>`: the job's run log, newest first. */
 import { Command } from 'commander';
 import type { SyncConfig } from '../../ops/config';
-import { findJob } from '../../ops/jobs';
-import { openStore } from '../../ops/open-store';
 
-export function runsCommand(config: () => SyncConfig): Command {
+export function runsCommand(config: () => Promise<SyncConfig>): Command {
   return new Command('runs')
     .description("show a job's run log, newest first")
     .argument('<job>')
     .option('-n, --limit <n>', 'how many runs', '10')
     .option('--json', 'print the full reports as JSON')
     .action(async (jobId: string, o: { limit: string; json?: boolean }) => {
-      const cfg = config();
+      const { findJob } = await import('../../ops/jobs.js');
+      const { openStore } = await import('../../ops/open-store.js');
+      const cfg = await config();
       const job = findJob(cfg, jobId);
       const store = await openStore(cfg);
       try {

@@ -1,10 +1,8 @@
 /** `schedules apply`: create or update one Temporal Schedule per configured job; pause removed jobs'. */
 import { Command } from 'commander';
 import type { SyncConfig } from '../../ops/config';
-import { connectClient, ensureSearchAttributes, temporalSettings } from '../../ops/temporal';
-import { ORPHAN_NOTE, pauseOrphanSchedules, upsertSchedule } from '../../ops/schedules';
 
-export function schedulesCommand(config: () => SyncConfig): Command {
+export function schedulesCommand(config: () => Promise<SyncConfig>): Command {
   const cmd = new Command('schedules').description('manage the per-job schedules');
   cmd
     .command('apply')
@@ -12,7 +10,10 @@ export function schedulesCommand(config: () => SyncConfig): Command {
       'create or update the schedules from the configuration (paused when a job is disabled or removed)',
     )
     .action(async () => {
-      const cfg = config();
+      const { connectClient, ensureSearchAttributes, temporalSettings } =
+        await import('../../ops/temporal.js');
+      const { ORPHAN_NOTE, pauseOrphanSchedules, upsertSchedule } = await import('../../ops/schedules.js');
+      const cfg = await config();
       const settings = temporalSettings();
       const client = await connectClient(settings);
       try {

@@ -1,16 +1,16 @@
 /** `test-connection <job>`: authenticate with the job's App registration and read the site's totals. */
 import { Command } from 'commander';
 import type { SyncConfig } from '../../ops/config';
-import { realClientFor } from '../../ops/site-client';
-import { exitFor } from '../../ops/exit-codes';
-import { findJob } from '../../ops/jobs';
 
-export function testConnectionCommand(config: () => SyncConfig): Command {
+export function testConnectionCommand(config: () => Promise<SyncConfig>): Command {
   return new Command('test-connection')
     .description("check the job's site URL and App registration (one token request)")
     .argument('<job>')
     .action(async (jobId: string) => {
-      const job = findJob(config(), jobId);
+      const { realClientFor } = await import('../../ops/site-client.js');
+      const { exitFor } = await import('../../ops/exit-codes.js');
+      const { findJob } = await import('../../ops/jobs.js');
+      const job = findJob(await config(), jobId);
       try {
         const client = realClientFor(job);
         await client.authenticate();

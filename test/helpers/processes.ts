@@ -28,8 +28,9 @@ export function startNode(
   env: NodeJS.ProcessEnv,
   ready: RegExp,
   timeoutMs = 60_000,
+  nodeArgs: string[] = [],
 ): Promise<Child> {
-  const child = spawn(process.execPath, [resolve(DIST, script), ...args], {
+  const child = spawn(process.execPath, [...nodeArgs, resolve(DIST, script), ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -110,9 +111,13 @@ export async function addSiteProcess(
   return { siteUrl: site.url, clientId: reg.clientId, clientSecret: reg.clientSecret };
 }
 
-/** A worker process on `config`; ready once it polls. */
-export function startWorkerProcess(config: string, env: NodeJS.ProcessEnv): Promise<Child> {
-  return startNode('worker/main.js', ['--config', config], env, /worker polling/);
+/** A worker process on `config`; ready once it polls. `nodeArgs`: e.g. ['--cpu-prof'] to profile it. */
+export function startWorkerProcess(
+  config: string,
+  env: NodeJS.ProcessEnv,
+  nodeArgs: string[] = [],
+): Promise<Child> {
+  return startNode('worker/main.js', ['--config', config], env, /worker polling/, 60_000, nodeArgs);
 }
 
 export interface CliRun {

@@ -11,7 +11,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { SyncJobConfig, SyncProgress } from '../../common/sync-types';
 import type { EmulatedSite, SiteOptions } from '../../emulator';
 import { createSyncWorker } from '../../worker/create-worker';
-import { jobConfig } from '../navigator/fixtures';
+import { jobConfig } from './jobs';
 import { workflowBundle } from './temporal-env';
 
 let secretCounter = 0;

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { SqlNavigatorStore } from '../../activities/navigator';
 import { engines, useFreshStore } from './engines';
-import { device, devices, install, jobConfig } from './fixtures';
+import { jobConfig } from '../helpers/jobs';
+import { device, devices, install } from './fixtures';
 
 const REASON = '1 products changed software group';
 

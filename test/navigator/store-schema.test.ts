@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import type { SqlNavigatorStore } from '../../activities/navigator';
 import type { RunReport } from '../../common/sync-types';
 import { engines } from './engines';
-import { jobConfig } from './fixtures';
+import { jobConfig } from '../helpers/jobs';
 
 const TABLES = [
   'computers',

@@ -1,13 +1,13 @@
 /**
  * The store engines every store test runs on: SQLite (a temp file) always, and PostgreSQL
  * (a fresh schema per store) at TEST_DATABASE_URL or the local CI server. PostgreSQL being
- * unreachable fails the tests: it is never skipped.
+ * unreachable fails the tests: it is never skipped. An engine registers no hooks: a describe
+ * opens a store in `beforeEach`, closes it in `afterEach` and calls `cleanup()` in `after`.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, afterEach, beforeEach } from 'node:test';
 import { Client } from 'pg';
 import { createNavigatorStore, type Engine, type SqlNavigatorStore } from '../../activities/navigator';
 
@@ -68,17 +68,4 @@ function postgresEngine(url = PG_TEST_URL): StoreEngine {
 /** SQLite and PostgreSQL: run the same test bodies on each. */
 export function engines(): StoreEngine[] {
   return [sqliteEngine(), postgresEngine()];
-}
-
-/** A fresh, migrated store for every test of the enclosing describe (closed after each; files/schemas removed at the end). */
-export function useFreshStore(engine: StoreEngine, set: (store: SqlNavigatorStore) => void): void {
-  let current: SqlNavigatorStore | undefined;
-  beforeEach(async () => {
-    current = await engine.open();
-    set(current);
-  });
-  afterEach(async () => {
-    await current?.close();
-  });
-  after(() => engine.cleanup());
 }

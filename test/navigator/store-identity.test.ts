@@ -1,13 +1,19 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { after, afterEach, beforeEach, describe, it } from 'node:test';
 import type { SqlNavigatorStore } from '../../activities/navigator';
-import { engines, useFreshStore } from './engines';
+import { engines } from './engines';
 import { device } from './fixtures';
 
 for (const engine of engines()) {
   describe(`identity ladder on ${engine.name}`, () => {
-    let store!: SqlNavigatorStore;
-    useFreshStore(engine, (s) => (store = s));
+    let store: SqlNavigatorStore;
+    beforeEach(async () => {
+      store = await engine.open();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+    after(() => engine.cleanup());
 
     async function computers() {
       return store.listRecords('computer');

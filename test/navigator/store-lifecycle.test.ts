@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { after, afterEach, beforeEach, describe, it } from 'node:test';
 import {
   AmbiguousRecordError,
   RecordNotFoundError,
   type SqlNavigatorStore,
 } from '../../activities/navigator';
-import { engines, useFreshStore } from './engines';
+import { engines } from './engines';
 import { device, devices } from './fixtures';
 
 const T1 = '2024-03-01T10:00:00.000Z';
@@ -13,8 +13,14 @@ const T2 = '2024-03-02T10:00:00.000Z';
 
 for (const engine of engines()) {
   describe(`retirement and presence on ${engine.name}`, () => {
-    let store!: SqlNavigatorStore;
-    useFreshStore(engine, (s) => (store = s));
+    let store: SqlNavigatorStore;
+    beforeEach(async () => {
+      store = await engine.open();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+    after(() => engine.cleanup());
 
     it('retires by name, lists the write-back, keeps the record retired, and records the write-back', async () => {
       await store.applyDevicePage('job', devices(3));

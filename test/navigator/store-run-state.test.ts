@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { after, afterEach, beforeEach, describe, it } from 'node:test';
 import type { SqlNavigatorStore } from '../../activities/navigator';
-import { engines, useFreshStore } from './engines';
+import { engines } from './engines';
 import { jobConfig } from '../helpers/jobs';
 import { device, devices, install } from './fixtures';
 
@@ -9,8 +9,14 @@ const REASON = '1 products changed software group';
 
 for (const engine of engines()) {
   describe(`batch ledger and full-pass reason on ${engine.name}`, () => {
-    let store!: SqlNavigatorStore;
-    useFreshStore(engine, (s) => (store = s));
+    let store: SqlNavigatorStore;
+    beforeEach(async () => {
+      store = await engine.open();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+    after(() => engine.cleanup());
 
     const batchRows = () => store.db.selectFrom('run_batches').selectAll().orderBy('batch_key').execute();
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, beforeEach, describe, it } from 'node:test';
 import type { SqlNavigatorStore } from '../../activities/navigator';
-import { engines } from './engines';
+import { engines } from '../helpers/stores';
 import { device } from './fixtures';
 
 for (const engine of engines()) {

@@ -5,7 +5,7 @@ import {
   RecordNotFoundError,
   type SqlNavigatorStore,
 } from '../../activities/navigator';
-import { engines } from './engines';
+import { engines } from '../helpers/stores';
 import { device, devices } from './fixtures';
 
 const T1 = '2024-03-01T10:00:00.000Z';

@@ -3,7 +3,7 @@ import { after, afterEach, beforeEach, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import type { SqlNavigatorStore } from '../../activities/navigator';
 import type { RunReport } from '../../common/sync-types';
-import { engines } from './engines';
+import { engines } from '../helpers/stores';
 import { jobConfig } from '../helpers/jobs';
 
 const TABLES = [

@@ -6,7 +6,7 @@ import { Client as PgClient } from 'pg';
 import { createNavigatorStore, type SqlNavigatorStore } from '../../activities/navigator';
 import { forceSync } from '../../ops/force-sync';
 import type { RunReport } from '../../common/sync-types';
-import { PG_TEST_URL } from '../navigator/engines';
+import { PG_TEST_URL } from '../helpers/stores';
 import { useStack } from '../helpers/sync-fixture';
 import { jobFor, siteName, startTestWorker, waitForPages } from '../helpers/sync-harness';
 

@@ -42,27 +42,33 @@ const run = (finishedAt: string, full: boolean, fingerprint = fp): Partial<RunRe
 });
 
 describe('authenticate decides whether a run is full', () => {
-  const cases: [string, Partial<RunReport>[], boolean, string | undefined][] = [
-    ['first run', [], true, 'no earlier successful run'],
-    ['recent full pass, same filter', [run('2026-11-26T06:00:00Z', true)], false, undefined],
-    [
-      'filter changed',
-      [run('2026-11-26T06:00:00Z', true, 'other')],
-      true,
-      'software filter or tracked groups changed',
-    ],
-    [
-      'last full pass too old',
-      [run('2026-11-26T06:00:00Z', false), run('2026-11-24T06:00:00Z', true)],
-      true,
-      'last full pass older than 24 h',
-    ],
-    [
-      'failed and dry runs do not count',
-      [{ ...run('2026-11-26T06:00:00Z', true), outcome: 'failed' }],
-      true,
-      'no earlier successful run',
-    ],
+  /** `runs`: the run log, newest first; `full` and `reason`: the decision expected. */
+  const cases: { name: string; runs: Partial<RunReport>[]; full: boolean; reason: string | undefined }[] = [
+    { name: 'first run', runs: [], full: true, reason: 'no earlier successful run' },
+    {
+      name: 'recent full pass, same filter',
+      runs: [run('2026-11-26T06:00:00Z', true)],
+      full: false,
+      reason: undefined,
+    },
+    {
+      name: 'filter changed',
+      runs: [run('2026-11-26T06:00:00Z', true, 'other')],
+      full: true,
+      reason: 'software filter or tracked groups changed',
+    },
+    {
+      name: 'last full pass too old',
+      runs: [run('2026-11-26T06:00:00Z', false), run('2026-11-24T06:00:00Z', true)],
+      full: true,
+      reason: 'last full pass older than 24 h',
+    },
+    {
+      name: 'failed and dry runs do not count',
+      runs: [{ ...run('2026-11-26T06:00:00Z', true), outcome: 'failed' }],
+      full: true,
+      reason: 'no earlier successful run',
+    },
   ];
   it('a full pass left pending by a failed run (products changed group)', async () => {
     const store = fakeStore([run('2026-11-26T06:00:00Z', true)], '3 products changed software group');
@@ -74,7 +80,7 @@ describe('authenticate decides whether a run is full', () => {
     assert.equal(res.fullReason, '3 products changed software group');
   });
 
-  for (const [name, runs, full, reason] of cases) {
+  for (const { name, runs, full, reason } of cases) {
     it(name, async () => {
       const authenticate = createAuthenticate({
         store: fakeStore(runs),

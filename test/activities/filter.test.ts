@@ -37,25 +37,44 @@ describe('filterInstallations', () => {
     });
   });
 
-  const cases: [string, ImportSoftware, string | undefined, number, string | undefined][] = [
-    ['none imports nothing', { mode: 'none' }, 'Windows', 0, SkipReason.softwareImportOff],
-    ['selected platform is imported', { mode: 'selected', platforms: ['Linux'] }, 'Linux', 2, undefined],
-    [
-      'unselected platform is skipped',
-      { mode: 'selected', platforms: ['Linux'] },
-      'macOS',
-      0,
-      SkipReason.platformNotSelected('macOS'),
-    ],
-    [
-      'unknown platform is not a selected one',
-      { mode: 'selected', platforms: ['Windows'] },
-      undefined,
-      0,
-      SkipReason.platformNotSelected('unknown'),
-    ],
+  /** `reason`: the skip reason every installation is counted under, if any. */
+  const cases: {
+    name: string;
+    option: ImportSoftware;
+    platform: string | undefined;
+    kept: number;
+    reason: string | undefined;
+  }[] = [
+    {
+      name: 'none imports nothing',
+      option: { mode: 'none' },
+      platform: 'Windows',
+      kept: 0,
+      reason: SkipReason.softwareImportOff,
+    },
+    {
+      name: 'selected platform is imported',
+      option: { mode: 'selected', platforms: ['Linux'] },
+      platform: 'Linux',
+      kept: 2,
+      reason: undefined,
+    },
+    {
+      name: 'unselected platform is skipped',
+      option: { mode: 'selected', platforms: ['Linux'] },
+      platform: 'macOS',
+      kept: 0,
+      reason: SkipReason.platformNotSelected('macOS'),
+    },
+    {
+      name: 'unknown platform is not a selected one',
+      option: { mode: 'selected', platforms: ['Windows'] },
+      platform: undefined,
+      kept: 0,
+      reason: SkipReason.platformNotSelected('unknown'),
+    },
   ];
-  for (const [name, option, platform, kept, reason] of cases) {
+  for (const { name, option, platform, kept, reason } of cases) {
     it(name, () => {
       const r = run(option, platform, ['Required', 'Regular']);
       assert.equal(r.kept.length, kept);

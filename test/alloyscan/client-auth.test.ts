@@ -1,10 +1,14 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LEGACY_TOKEN_PATH, createAlloyScanClient } from '../../activities/alloyscan';
-import { connect, failure, useEmulator } from './helpers';
+import { connect, failure, startTestEmulator, type TestEmulator } from './helpers';
 
-const emu = useEmulator();
+let emu: TestEmulator;
+before(async () => {
+  emu = await startTestEmulator();
+});
+after(() => emu?.close());
 
 describe('AlloyScan client against the emulator: authentication', () => {
   it('fails a bad secret as BadCredentials with exactly one token request and one Security-log event', async () => {

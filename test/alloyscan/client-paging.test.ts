@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { QuarantineError } from '../../activities/alloyscan/errors';
-import { connect, failure, useEmulator } from './helpers';
+import { connect, failure, startTestEmulator, type TestEmulator } from './helpers';
 
-const emu = useEmulator();
+let emu: TestEmulator;
+before(async () => {
+  emu = await startTestEmulator();
+});
+after(() => emu?.close());
 
 describe('AlloyScan client against the emulator: paging', () => {
   it('returns every device of a 3000-device site exactly once, with pages capped by the site', async () => {

@@ -77,40 +77,46 @@ describe('AlloyScan client edge cases', () => {
     assert.equal(client.apiCalls, 4);
   });
 
-  const cases: [string, Reply, string, RegExp][] = [
-    [
-      'a redirect',
-      { status: 302, headers: { location: 'https://other/login?x=1' } },
-      'ClientError',
-      /redirected to https:\/\/other\/login \(/,
-    ],
-    [
-      'an HTML page',
-      { status: 200, body: '<html>login</html>' },
-      'BadConfig',
-      /at 127\.0\.0\.1:\d+: the site answered HTML, not the AlloyScan API: check siteUrl/,
-    ],
-    ['a 404 list', { status: 404, body: { error: 'not_found' } }, 'ClientError', /rejected with HTTP 404/],
-    [
-      'a 400 with a message',
-      { status: 400, body: { error: 'invalid_request', message: 'limit too big' } },
-      'ClientError',
-      /: limit too big$/,
-    ],
-    [
-      'an unknown 403',
-      { status: 403, body: { error: 'insufficient_scope' } },
-      'Forbidden',
-      /insufficient_scope.*grant/,
-    ],
-    [
-      'an HTTP-date Retry-After',
-      { status: 429, headers: { 'retry-after': new Date(Date.now() + 60_000).toUTCString() } },
-      'RateLimited',
-      /Retry-After/,
-    ],
+  /** `reply`: what the list endpoint answers; `type` and `message`: the AlloyScanError expected. */
+  const cases: { name: string; reply: Reply; type: string; message: RegExp }[] = [
+    {
+      name: 'a redirect',
+      reply: { status: 302, headers: { location: 'https://other/login?x=1' } },
+      type: 'ClientError',
+      message: /redirected to https:\/\/other\/login \(/,
+    },
+    {
+      name: 'an HTML page',
+      reply: { status: 200, body: '<html>login</html>' },
+      type: 'BadConfig',
+      message: /at 127\.0\.0\.1:\d+: the site answered HTML, not the AlloyScan API: check siteUrl/,
+    },
+    {
+      name: 'a 404 list',
+      reply: { status: 404, body: { error: 'not_found' } },
+      type: 'ClientError',
+      message: /rejected with HTTP 404/,
+    },
+    {
+      name: 'a 400 with a message',
+      reply: { status: 400, body: { error: 'invalid_request', message: 'limit too big' } },
+      type: 'ClientError',
+      message: /: limit too big$/,
+    },
+    {
+      name: 'an unknown 403',
+      reply: { status: 403, body: { error: 'insufficient_scope' } },
+      type: 'Forbidden',
+      message: /insufficient_scope.*grant/,
+    },
+    {
+      name: 'an HTTP-date Retry-After',
+      reply: { status: 429, headers: { 'retry-after': new Date(Date.now() + 60_000).toUTCString() } },
+      type: 'RateLimited',
+      message: /Retry-After/,
+    },
   ];
-  for (const [name, reply, type, message] of cases) {
+  for (const { name, reply, type, message } of cases) {
     it(`classifies ${name} as ${type}`, async () => {
       const err = await failure(serve(() => reply).listDevices(page), type);
       assert.match(err.message, message);
@@ -118,14 +124,27 @@ describe('AlloyScan client edge cases', () => {
     });
   }
 
-  const tokenCases: [string, Reply, string][] = [
-    ['400 invalid_client', { status: 400, body: { error: 'invalid_client' } }, 'BadCredentials'],
-    ['400 unsupported_grant_type', { status: 400, body: { error: 'unsupported_grant_type' } }, 'ClientError'],
-    ['500', { status: 500 }, 'Transient'],
-    ['a body without access_token', { status: 200, body: { token_type: 'Bearer' } }, 'SchemaMismatch'],
-    ['429', { status: 429, headers: { 'retry-after': '7' } }, 'RateLimited'],
+  /** `reply`: what the token endpoint answers; `type`: the AlloyScanError expected. */
+  const tokenCases: { name: string; reply: Reply; type: string }[] = [
+    {
+      name: '400 invalid_client',
+      reply: { status: 400, body: { error: 'invalid_client' } },
+      type: 'BadCredentials',
+    },
+    {
+      name: '400 unsupported_grant_type',
+      reply: { status: 400, body: { error: 'unsupported_grant_type' } },
+      type: 'ClientError',
+    },
+    { name: '500', reply: { status: 500 }, type: 'Transient' },
+    {
+      name: 'a body without access_token',
+      reply: { status: 200, body: { token_type: 'Bearer' } },
+      type: 'SchemaMismatch',
+    },
+    { name: '429', reply: { status: 429, headers: { 'retry-after': '7' } }, type: 'RateLimited' },
   ];
-  for (const [name, reply, type] of tokenCases) {
+  for (const { name, reply, type } of tokenCases) {
     it(`classifies a token endpoint answering ${name} as ${type}, after one token request`, async () => {
       const client = serve(() => ({ status: 200, body: { items: [], total: 0 } }), reply);
       await failure(client.authenticate(), type);

@@ -1,6 +1,8 @@
-/** Shared set-up of the AlloyScan client tests: one emulator per test file, fresh sites and clients. */
+/**
+ * Shared set-up of the AlloyScan client tests: one emulator per test file (started in the
+ * file's `before`, closed in its `after`), fresh sites and clients.
+ */
 import assert from 'node:assert/strict';
-import { after, before } from 'node:test';
 import { createAlloyScanClient } from '../../activities/alloyscan';
 import type { AlloyScanClient, AlloyScanClientOptions } from '../../activities/alloyscan';
 import { AlloyScanError } from '../../activities/alloyscan/errors';
@@ -10,24 +12,19 @@ import type { EmulatedSite, Emulator, SiteOptions } from '../../emulator';
 export interface TestEmulator {
   /** A new site (unique name, 50 devices unless told) on the file's emulator. */
   site(opts?: Partial<SiteOptions>): EmulatedSite;
+  close(): Promise<void>;
 }
 
-/** Starts an emulator before the file's tests and closes it after them. */
-export function useEmulator(): TestEmulator {
-  let emu: Emulator | undefined;
+/** An emulator on a random port; registers no hooks (the caller closes it). */
+export async function startTestEmulator(): Promise<TestEmulator> {
+  const emu: Emulator = await startEmulator({ port: 0 });
   let n = 0;
-  before(async () => {
-    emu = await startEmulator({ port: 0 });
-  });
-  after(async () => {
-    await emu?.close();
-  });
   return {
     site: (opts = {}) => {
-      assert.ok(emu, 'emulator not started');
       n++;
       return emu.addSite({ name: `site-${n}`, devices: 50, seed: n, ...opts });
     },
+    close: () => emu.close(),
   };
 }
 

@@ -28,18 +28,64 @@ function quarantineOf(raw: unknown): { sourceId: string; reason: string } {
 }
 
 describe('device schema', () => {
-  const malformed: [string, unknown, string, RegExp][] = [
-    ['missing id', { ...device, id: undefined }, 'devices?offset=100#0', /^id: missing \(expected string\)$/],
-    ['blank id', { ...device, id: '  ' }, 'devices?offset=100#0', /^id: empty id/],
-    ['numeric id', { ...device, id: 12345 }, 'devices?offset=100#0', /^id: .*expected string/],
-    ['wrong-type name', { ...device, name: 12345 }, 'dev-1', /^name: .*expected string, received number/],
-    ['oversized name', { ...device, name: 'X'.repeat(4097) }, 'dev-1', /^name: longer than 4096 characters/],
-    ['oversized id', { ...device, id: 'X'.repeat(5000) }, 'devices?offset=100#0', /^id: longer than 4096/],
-    ['bad date', { ...device, lastSeen: 'yesterday' }, 'dev-1', /^lastSeen: not a parseable date/],
-    ['tag without name', { ...device, tags: [{ id: 't1' }] }, 'dev-1', /^tags\[0\]\.name: /],
-    ['not an object', 'dev-1', 'devices?offset=100#0', /^\(record\): .*expected object/],
+  /** `sourceId`: the quarantined record's id, or its position when it has no usable id. */
+  const malformed: { name: string; raw: unknown; sourceId: string; reason: RegExp }[] = [
+    {
+      name: 'missing id',
+      raw: { ...device, id: undefined },
+      sourceId: 'devices?offset=100#0',
+      reason: /^id: missing \(expected string\)$/,
+    },
+    {
+      name: 'blank id',
+      raw: { ...device, id: '  ' },
+      sourceId: 'devices?offset=100#0',
+      reason: /^id: empty id/,
+    },
+    {
+      name: 'numeric id',
+      raw: { ...device, id: 12345 },
+      sourceId: 'devices?offset=100#0',
+      reason: /^id: .*expected string/,
+    },
+    {
+      name: 'wrong-type name',
+      raw: { ...device, name: 12345 },
+      sourceId: 'dev-1',
+      reason: /^name: .*expected string, received number/,
+    },
+    {
+      name: 'oversized name',
+      raw: { ...device, name: 'X'.repeat(4097) },
+      sourceId: 'dev-1',
+      reason: /^name: longer than 4096 characters/,
+    },
+    {
+      name: 'oversized id',
+      raw: { ...device, id: 'X'.repeat(5000) },
+      sourceId: 'devices?offset=100#0',
+      reason: /^id: longer than 4096/,
+    },
+    {
+      name: 'bad date',
+      raw: { ...device, lastSeen: 'yesterday' },
+      sourceId: 'dev-1',
+      reason: /^lastSeen: not a parseable date/,
+    },
+    {
+      name: 'tag without name',
+      raw: { ...device, tags: [{ id: 't1' }] },
+      sourceId: 'dev-1',
+      reason: /^tags\[0\]\.name: /,
+    },
+    {
+      name: 'not an object',
+      raw: 'dev-1',
+      sourceId: 'devices?offset=100#0',
+      reason: /^\(record\): .*expected object/,
+    },
   ];
-  for (const [name, raw, sourceId, reason] of malformed) {
+  for (const { name, raw, sourceId, reason } of malformed) {
     it(`quarantines a record with ${name}`, () => {
       const q = quarantineOf(raw);
       assert.equal(q.sourceId, sourceId);
@@ -90,13 +136,13 @@ describe('device schema', () => {
 });
 
 describe('envelopes and single records', () => {
-  const envelopes: [string, unknown, RegExp][] = [
-    ['no items', { total: 3 }, /items: /],
-    ['no total', { items: [] }, /total: /],
-    ['negative total', { items: [], total: -1 }, /total: /],
-    ['an HTML page', '<html>login</html>', /\(record\): /],
+  const envelopes: { name: string; data: unknown; reason: RegExp }[] = [
+    { name: 'no items', data: { total: 3 }, reason: /items: / },
+    { name: 'no total', data: { items: [] }, reason: /total: / },
+    { name: 'negative total', data: { items: [], total: -1 }, reason: /total: / },
+    { name: 'an HTML page', data: '<html>login</html>', reason: /\(record\): / },
   ];
-  for (const [name, data, reason] of envelopes) {
+  for (const { name, data, reason } of envelopes) {
     it(`throws SchemaMismatch for an envelope with ${name}`, () => {
       assert.throws(
         () => parseEnvelope(data, ref),

@@ -159,16 +159,24 @@ describe('token cache', () => {
 
 describe('client settings', () => {
   const base = { siteUrl: 'https://acme.alloyservice.com/', clientId: 'c', clientSecret: 's' };
-  const bad: [string, object, RegExp][] = [
-    ['a non-URL site', { siteUrl: 'acme' }, /siteUrl is not a URL/],
-    ['an ftp site', { siteUrl: 'ftp://acme' }, /siteUrl must be an http\(s\) URL/],
-    ['credentials in the URL', { siteUrl: 'https://u:p@acme' }, /siteUrl must not carry credentials/],
-    ['an empty client ID', { clientId: ' ' }, /clientId is empty/],
-    ['an empty secret', { clientSecret: '' }, /clientSecret is empty/],
-    ['a zero rate', { requestsPerSecond: 0 }, /requestsPerSecond must be a positive number/],
-    ['a NaN timeout', { timeoutMs: NaN }, /timeoutMs must be a positive number/],
+  const bad: { name: string; patch: object; message: RegExp }[] = [
+    { name: 'a non-URL site', patch: { siteUrl: 'acme' }, message: /siteUrl is not a URL/ },
+    { name: 'an ftp site', patch: { siteUrl: 'ftp://acme' }, message: /siteUrl must be an http\(s\) URL/ },
+    {
+      name: 'credentials in the URL',
+      patch: { siteUrl: 'https://u:p@acme' },
+      message: /siteUrl must not carry credentials/,
+    },
+    { name: 'an empty client ID', patch: { clientId: ' ' }, message: /clientId is empty/ },
+    { name: 'an empty secret', patch: { clientSecret: '' }, message: /clientSecret is empty/ },
+    {
+      name: 'a zero rate',
+      patch: { requestsPerSecond: 0 },
+      message: /requestsPerSecond must be a positive number/,
+    },
+    { name: 'a NaN timeout', patch: { timeoutMs: NaN }, message: /timeoutMs must be a positive number/ },
   ];
-  for (const [name, patch, message] of bad) {
+  for (const { name, patch, message } of bad) {
     it(`rejects ${name} as BadConfig`, () => {
       assert.throws(
         () => resolveSettings({ ...base, ...patch }),

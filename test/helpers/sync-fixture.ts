@@ -1,9 +1,11 @@
 /**
- * node:test fixtures for workflow tests: `useStack()` gives the enclosing describe one dev
- * server and one emulator; `useStoreAndWorker()` a store on an engine and a worker running
- * the real activities, plus `run()` (force a sync and await its report).
+ * Fixtures for workflow tests, as plain async factories that register no hooks: the describe
+ * starts them in `before` and stops them in `after`.
+ * - `startStack()`: one dev server and one emulator (one per test file); `stop()` ends both.
+ * - `startStoreAndWorker(stack, engine)`: a store on an engine and a worker running the real
+ *   activities, plus `run()` (force a sync and await its report); `stop()` stops the worker,
+ *   closes the store and removes its file or schema.
  */
-import { after, before } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { NavigatorStore } from '../../activities/navigator/store-types';
 import { type ForceOptions, forceSync } from '../../ops/force-sync';
@@ -16,61 +18,66 @@ import { createTestEnv } from './temporal-env';
 export interface Stack {
   readonly env: TestWorkflowEnvironment;
   readonly emulator: Emulator;
+  /** Closes the emulator, then tears the dev server down. */
+  stop(): Promise<void>;
 }
 
-export function useStack(): Stack {
-  let env: TestWorkflowEnvironment | undefined;
-  let emulator: Emulator | undefined;
-  before(async () => {
-    env = await createTestEnv();
+export async function startStack(): Promise<Stack> {
+  const env = await createTestEnv();
+  let emulator: Emulator;
+  try {
     emulator = await startEmulator({ port: 0 });
-  });
-  after(async () => {
-    await emulator?.close();
-    await env?.teardown();
-  });
+  } catch (err) {
+    await env.teardown();
+    throw err;
+  }
   return {
-    get env() {
-      return env!;
-    },
-    get emulator() {
-      return emulator!;
+    env,
+    emulator,
+    stop: async () => {
+      await emulator.close();
+      await env.teardown();
     },
   };
 }
 
-export interface SyncWorkerFixture {
+export interface StoreAndWorker {
   readonly store: NavigatorStore;
   readonly taskQueue: string;
   /** Force a sync of the job on this worker's task queue and await its report. */
   run(job: SyncJobConfig, opts?: Omit<ForceOptions, 'taskQueue'>): Promise<RunReport>;
   /** The report of a run (following continue-as-new). */
   result(workflowId: string): Promise<RunReport>;
+  /** Stops the worker, closes the store and removes its file or schema. */
+  stop(): Promise<void>;
 }
 
-export function useStoreAndWorker(stack: Stack, engine: WorkflowStoreEngine): SyncWorkerFixture {
-  let store: NavigatorStore | undefined;
-  let w: RunningTestWorker | undefined;
-  before(async () => {
-    store = await engine.open();
-    w = await startTestWorker(stack.env, store);
-  });
-  after(async () => {
-    await w?.stop();
-    await store?.close();
+export async function startStoreAndWorker(
+  stack: Stack,
+  engine: WorkflowStoreEngine,
+): Promise<StoreAndWorker> {
+  const store = await engine.open();
+  let worker: RunningTestWorker;
+  try {
+    worker = await startTestWorker(stack.env, store);
+  } catch (err) {
+    await store.close();
     await engine.cleanup();
-  });
+    throw err;
+  }
+  const { taskQueue } = worker;
   const result = (workflowId: string): Promise<RunReport> =>
     stack.env.client.workflow.getHandle(workflowId).result() as Promise<RunReport>;
   return {
-    get store() {
-      return store!;
-    },
-    get taskQueue() {
-      return w!.taskQueue;
-    },
+    store,
+    taskQueue,
     result,
     run: async (job, opts = {}) =>
-      result((await forceSync(stack.env.client, job, { ...opts, taskQueue: w!.taskQueue })).workflowId),
+      result((await forceSync(stack.env.client, job, { ...opts, taskQueue })).workflowId),
+    stop: async () => {
+      await worker.stop();
+      await store.close();
+      await engine.cleanup();
+    },
   };
 }

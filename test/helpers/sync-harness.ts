@@ -1,7 +1,8 @@
 /**
- * Everything a sync workflow test needs, real parts only: the dev server (one per file), the
- * AlloyScan emulator over HTTP, a Navigator store (SQLite file or a PostgreSQL schema), and
- * a worker on its own task queue running the real activities.
+ * Building blocks of the sync workflow tests, real parts only: a job for an emulated site, a
+ * worker on its own task queue running the real activities, unique site names, and waiting
+ * for a run's progress. The dev server and emulator come from sync-fixture.ts, the stores
+ * from stores.ts.
  */
 import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -11,7 +12,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { SyncJobConfig, SyncProgress } from '../../common/sync-types';
 import type { EmulatedSite, SiteOptions } from '../../emulator';
 import { createSyncWorker } from '../../worker/create-worker';
-import { jobConfig } from '../navigator/fixtures';
+import { jobConfig } from './jobs';
 import { workflowBundle } from './temporal-env';
 
 let secretCounter = 0;

@@ -1,7 +1,6 @@
 /** Builders for store tests: devices with a content hash computed the way the sync does. */
 import { createHash } from 'node:crypto';
 import type { DeviceUpsert, InstallationUpsert } from '../../common/domain';
-import type { SyncJobConfig } from '../../common/sync-types';
 
 export type DeviceInput = Omit<DeviceUpsert, 'contentHash' | 'kind' | 'deviceType' | 'installations'> &
   Partial<Pick<DeviceUpsert, 'kind' | 'deviceType' | 'installations'>>;
@@ -37,25 +36,4 @@ export function devices(count: number, installs = 3, prefix = 'dev'): DeviceUpse
       installations: Array.from({ length: installs }, (_, j) => install(`p${j}`)),
     }),
   );
-}
-
-export function jobConfig(id: string, overrides: Partial<SyncJobConfig> = {}): SyncJobConfig {
-  return {
-    id,
-    enabled: true,
-    siteUrl: 'https://site.example.com',
-    clientId: 'client-1',
-    clientSecret: { env: 'ALLOYSCAN_SECRET' },
-    tokenPath: '/api/oauth/token',
-    schedule: { cron: '0 3 * * *', timeZone: 'UTC' },
-    importSoftware: { mode: 'all' },
-    onRetire: 'keep',
-    trackedGroups: ['Required'],
-    pageSize: 100,
-    pageConcurrency: 2,
-    requestsPerSecond: 10,
-    missingThreshold: 0.2,
-    fullRunIntervalHours: 0,
-    ...overrides,
-  };
 }

@@ -1,13 +1,19 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { after, afterEach, beforeEach, describe, it } from 'node:test';
 import type { SqlNavigatorStore } from '../../activities/navigator';
-import { engines, useFreshStore } from './engines';
+import { engines } from '../helpers/stores';
 import { device, devices, install } from './fixtures';
 
 for (const engine of engines()) {
   describe(`applyDevicePage on ${engine.name}`, () => {
-    let store!: SqlNavigatorStore;
-    useFreshStore(engine, (s) => (store = s));
+    let store: SqlNavigatorStore;
+    beforeEach(async () => {
+      store = await engine.open();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+    after(() => engine.cleanup());
 
     async function snapshot(jobId: string) {
       const records = [
@@ -78,23 +84,23 @@ for (const engine of engines()) {
       });
       const res = await store.applyDevicePage('job', [v2, ...devices(3)]);
       assert.deepEqual(
-        [
-          res.updated,
-          res.unchanged,
-          res.installationsAdded,
-          res.installationsUpdated,
-          res.installationsRemoved,
-        ],
-        [1, 3, 1, 1, 1],
+        {
+          updated: res.updated,
+          unchanged: res.unchanged,
+          installationsAdded: res.installationsAdded,
+          installationsUpdated: res.installationsUpdated,
+          installationsRemoved: res.installationsRemoved,
+        },
+        { updated: 1, unchanged: 3, installationsAdded: 1, installationsUpdated: 1, installationsRemoved: 1 },
       );
       const rec = await store.findRecord('job', 'd1');
       const rows = await store.listInstallations('computer', rec?.recordId ?? -1);
       assert.deepEqual(
-        rows.map((r) => [r.product_id, r.version, r.install_date]),
+        rows.map((r) => ({ product_id: r.product_id, version: r.version, install_date: r.install_date })),
         [
-          ['p1', '1.0', null],
-          ['p2', '2.0', null],
-          ['p4', '1.0', '2024-05-01'],
+          { product_id: 'p1', version: '1.0', install_date: null },
+          { product_id: 'p2', version: '2.0', install_date: null },
+          { product_id: 'p4', version: '1.0', install_date: '2024-05-01' },
         ],
       );
       const counts = await store.counts('job');
@@ -167,7 +173,10 @@ for (const engine of engines()) {
       assert.equal(moved?.status, 'Auto-Added');
       assert.equal(moved?.deviceType, 'computer');
       const counts = await store.counts('job');
-      assert.deepEqual([counts.computers, counts.hardware, counts.installations], [1, 0, 2]);
+      assert.deepEqual(
+        { computers: counts.computers, hardware: counts.hardware, installations: counts.installations },
+        { computers: 1, hardware: 0, installations: 2 },
+      );
     });
 
     it('keeps values AlloyScan stopped sending (it never erases a field)', async () => {
@@ -176,7 +185,10 @@ for (const engine of engines()) {
       ]);
       await store.applyDevicePage('job', [device({ sourceId: 'd1', name: 'pc', ipAddress: '10.0.0.2' })]);
       const [rec] = await store.listRecords('computer');
-      assert.deepEqual([rec?.assetTag, rec?.ipAddress], ['AT-1', '10.0.0.2']);
+      assert.deepEqual(
+        { assetTag: rec?.assetTag, ipAddress: rec?.ipAddress },
+        { assetTag: 'AT-1', ipAddress: '10.0.0.2' },
+      );
     });
 
     it('reports stored state per source id, and nothing for devices new to the job', async () => {

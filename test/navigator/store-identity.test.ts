@@ -1,13 +1,19 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { after, afterEach, beforeEach, describe, it } from 'node:test';
 import type { SqlNavigatorStore } from '../../activities/navigator';
-import { engines, useFreshStore } from './engines';
+import { engines } from '../helpers/stores';
 import { device } from './fixtures';
 
 for (const engine of engines()) {
   describe(`identity ladder on ${engine.name}`, () => {
-    let store!: SqlNavigatorStore;
-    useFreshStore(engine, (s) => (store = s));
+    let store: SqlNavigatorStore;
+    beforeEach(async () => {
+      store = await engine.open();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+    after(() => engine.cleanup());
 
     async function computers() {
       return store.listRecords('computer');
@@ -22,12 +28,31 @@ for (const engine of engines()) {
       const res = await store.applyDevicePage('job', [
         device({ sourceId: 's1', name: 'PC-7', serialNumber: 'AB123' }),
       ]);
-      assert.deepEqual([res.added, res.updated, res.adopted], [0, 1, { serial: 1 }]);
+      assert.deepEqual(
+        { added: res.added, updated: res.updated, adopted: res.adopted },
+        { added: 0, updated: 1, adopted: { serial: 1 } },
+      );
       const [rec, ...rest] = await computers();
       assert.equal(rest.length, 0);
       assert.deepEqual(
-        [rec?.id, rec?.sourceId, rec?.jobId, rec?.identityRule, rec?.status, rec?.source, rec?.name],
-        [id, 's1', 'job', 'serial', 'Active', 'manual', 'PC-7'],
+        {
+          id: rec?.id,
+          sourceId: rec?.sourceId,
+          jobId: rec?.jobId,
+          identityRule: rec?.identityRule,
+          status: rec?.status,
+          source: rec?.source,
+          name: rec?.name,
+        },
+        {
+          id,
+          sourceId: 's1',
+          jobId: 'job',
+          identityRule: 'serial',
+          status: 'Active',
+          source: 'manual',
+          name: 'PC-7',
+        },
       );
     });
 
@@ -67,7 +92,10 @@ for (const engine of engines()) {
       const res = await store.applyDevicePage('job', [
         device({ sourceId: 's1', name: 'b', serialNumber: 'S2' }),
       ]);
-      assert.deepEqual([res.added, res.updated, res.adopted], [0, 1, {}]);
+      assert.deepEqual(
+        { added: res.added, updated: res.updated, adopted: res.adopted },
+        { added: 0, updated: 1, adopted: {} },
+      );
       assert.equal((await store.findRecord('job', 's1'))?.recordId, before?.recordId);
       assert.equal((await computers()).length, 1);
     });
@@ -84,7 +112,7 @@ for (const engine of engines()) {
         device({ sourceId: 's1', name: 'n1', serialNumber: 'Default string' }),
         device({ sourceId: 's2', name: 'n2', serialNumber: 'system serial number' }),
       ]);
-      assert.deepEqual([res.added, res.adopted], [2, {}]);
+      assert.deepEqual({ added: res.added, adopted: res.adopted }, { added: 2, adopted: {} });
       assert.equal(
         (await computers()).filter((r) => r.source === 'manual' && r.sourceId !== undefined).length,
         0,
@@ -105,7 +133,7 @@ for (const engine of engines()) {
       const res = await store.applyDevicePage('job', [
         device({ sourceId: 's1', name: 'clone-c', serialNumber: 'VM-0001' }),
       ]);
-      assert.deepEqual([res.added, res.adopted], [1, {}]);
+      assert.deepEqual({ added: res.added, adopted: res.adopted }, { added: 1, adopted: {} });
     });
 
     it('does not match on a serial that several devices of the page share, but tries the next rung', async () => {
@@ -118,7 +146,7 @@ for (const engine of engines()) {
         device({ sourceId: 's1', name: 'twin-1', serialNumber: 'DUP' }),
         device({ sourceId: 's2', name: 'twin-2', serialNumber: 'DUP' }),
       ]);
-      assert.deepEqual([res.added, res.adopted], [1, { name: 1 }]);
+      assert.deepEqual({ added: res.added, adopted: res.adopted }, { added: 1, adopted: { name: 1 } });
       assert.equal((await store.findRecord('job', 's1'))?.recordId, byName);
     });
 
@@ -134,7 +162,7 @@ for (const engine of engines()) {
       const res = await store.applyDevicePage('job', [
         device({ sourceId: 's2', name: 'second', serialNumber: 'SHARED-1' }),
       ]);
-      assert.deepEqual([res.added, res.adopted], [1, {}]);
+      assert.deepEqual({ added: res.added, adopted: res.adopted }, { added: 1, adopted: {} });
       assert.equal((await store.findRecord('job', 's1'))?.recordId, id);
       assert.notEqual((await store.findRecord('job', 's2'))?.recordId, id);
     });
@@ -149,7 +177,7 @@ for (const engine of engines()) {
         device({ sourceId: 's1', name: 'x', serialNumber: 'S-9' }),
         device({ sourceId: 's2', name: 'shared' }),
       ]);
-      assert.deepEqual([res.added, res.adopted], [1, { serial: 1 }]);
+      assert.deepEqual({ added: res.added, adopted: res.adopted }, { added: 1, adopted: { serial: 1 } });
       assert.equal((await store.findRecord('job', 's1'))?.recordId, id);
     });
 
@@ -163,9 +191,12 @@ for (const engine of engines()) {
       const res = await store.applyDevicePage('job', [
         device({ sourceId: 's1', name: 'gone', serialNumber: 'RET-1' }),
       ]);
-      assert.deepEqual([res.added, res.adopted], [1, {}]);
+      assert.deepEqual({ added: res.added, adopted: res.adopted }, { added: 1, adopted: {} });
       const old = (await computers()).find((r) => r.id === id);
-      assert.deepEqual([old?.status, old?.sourceId], ['Retired', undefined]);
+      assert.deepEqual(
+        { status: old?.status, sourceId: old?.sourceId },
+        { status: 'Retired', sourceId: undefined },
+      );
     });
 
     it('matches only records of the same kind (Computers vs Hardware)', async () => {
@@ -177,7 +208,7 @@ for (const engine of engines()) {
       const res = await store.applyDevicePage('job', [
         device({ sourceId: 's1', name: 'printer-1', serialNumber: 'PR-1' }),
       ]);
-      assert.deepEqual([res.added, res.adopted], [1, {}]);
+      assert.deepEqual({ added: res.added, adopted: res.adopted }, { added: 1, adopted: {} });
       const hw = await store.applyDevicePage('job', [
         device({ sourceId: 'h1', kind: 'hardware', deviceType: 'printer', serialNumber: 'PR-1' }),
       ]);
@@ -189,7 +220,7 @@ for (const engine of engines()) {
       const res = await store.applyDevicePage('site-b', [
         device({ sourceId: 'b1', name: 'dual', serialNumber: 'S-1' }),
       ]);
-      assert.deepEqual([res.added, res.adopted], [1, {}]);
+      assert.deepEqual({ added: res.added, adopted: res.adopted }, { added: 1, adopted: {} });
     });
   });
 }

@@ -5,7 +5,7 @@ import {
   RecordNotFoundError,
   type SqlNavigatorStore,
 } from '../../activities/navigator';
-import { engines, useFreshStore } from './engines';
+import { engines } from '../helpers/stores';
 import { device, devices } from './fixtures';
 
 const T1 = '2024-03-01T10:00:00.000Z';
@@ -13,8 +13,14 @@ const T2 = '2024-03-02T10:00:00.000Z';
 
 for (const engine of engines()) {
   describe(`retirement and presence on ${engine.name}`, () => {
-    let store!: SqlNavigatorStore;
-    useFreshStore(engine, (s) => (store = s));
+    let store: SqlNavigatorStore;
+    beforeEach(async () => {
+      store = await engine.open();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+    after(() => engine.cleanup());
 
     it('retires by name, lists the write-back, keeps the record retired, and records the write-back', async () => {
       await store.applyDevicePage('job', devices(3));
@@ -32,10 +38,17 @@ for (const engine of engines()) {
       assert.deepEqual(await store.pendingWriteBacks('job'), [retired]);
       assert.deepEqual(await store.pendingWriteBacks('other'), []);
       const counts = await store.counts('job');
-      assert.deepEqual([counts.liveDevices, counts.installations, counts.retiredInSource], [2, 6, 1]);
+      assert.deepEqual(
+        {
+          liveDevices: counts.liveDevices,
+          installations: counts.installations,
+          retiredInSource: counts.retiredInSource,
+        },
+        { liveDevices: 2, installations: 6, retiredInSource: 1 },
+      );
 
       const again = await store.applyDevicePage('job', devices(3));
-      assert.deepEqual([again.unchanged, again.updated], [3, 0]);
+      assert.deepEqual({ unchanged: again.unchanged, updated: again.updated }, { unchanged: 3, updated: 0 });
       assert.equal(
         (await store.findRecord('job', 'dev-00001'))?.status,
         'Retired',
@@ -84,7 +97,7 @@ for (const engine of engines()) {
     it('retires a hand-made record with nothing to write back', async () => {
       const id = await store.insertManualRecord('computer', { source: 'manual', name: 'desk-1' });
       const res = await store.retire('computer', 'desk-1', T1);
-      assert.deepEqual([res.recordId, res.sourceId], [id, '']);
+      assert.deepEqual({ recordId: res.recordId, sourceId: res.sourceId }, { recordId: id, sourceId: '' });
       assert.deepEqual(await store.pendingWriteBacks('job'), []);
     });
 
@@ -129,9 +142,19 @@ for (const engine of engines()) {
         'already flagged',
       );
       const rec = await store.findRecord('job', 'dev-00001');
-      assert.deepEqual([rec?.missingFromAlloyScan, rec?.missingConfirmedAt], [true, T1]);
+      assert.deepEqual(
+        { missingFromAlloyScan: rec?.missingFromAlloyScan, missingConfirmedAt: rec?.missingConfirmedAt },
+        { missingFromAlloyScan: true, missingConfirmedAt: T1 },
+      );
       const counts = await store.counts('job');
-      assert.deepEqual([counts.liveDevices, counts.installations, counts.flaggedMissing], [2, 4, 2]);
+      assert.deepEqual(
+        {
+          liveDevices: counts.liveDevices,
+          installations: counts.installations,
+          flaggedMissing: counts.flaggedMissing,
+        },
+        { liveDevices: 2, installations: 4, flaggedMissing: 2 },
+      );
       assert.equal(await store.countUnseen('job', 'run'), 2, 'flagged devices are not candidates again');
 
       const states = await store.getDeviceStates('job', ['dev-00001']);
@@ -141,9 +164,12 @@ for (const engine of engines()) {
         'no audit: the caller re-reads it',
       );
       const res = await store.applyDevicePage('job', page);
-      assert.deepEqual([res.updated, res.unchanged], [2, 2]);
+      assert.deepEqual({ updated: res.updated, unchanged: res.unchanged }, { updated: 2, unchanged: 2 });
       const back = await store.findRecord('job', 'dev-00001');
-      assert.deepEqual([back?.missingFromAlloyScan, back?.missingConfirmedAt], [false, undefined]);
+      assert.deepEqual(
+        { missingFromAlloyScan: back?.missingFromAlloyScan, missingConfirmedAt: back?.missingConfirmedAt },
+        { missingFromAlloyScan: false, missingConfirmedAt: undefined },
+      );
       assert.equal((await store.counts('job')).liveDevices, 4);
     });
 

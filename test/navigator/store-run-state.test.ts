@@ -1,15 +1,22 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { after, afterEach, beforeEach, describe, it } from 'node:test';
 import type { SqlNavigatorStore } from '../../activities/navigator';
-import { engines, useFreshStore } from './engines';
-import { device, devices, install, jobConfig } from './fixtures';
+import { engines } from '../helpers/stores';
+import { jobConfig } from '../helpers/jobs';
+import { device, devices, install } from './fixtures';
 
 const REASON = '1 products changed software group';
 
 for (const engine of engines()) {
   describe(`batch ledger and full-pass reason on ${engine.name}`, () => {
-    let store!: SqlNavigatorStore;
-    useFreshStore(engine, (s) => (store = s));
+    let store: SqlNavigatorStore;
+    beforeEach(async () => {
+      store = await engine.open();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+    after(() => engine.cleanup());
 
     const batchRows = () => store.db.selectFrom('run_batches').selectAll().orderBy('batch_key').execute();
 
@@ -19,19 +26,33 @@ for (const engine of engines()) {
       const batch = { runId: 'r1', key: 'page-0' };
       const first = await store.applyDevicePage('job', page, { batch });
       assert.deepEqual(
-        [first.added, first.updated, first.unchanged, first.adopted, first.installationsAdded],
-        [4, 1, 0, { serial: 1 }, 15],
+        {
+          added: first.added,
+          updated: first.updated,
+          unchanged: first.unchanged,
+          adopted: first.adopted,
+          installationsAdded: first.installationsAdded,
+        },
+        { added: 4, updated: 1, unchanged: 0, adopted: { serial: 1 }, installationsAdded: 15 },
       );
       assert.deepEqual(await store.applyDevicePage('job', page, { batch }), first, 'not zero');
       assert.deepEqual(await store.applyDevicePage('job', [...page, ...page], { batch }), first);
       const fresh = await store.applyDevicePage('job', page, { batch: { runId: 'r1', key: 'page-1' } });
-      assert.deepEqual([fresh.added, fresh.updated, fresh.unchanged, fresh.installationsAdded], [0, 0, 5, 0]);
+      assert.deepEqual(
+        {
+          added: fresh.added,
+          updated: fresh.updated,
+          unchanged: fresh.unchanged,
+          installationsAdded: fresh.installationsAdded,
+        },
+        { added: 0, updated: 0, unchanged: 5, installationsAdded: 0 },
+      );
       const rows = await batchRows();
       assert.deepEqual(
-        rows.map((r) => [r.run_id, r.batch_key]),
+        rows.map((r) => ({ run_id: r.run_id, batch_key: r.batch_key })),
         [
-          ['r1', 'page-0'],
-          ['r1', 'page-1'],
+          { run_id: 'r1', batch_key: 'page-0' },
+          { run_id: 'r1', batch_key: 'page-1' },
         ],
       );
       assert.deepEqual(JSON.parse(rows[0]?.result ?? '{}'), first);
@@ -45,8 +66,13 @@ for (const engine of engines()) {
       await store.applyDevicePage('job', b, { batch: { runId: 'r9', key: 'p1' } });
       const tally = await store.runTally('job', 'r9');
       assert.deepEqual(
-        [tally.batches, tally.added, tally.updated, tally.installationsAdded],
-        [2, 7, 0, 4 * 2 + 3 * 1],
+        {
+          batches: tally.batches,
+          added: tally.added,
+          updated: tally.updated,
+          installationsAdded: tally.installationsAdded,
+        },
+        { batches: 2, added: 7, updated: 0, installationsAdded: 4 * 2 + 3 * 1 },
       );
       await store.endRun('job', 'r9');
       assert.equal((await store.runTally('job', 'r9')).batches, 0);
@@ -59,8 +85,20 @@ for (const engine of engines()) {
       const v2 = device({ sourceId: 'd1', name: 'pc', installations: [install('p1'), install('p2')] });
       const total = await store.applyDevicePage('job', [v2], { batch });
       assert.deepEqual(
-        [total.added, total.updated, total.unchanged, total.installationsAdded, total.samples],
-        [1, 1, 0, 2, { added: ['pc'], updated: ['pc'] }],
+        {
+          added: total.added,
+          updated: total.updated,
+          unchanged: total.unchanged,
+          installationsAdded: total.installationsAdded,
+          samples: total.samples,
+        },
+        {
+          added: 1,
+          updated: 1,
+          unchanged: 0,
+          installationsAdded: 2,
+          samples: { added: ['pc'], updated: ['pc'] },
+        },
       );
     });
 
@@ -76,10 +114,12 @@ for (const engine of engines()) {
       await store.applyDevicePage('job', page, { batch: { runId: 'r2', key: 'k' } });
       await store.applyDevicePage('other', page, { batch: { runId: 'r1', key: 'k' } });
       await store.endRun('job', 'r1');
-      const left = await batchRows();
-      assert.deepEqual(left.map((r) => [r.job_id, r.run_id]).sort(), [
-        ['job', 'r2'],
-        ['other', 'r1'],
+      const left = (await batchRows())
+        .map((r) => ({ job_id: r.job_id, run_id: r.run_id }))
+        .sort((a, b) => a.job_id.localeCompare(b.job_id) || a.run_id.localeCompare(b.run_id));
+      assert.deepEqual(left, [
+        { job_id: 'job', run_id: 'r2' },
+        { job_id: 'other', run_id: 'r1' },
       ]);
     });
 

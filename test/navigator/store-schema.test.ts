@@ -3,8 +3,8 @@ import { after, afterEach, beforeEach, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import type { SqlNavigatorStore } from '../../activities/navigator';
 import type { RunReport } from '../../common/sync-types';
-import { engines } from './engines';
-import { jobConfig } from './fixtures';
+import { engines } from '../helpers/stores';
+import { jobConfig } from '../helpers/jobs';
 
 const TABLES = [
   'computers',
@@ -118,7 +118,10 @@ for (const engine of engines()) {
       );
       const rows = await store.db.selectFrom('sync_jobs').selectAll().execute();
       assert.equal(rows.length, 1);
-      assert.deepEqual([rows[0]?.enabled, rows[0]?.client_secret_ref], [0, '{"file":"/run/secrets/as"}']);
+      assert.deepEqual(
+        { enabled: rows[0]?.enabled, client_secret_ref: rows[0]?.client_secret_ref },
+        { enabled: 0, client_secret_ref: '{"file":"/run/secrets/as"}' },
+      );
       assert.deepEqual(JSON.parse(rows[0]?.settings ?? '{}'), {
         tokenPath: '/api/oauth/token',
         pageSize: 100,
@@ -136,10 +139,10 @@ for (const engine of engines()) {
       await store.saveRunReport(report('r2', '2024-01-02T00:00:00.000Z'));
       const runs = await store.listRuns('job', 10);
       assert.deepEqual(
-        runs.map((r) => [r.runId, r.outcome]),
+        runs.map((r) => ({ runId: r.runId, outcome: r.outcome })),
         [
-          ['r2', 'succeeded'],
-          ['r1', 'succeeded'],
+          { runId: 'r2', outcome: 'succeeded' },
+          { runId: 'r1', outcome: 'succeeded' },
         ],
       );
       assert.deepEqual(await store.listRuns('job', 1), [runs[0]]);
@@ -148,7 +151,10 @@ for (const engine of engines()) {
         .selectAll()
         .where('run_id', '=', 'r1')
         .executeTakeFirst();
-      assert.deepEqual([Number(row?.duration_ms), row?.stored_installations], [13, 9]);
+      assert.deepEqual(
+        { duration_ms: Number(row?.duration_ms), stored_installations: row?.stored_installations },
+        { duration_ms: 13, stored_installations: 9 },
+      );
     });
 
     it('stores quarantined records once per run, truncating the excerpt', async () => {
@@ -162,7 +168,10 @@ for (const engine of engines()) {
       await store.saveQuarantine('job', 'r1', [rec, rec]);
       await store.saveQuarantine('job', 'r1', [rec]);
       const rows = await store.db.selectFrom('quarantined_records').selectAll().execute();
-      assert.deepEqual([rows.length, rows[0]?.raw_excerpt.length, rows[0]?.reason], [1, 2000, rec.reason]);
+      assert.deepEqual(
+        { rows: rows.length, excerptLength: rows[0]?.raw_excerpt.length, reason: rows[0]?.reason },
+        { rows: 1, excerptLength: 2000, reason: rec.reason },
+      );
     });
 
     it('upserts the catalog and counts software-group changes', async () => {
@@ -199,10 +208,14 @@ for (const engine of engines()) {
       ]);
       const rows = await store.db.selectFrom('software_catalog').selectAll().orderBy('product_id').execute();
       assert.deepEqual(
-        rows.map((r) => [r.product_id, r.platform, r.software_group]),
+        rows.map((r) => ({
+          product_id: r.product_id,
+          platform: r.platform,
+          software_group: r.software_group,
+        })),
         [
-          ['p1', 'Windows', 'Required'],
-          ['p9', 'Linux', null],
+          { product_id: 'p1', platform: 'Windows', software_group: 'Required' },
+          { product_id: 'p9', platform: 'Linux', software_group: null },
         ],
       );
       assert.deepEqual(await store.getProductGroups('job', ['p9']), new Map(), 'no group yet: unknown');

@@ -76,21 +76,30 @@ describe('configuration', () => {
     assert.deepEqual(cfg.jobs[0]!.importSoftware, { mode: 'selected', platforms: ['Linux', 'macOS'] });
   });
 
-  const table: [string, Record<string, unknown>, string][] = [
-    ['a literal secret', { clientSecret: 'hunter2' }, 'jobs.0.clientSecret'],
-    ['a bad URL', { siteUrl: 'ftp://x' }, 'jobs.0.siteUrl'],
-    ['a bad cron', { schedule: { cron: 'every day', timeZone: 'UTC' } }, 'jobs.0.schedule.cron'],
-    [
-      'a bad time zone',
-      { schedule: { cron: '0 2 * * *', timeZone: 'Mars/Base' } },
-      'jobs.0.schedule.timeZone',
-    ],
-    ['an unknown platform', { importSoftware: { selected: ['BeOS'] } }, 'jobs.0.importSoftware'],
-    ['an unknown on-retire', { onRetire: 'shred' }, 'jobs.0.onRetire'],
-    ['an unknown field', { colour: 'blue' }, 'colour'],
-    ['a threshold above 1', { missingThreshold: 2 }, 'jobs.0.missingThreshold'],
+  /** `job`: fields over the good job; `path`: the config path the error must name. */
+  const table: { name: string; job: Record<string, unknown>; path: string }[] = [
+    { name: 'a literal secret', job: { clientSecret: 'hunter2' }, path: 'jobs.0.clientSecret' },
+    { name: 'a bad URL', job: { siteUrl: 'ftp://x' }, path: 'jobs.0.siteUrl' },
+    {
+      name: 'a bad cron',
+      job: { schedule: { cron: 'every day', timeZone: 'UTC' } },
+      path: 'jobs.0.schedule.cron',
+    },
+    {
+      name: 'a bad time zone',
+      job: { schedule: { cron: '0 2 * * *', timeZone: 'Mars/Base' } },
+      path: 'jobs.0.schedule.timeZone',
+    },
+    {
+      name: 'an unknown platform',
+      job: { importSoftware: { selected: ['BeOS'] } },
+      path: 'jobs.0.importSoftware',
+    },
+    { name: 'an unknown on-retire', job: { onRetire: 'shred' }, path: 'jobs.0.onRetire' },
+    { name: 'an unknown field', job: { colour: 'blue' }, path: 'colour' },
+    { name: 'a threshold above 1', job: { missingThreshold: 2 }, path: 'jobs.0.missingThreshold' },
   ];
-  for (const [name, job, path] of table) {
+  for (const { name, job, path } of table) {
     it(`rejects ${name}, naming ${path}`, () =>
       assert.match(problems(job), new RegExp(path.replace(/\./g, '\\.'))));
   }

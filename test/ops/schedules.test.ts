@@ -5,7 +5,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ORPHAN_NOTE, pauseOrphanSchedules, upsertSchedule } from '../../ops/schedules';
 import type { SyncJobConfig } from '../../common/sync-types';
 import { createTestEnv } from '../helpers/temporal-env';
-import { jobConfig } from '../navigator/fixtures';
+import { jobConfig } from '../helpers/jobs';
 
 /** A job that is never run: only its schedule matters here. */
 const job = (id: string): SyncJobConfig => jobConfig(id, { siteUrl: 'https://example.invalid' });

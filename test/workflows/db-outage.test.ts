@@ -6,8 +6,8 @@ import { Client as PgClient } from 'pg';
 import { createNavigatorStore, type SqlNavigatorStore } from '../../activities/navigator';
 import { forceSync } from '../../ops/force-sync';
 import type { RunReport } from '../../common/sync-types';
-import { PG_TEST_URL } from '../navigator/engines';
-import { useStack } from '../helpers/sync-fixture';
+import { PG_TEST_URL } from '../helpers/stores';
+import { startStack, type Stack } from '../helpers/sync-fixture';
 import { jobFor, siteName, startTestWorker, waitForPages } from '../helpers/sync-harness';
 
 /** A TCP proxy in front of PostgreSQL whose link the test can cut (an outage) and restore. */
@@ -51,7 +51,11 @@ class CuttableProxy {
 }
 
 describe('a database outage mid-run', () => {
-  const stack = useStack();
+  let stack: Stack;
+  before(async () => {
+    stack = await startStack();
+  });
+  after(() => stack?.stop());
   const schema = `t_${randomBytes(6).toString('hex')}`;
   const upstream = new URL(PG_TEST_URL);
   const proxy = new CuttableProxy(Number(upstream.port || 5432));

@@ -1,17 +1,25 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { forceSync } from '../../ops/force-sync';
 import { scheduleId, upsertSchedule } from '../../ops/schedules';
 import type { RunReport, SyncProgress } from '../../common/sync-types';
 import { storeEngines } from '../helpers/stores';
 import { jobFor, siteName, waitForPages } from '../helpers/sync-harness';
-import { useStack, useStoreAndWorker } from '../helpers/sync-fixture';
+import { startStack, startStoreAndWorker, type Stack, type StoreAndWorker } from '../helpers/sync-fixture';
 
 const [sqlite] = storeEngines();
 
 describe('forcing a sync, schedules and dry runs', () => {
-  const stack = useStack();
-  const f = useStoreAndWorker(stack, sqlite!);
+  let stack: Stack;
+  let f: StoreAndWorker;
+  before(async () => {
+    stack = await startStack();
+    f = await startStoreAndWorker(stack, sqlite!);
+  });
+  after(async () => {
+    await f?.stop();
+    await stack?.stop();
+  });
 
   const result = (workflowId: string): Promise<RunReport> =>
     stack.env.client.workflow.getHandle(workflowId).result() as Promise<RunReport>;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { WorkflowFailedError } from '@temporalio/client';
 import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
@@ -9,7 +9,7 @@ import { forceSync } from '../../ops/force-sync';
 import type { RunReport } from '../../common/sync-types';
 import { storeEngines } from '../helpers/stores';
 import { jobFor, siteName } from '../helpers/sync-harness';
-import { useStack, useStoreAndWorker } from '../helpers/sync-fixture';
+import { startStack, startStoreAndWorker, type Stack, type StoreAndWorker } from '../helpers/sync-fixture';
 import { workflowBundle } from '../helpers/temporal-env';
 
 const [sqlite] = storeEngines();
@@ -25,8 +25,16 @@ function historyText(history: Parameters<typeof historyToJSON>[0]): string {
 }
 
 describe('workflow histories', () => {
-  const stack = useStack();
-  const f = useStoreAndWorker(stack, sqlite!);
+  let stack: Stack;
+  let f: StoreAndWorker;
+  before(async () => {
+    stack = await startStack();
+    f = await startStoreAndWorker(stack, sqlite!);
+  });
+  after(async () => {
+    await f?.stop();
+    await stack?.stop();
+  });
   const secrets: string[] = [];
   const workflowIds: string[] = [];
 

@@ -1,16 +1,24 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import type { RunReport, SyncJobConfig } from '../../common/sync-types';
 import { storeEngines } from '../helpers/stores';
 import { jobFor, siteName } from '../helpers/sync-harness';
-import { useStack, useStoreAndWorker } from '../helpers/sync-fixture';
+import { startStack, startStoreAndWorker, type Stack, type StoreAndWorker } from '../helpers/sync-fixture';
 
 describe('retire step', () => {
-  const stack = useStack();
+  let stack: Stack;
+  before(async () => {
+    stack = await startStack();
+  });
+  after(() => stack?.stop());
 
   for (const engine of storeEngines()) {
     describe(`on ${engine.name}`, () => {
-      const f = useStoreAndWorker(stack, engine);
+      let f: StoreAndWorker;
+      before(async () => {
+        f = await startStoreAndWorker(stack, engine);
+      });
+      after(() => f?.stop());
       const run = (job: SyncJobConfig, opts: { confirmMissing?: boolean } = {}): Promise<RunReport> =>
         f.run(job, opts);
 

@@ -24,6 +24,7 @@ export function createVerifyCounts(deps: ActivityDeps) {
   return async function verifyCounts(input: VerifyInput): Promise<VerifyOutput> {
     return asActivity(async () => {
       const { job, runId } = input;
+      await deps.store.refreshStatistics();
       const counts = await deps.store.counts(job.id, runId);
       if (!runId) return counts;
       const tally = await deps.store.runTally(job.id, runId);

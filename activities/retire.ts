@@ -192,6 +192,8 @@ async function beginMissing(
   deps: ActivityDeps,
   input: FlagMissingInput,
 ): Promise<{ unseen: number } | 'done' | number> {
+  // The pass just filled run_seen (and a first import the record tables): plan with that known.
+  await deps.store.refreshStatistics();
   const unseen = await deps.store.countUnseen(input.job.id, input.runId);
   if (unseen === 0) return 'done';
   const live = (await deps.store.counts(input.job.id)).liveDevices;

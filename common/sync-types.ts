@@ -98,6 +98,8 @@ export interface SyncRunInput {
   followUp?: boolean;
   /** Continue-as-new after this many pages in one execution (default: when the server suggests it). */
   continueAsNewAfterPages?: number;
+  /** Heartbeat timeout of the heartbeating steps (default 45 s); tests that kill a worker shorten it. */
+  heartbeatTimeout?: string;
 }
 
 export interface ForceSignal {

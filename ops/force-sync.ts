@@ -18,6 +18,8 @@ export interface ForceOptions {
   taskQueue?: string;
   /** For tests: continue-as-new after this many pages. */
   continueAsNewAfterPages?: number;
+  /** For tests that kill a worker: the heartbeat timeout of the run's heartbeating steps. */
+  heartbeatTimeout?: string;
   now?: Date;
 }
 
@@ -65,6 +67,7 @@ export async function forceSync(
     dryRun: opts.dryRun ?? false,
     confirmMissing: opts.confirmMissing ?? false,
     continueAsNewAfterPages: opts.continueAsNewAfterPages,
+    heartbeatTimeout: opts.heartbeatTimeout,
   };
   try {
     const handle = await client.workflow.start(WORKFLOW_TYPES.syncRun, {

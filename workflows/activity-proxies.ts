@@ -25,18 +25,32 @@ export const authActivities = proxyActivities<SyncActivities>({
  * with backoff capped at a minute ride out ~20 minutes of 429s, 5xx or a store outage
  * before the run fails loudly.
  */
-export const pageActivities = proxyActivities<SyncActivities>({
+const PAGE_OPTIONS = {
   startToCloseTimeout: '20 minutes',
   heartbeatTimeout: '45 seconds',
   retry: retry('1s', '1 minute', 25),
-});
+} as const;
+export const pageActivities = proxyActivities<SyncActivities>(PAGE_OPTIONS);
 
 /** Walks over many items (catalog, missing lookups, write-back): heartbeat a cursor and resume from it. */
-export const walkActivities = proxyActivities<SyncActivities>({
+const WALK_OPTIONS = {
   startToCloseTimeout: '4 hours',
   heartbeatTimeout: '45 seconds',
   retry: retry('1s', '1 minute', 25),
-});
+} as const;
+export const walkActivities = proxyActivities<SyncActivities>(WALK_OPTIONS);
+
+/**
+ * The heartbeating proxies of a run: with `heartbeatTimeout` in the input (tests that kill a
+ * worker: its activities are retried elsewhere that much sooner), proxies with that timeout.
+ */
+export function heartbeatingActivities(heartbeatTimeout: string | undefined) {
+  if (!heartbeatTimeout) return { page: pageActivities, walk: walkActivities };
+  return {
+    page: proxyActivities<SyncActivities>({ ...PAGE_OPTIONS, heartbeatTimeout }),
+    walk: proxyActivities<SyncActivities>({ ...WALK_OPTIONS, heartbeatTimeout }),
+  };
+}
 
 /** Store-only steps (verify, run log, the overlap guard's visibility query). */
 export const storeActivities = proxyActivities<SyncActivities>({

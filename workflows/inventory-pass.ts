@@ -5,7 +5,7 @@
  */
 import { workflowInfo } from '@temporalio/workflow';
 import type { PageRequest, SyncCheckpoint, SyncRunInput } from '../common/sync-types';
-import { pageActivities } from './activity-proxies';
+import { heartbeatingActivities } from './activity-proxies';
 import { exhausted } from './page-planner';
 import type { SyncRunState } from './sync-run-state';
 
@@ -18,6 +18,7 @@ export async function runInventoryPass(input: SyncRunInput, state: SyncRunState)
   let pagesThisExecution = 0;
   const { requestsPerSecond: rps, pageConcurrency: pages } = input.job;
   const started = Date.now();
+  const pageActivities = heartbeatingActivities(input.heartbeatTimeout).page;
   const launch = (req: PageRequest): void => {
     const page = pageActivities
       .processDevicePage({

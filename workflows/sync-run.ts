@@ -18,7 +18,7 @@ import {
 import { groupChangeReason } from '../common/counts';
 import { SA_OUTCOME, runSearchAttributes } from '../common/search-attributes';
 import type { RunOutcome, RunReport, SyncRunInput } from '../common/sync-types';
-import { authActivities, storeActivities, walkActivities } from './activity-proxies';
+import { authActivities, heartbeatingActivities, storeActivities } from './activity-proxies';
 import { runInventoryPass } from './inventory-pass';
 import { isComplete } from './page-planner';
 import { completedReport, failedReport, skippedReport } from './report';
@@ -73,6 +73,7 @@ async function runSync(input: SyncRunInput, state: SyncRunState): Promise<RunRep
     });
   }
   state.enter('retire');
+  const walkActivities = heartbeatingActivities(input.heartbeatTimeout).walk;
   const complete = isComplete(state.checkpoint!.planner);
   const writeBack = await walkActivities.retireWriteBack({ job, dryRun, runId: state.runId });
   const missing = complete
@@ -91,7 +92,7 @@ async function beginPass(input: SyncRunInput, state: SyncRunState): Promise<void
   const auth = input.auth ?? (await authActivities.authenticate({ job: input.job, full: !!input.full }));
   state.authenticated(auth);
   state.enter('catalog');
-  const catalog = await walkActivities.syncCatalog({
+  const catalog = await heartbeatingActivities(input.heartbeatTimeout).walk.syncCatalog({
     job: input.job,
     runId: state.runId,
     dryRun: !!input.dryRun,
@@ -121,6 +122,7 @@ async function followUp(input: SyncRunInput, confirmMissing: boolean): Promise<n
     followUp: true,
     confirmMissing,
     continueAsNewAfterPages: input.continueAsNewAfterPages,
+    heartbeatTimeout: input.heartbeatTimeout,
   });
 }
 

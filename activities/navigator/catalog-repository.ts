@@ -117,6 +117,13 @@ export async function getProductGroups(
  * Makes sure every installed product has a catalog row (a product can appear on a device
  * after the catalog step listed the catalog), and records its platform when still unknown.
  * Writes nothing for products already complete.
+ *
+ * Pages run at once in their own transactions and share catalog rows, so this takes no row
+ * lock it does not need: existing rows are read (no lock), missing ones inserted with
+ * `on conflict do nothing` (no lock on a row another page inserted), and only rows still
+ * without a platform are updated, in product-id order, so two pages lock in the same order
+ * and cannot deadlock (an `on conflict do update ... where` locks every conflicting row,
+ * updated or not, in each page's own order: 24-41 deadlocks per 20k run on PostgreSQL).
  */
 export async function ensureInstalledProducts(
   db: Kysely<Database>,
@@ -124,27 +131,39 @@ export async function ensureInstalledProducts(
   installations: readonly InstallationUpsert[],
   now: string,
 ): Promise<void> {
-  const rows = [...new Map(installations.map((i) => [i.productId, i])).values()].map((i) => ({
-    job_id: jobId,
-    product_id: i.productId,
-    name: i.name,
-    version: i.version ?? null,
-    publisher: i.publisher ?? null,
-    platform: i.platform ?? null,
-    software_group: null,
-    updated_at: now,
-  }));
+  const byId = new Map(installations.map((i) => [i.productId, i]));
+  const ids = [...byId.keys()].sort();
+  const stored = await loadProducts(db, jobId, ids);
+  const rows = ids
+    .filter((id) => !stored.has(id))
+    .map((id) => {
+      const i = byId.get(id)!;
+      return {
+        job_id: jobId,
+        product_id: id,
+        name: i.name,
+        version: i.version ?? null,
+        publisher: i.publisher ?? null,
+        platform: i.platform ?? null,
+        software_group: null,
+        updated_at: now,
+      };
+    });
   for (const part of chunks(rows, INSERT_CHUNK_ROWS)) {
     await db
       .insertInto('software_catalog')
       .values(part)
-      .onConflict((oc) =>
-        oc
-          .columns(['job_id', 'product_id'])
-          .doUpdateSet((eb) => ({ platform: eb.ref('excluded.platform') }))
-          .where('software_catalog.platform', 'is', null)
-          .where('excluded.platform', 'is not', null),
-      )
+      .onConflict((oc) => oc.columns(['job_id', 'product_id']).doNothing())
+      .execute();
+  }
+  const platformUnknown = ids.filter((id) => stored.get(id)?.platform === null && byId.get(id)!.platform);
+  for (const id of platformUnknown) {
+    await db
+      .updateTable('software_catalog')
+      .set({ platform: byId.get(id)!.platform ?? null })
+      .where('job_id', '=', jobId)
+      .where('product_id', '=', id)
+      .where('platform', 'is', null)
       .execute();
   }
 }

@@ -113,3 +113,22 @@ async function openPostgres(url: string, schema: string | undefined): Promise<Op
 export function engineOf(db: Kysely<unknown>): Engine {
   return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
 }
+
+/** Tables whose counts the sync queries after filling them. */
+const ANALYSED = ['run_seen', 'computers', 'hardware', 'discovered_installations', 'software_catalog'];
+
+/**
+ * PostgreSQL: ANALYZE the tables never analysed, or changed by more than a tenth (at least
+ * 1,000 rows) since: autovacuum's own rule, applied now. Cheap when there is nothing to do.
+ */
+export async function refreshStatistics(db: Kysely<Database>): Promise<string[]> {
+  if (engineOf(db as unknown as Kysely<unknown>) !== 'postgres') return [];
+  const stale = await sql<{ relname: string }>`
+    select relname from pg_stat_user_tables
+    where schemaname = current_schema() and relname in (${sql.join(ANALYSED)})
+      and ((last_analyze is null and last_autoanalyze is null and n_live_tup + n_mod_since_analyze > 0)
+        or n_mod_since_analyze > greatest(n_live_tup / 10, 1000))`.execute(db);
+  const tables = stale.rows.map((r) => r.relname).sort();
+  if (tables.length > 0) await sql`analyze ${sql.join(tables.map((t) => sql.id(t)))}`.execute(db);
+  return tables;
+}

@@ -153,6 +153,14 @@ export interface NavigatorStore {
   /** Software group of each product id known to the catalog (unknown ids are absent). */
   getProductGroups(jobId: string, productIds: string[]): Promise<Map<string, string>>;
 
+  /**
+   * Refresh the query planner's statistics of tables a bulk load changed (PostgreSQL; SQLite
+   * needs none). A first import fills tables minutes before the queries that count them run,
+   * sooner than a production server's autovacuum analyses them (or never, with it off).
+   * Returns the tables analysed.
+   */
+  refreshStatistics(): Promise<string[]>;
+
   /** Live devices of this job not seen by `runId` (candidates for the missing flag). */
   listUnseen(jobId: string, runId: string, limit: number, afterSourceId?: string): Promise<string[]>;
   countUnseen(jobId: string, runId: string): Promise<number>;

@@ -7,7 +7,7 @@ import type { NavigatorKind } from '../../common/domain';
 import { applyDevicePage } from './apply-page';
 import { runTally } from './batch-ledger';
 import { getProductGroups, upsertCatalog } from './catalog-repository';
-import { openDatabase, type Engine, type OpenDatabaseOptions } from './db';
+import { openDatabase, refreshStatistics, type Engine, type OpenDatabaseOptions } from './db';
 import { findLinked } from './device-repository';
 import { appliedMigrations, migrateDown, migrateToLatest } from './migrations';
 import { counts, countUnseen, flaggedBy, flagMissing, listUnseen } from './presence-repository';
@@ -121,6 +121,7 @@ export async function createNavigatorStore(opts: CreateNavigatorStoreOptions): P
     clearFullPassReason: (jobId) => setFullPassReason(db, jobId, null),
     getProductGroups: (jobId, productIds) => getProductGroups(db, jobId, productIds),
     listUnseen: (jobId, runId, limit, after) => listUnseen(db, jobId, runId, limit, after),
+    refreshStatistics: () => refreshStatistics(db),
     countUnseen: (jobId, runId) => countUnseen(db, jobId, runId),
     flagMissing: (jobId, sourceIds, flag) => flagMissing(db, jobId, sourceIds, flag),
     flaggedBy: (jobId, runId) => flaggedBy(db, jobId, runId),

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, afterEach, beforeEach, describe, it } from 'node:test';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import type { SqlNavigatorStore } from '../../activities/navigator';
 import { engines } from '../helpers/stores';
 import { device, devices, install } from './fixtures';
@@ -219,3 +219,48 @@ for (const engine of engines()) {
     });
   });
 }
+
+describe('concurrent pages on PostgreSQL', () => {
+  const engine = engines().find((e) => e.name === 'postgres')!;
+  let store: SqlNavigatorStore;
+  before(async () => {
+    store = await engine.open();
+  });
+  after(async () => {
+    await store?.close();
+    await engine.cleanup();
+  });
+
+  it('apply pages sharing catalog products, four at once, without a deadlock', async () => {
+    // Every page installs the same products, each page in its own order: the catalog rows
+    // they share are where concurrent transactions used to lock in different orders.
+    const products = Array.from({ length: 40 }, (_, i) => `prod-${String(i).padStart(3, '0')}`);
+    const page = (p: number) =>
+      Array.from({ length: 50 }, (_, i) =>
+        device({
+          sourceId: `p${p}-d${i}`,
+          name: `pc-${p}-${i}`,
+          installations: rotated(products, p * 7 + i)
+            .slice(0, 20)
+            .map((id) => install(id, { platform: (p + i) % 2 ? 'Windows' : undefined })),
+        }),
+      );
+    const rotated = (list: string[], by: number) => {
+      const k = by % list.length;
+      const out = [...list.slice(k), ...list.slice(0, k)];
+      return by % 2 ? out.reverse() : out;
+    };
+    const failures: string[] = [];
+    await Promise.all(
+      Array.from({ length: 4 }, async (_, worker) => {
+        for (let p = worker; p < 64; p += 4) {
+          await store
+            .applyDevicePage('job', page(p), { batch: { runId: 'run', key: String(p) } })
+            .catch((err: unknown) => failures.push(String((err as { code?: unknown }).code ?? err)));
+        }
+      }),
+    );
+    assert.deepEqual(failures, []);
+    assert.equal((await store.counts('job')).liveDevices, 64 * 50);
+  });
+});

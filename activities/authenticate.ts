@@ -52,17 +52,16 @@ async function whyFull(
   fingerprint: string,
 ): Promise<string | undefined> {
   if (asked) return 'asked for';
-  const runs = await deps.store.listRuns(job.id, 50);
-  const good = runs.filter((r) => r.outcome === 'succeeded' && !r.dryRun);
-  const last = good[0];
+  const last = await deps.store.lastSuccess(job.id);
   if (!last) return 'no earlier successful run';
   if (last.filterFingerprint !== fingerprint) return 'software filter or tracked groups changed';
   const pending = await deps.store.fullPassReason(job.id);
   if (pending) return pending;
-  const lastFull = good.find((r) => r.full);
   if (job.fullRunIntervalHours > 0) {
+    // Asked of the store directly: a job run every 30 minutes has hundreds of runs since its last full pass.
+    const lastFull = await deps.store.lastFullPass(job.id);
     const now = (deps.now ?? (() => new Date()))().getTime();
-    if (!lastFull || now - Date.parse(lastFull.finishedAt) > job.fullRunIntervalHours * 3_600_000) {
+    if (!lastFull || now - Date.parse(lastFull) > job.fullRunIntervalHours * 3_600_000) {
       return `last full pass older than ${job.fullRunIntervalHours} h`;
     }
   }

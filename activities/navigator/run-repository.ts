@@ -87,6 +87,29 @@ export async function listRuns(db: Kysely<Database>, jobId: string, limit: numbe
   return rows.map((r) => JSON.parse(r.report) as RunReport);
 }
 
+function successes(db: Kysely<Database>, jobId: string) {
+  return db
+    .selectFrom('sync_runs')
+    .where('job_id', '=', jobId)
+    .where('outcome', '=', 'succeeded')
+    .where('dry_run', '=', 0)
+    .orderBy('started_at', 'desc')
+    .orderBy('run_id', 'desc')
+    .limit(1);
+}
+
+/** The job's newest successful run that was not a dry run. */
+export async function lastSuccess(db: Kysely<Database>, jobId: string): Promise<RunReport | undefined> {
+  const row = await successes(db, jobId).select('report').executeTakeFirst();
+  return row && (JSON.parse(row.report) as RunReport);
+}
+
+/** When the job's newest successful full pass finished (a query of its own: not among the last N runs). */
+export async function lastFullPass(db: Kysely<Database>, jobId: string): Promise<string | undefined> {
+  const row = await successes(db, jobId).where('full', '=', 1).select('finished_at').executeTakeFirst();
+  return row?.finished_at ?? undefined;
+}
+
 /** Stores quarantined records of a run (idempotent per run, kind and source id). */
 export async function saveQuarantine(
   db: Kysely<Database>,

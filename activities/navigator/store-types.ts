@@ -202,4 +202,8 @@ export interface NavigatorStore {
   saveRunReport(report: RunReport): Promise<void>;
   /** Newest run reports of a job, newest first. */
   listRuns(jobId: string, limit: number): Promise<RunReport[]>;
+  /** The job's newest successful run that was not a dry run (its report), if any. */
+  lastSuccess(jobId: string): Promise<RunReport | undefined>;
+  /** When the job's newest successful full pass (not a dry run) finished, if ever: however many runs ago. */
+  lastFullPass(jobId: string): Promise<string | undefined>;
 }

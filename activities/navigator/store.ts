@@ -29,6 +29,8 @@ import {
 import {
   endRun,
   fullPassReason,
+  lastFullPass,
+  lastSuccess,
   listRuns,
   markSeen,
   quarantinedIds,
@@ -137,6 +139,8 @@ export async function createNavigatorStore(opts: CreateNavigatorStoreOptions): P
     quarantineSummary: (jobId, runId, sample) => quarantineSummary(db, jobId, runId, sample),
     saveRunReport: (report) => saveRunReport(db, report),
     listRuns: (jobId, limit) => listRuns(db, jobId, limit),
+    lastSuccess: (jobId) => lastSuccess(db, jobId),
+    lastFullPass: (jobId) => lastFullPass(db, jobId),
     insertManualRecord: (kind, fields) => insertManualRecord(db, kind, fields),
     listRecords: (kind, jobId) => listRecords(db, kind, jobId),
     listInstallations: (kind, recordId) => listInstallations(db, kind, recordId),

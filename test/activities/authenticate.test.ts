@@ -4,6 +4,8 @@ import type { AlloyScanClient } from '../../activities/alloyscan/client-types';
 import { createAuthenticate, filterFingerprint } from '../../activities/authenticate';
 import type { NavigatorStore } from '../../activities/navigator/store-types';
 import type { RunReport, SyncJobConfig } from '../../common/sync-types';
+import { jobConfig } from '../helpers/jobs';
+import { engines } from '../helpers/stores';
 
 const job = {
   id: 'acme',
@@ -23,11 +25,14 @@ function fakeClient(): AlloyScanClient {
   } as unknown as AlloyScanClient;
 }
 
+/** A store whose run log is `runs`, newest first, answering the look-ups as the real one does. */
 function fakeStore(runs: Partial<RunReport>[], pending?: string): NavigatorStore {
+  const good = runs.filter((r) => r.outcome === 'succeeded' && !r.dryRun) as RunReport[];
   return {
     upsertJob: () => Promise.resolve(),
     fullPassReason: () => Promise.resolve(pending),
-    listRuns: () => Promise.resolve(runs as RunReport[]),
+    lastSuccess: () => Promise.resolve(good[0]),
+    lastFullPass: () => Promise.resolve(good.find((r) => r.full)?.finishedAt),
   } as unknown as NavigatorStore;
 }
 
@@ -95,4 +100,41 @@ describe('authenticate decides whether a run is full', () => {
       assert.equal(res.trackedGroupsSource, 'site');
     });
   }
+});
+
+describe('authenticate on the real store', () => {
+  it('finds the last full pass among hundreds of runs: a job run every 30 minutes is not re-read every 25 h', async () => {
+    const [sqlite] = engines();
+    const store = await sqlite!.open();
+    try {
+      const at = (hoursAgo: number) => new Date(NOW.getTime() - hoursAgo * 3_600_000).toISOString();
+      const save = (id: string, hoursAgo: number, full: boolean) =>
+        store.saveRunReport({
+          ...(run(at(hoursAgo), full) as RunReport),
+          runId: id,
+          jobId: job.id,
+          workflowId: id,
+          trigger: 'schedule',
+          startedAt: at(hoursAgo),
+          durationMs: 1000,
+          verify: {
+            sourceDevices: 0,
+            importedDevices: 0,
+            skippedDevices: 0,
+            expectedInstallations: 0,
+            storedInstallations: 0,
+            ok: true,
+          },
+        });
+      await save('full', 20, true);
+      for (let i = 0; i < 60; i++) await save(`run-${i}`, 19.9 - i / 3, false);
+      const decide = createAuthenticate({ store, clientFor: fakeClient, now: () => NOW });
+      const real = jobConfig(job.id, { importSoftware: job.importSoftware, fullRunIntervalHours: 24 });
+      const res = await decide({ job: real, full: false });
+      assert.deepEqual({ full: res.full, reason: res.fullReason }, { full: false, reason: undefined });
+    } finally {
+      await store.close();
+      await sqlite!.cleanup();
+    }
+  });
 });

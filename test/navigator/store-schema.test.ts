@@ -157,6 +157,19 @@ for (const engine of engines()) {
       );
     });
 
+    it('finds the last full pass however many runs ago, and the last success', async () => {
+      await store.migrate();
+      const at = (i: number) => new Date(Date.UTC(2024, 0, 1, 0, 30 * i)).toISOString();
+      await store.saveRunReport({ ...report('full', at(0)), full: true });
+      // A job scheduled every 30 minutes: 60 changed-only runs since, a dry run and a failure newest.
+      for (let i = 1; i <= 60; i++) await store.saveRunReport(report(`run-${i}`, at(i)));
+      await store.saveRunReport({ ...report('dry', at(61)), full: true, dryRun: true });
+      await store.saveRunReport(report('failed', at(62), 'failed'));
+      assert.equal(await store.lastFullPass('job'), at(0));
+      assert.equal((await store.lastSuccess('job'))?.runId, 'run-60');
+      assert.equal(await store.lastFullPass('other'), undefined);
+    });
+
     it('stores quarantined records once per run, truncating the excerpt', async () => {
       await store.migrate();
       const rec = {

@@ -34,7 +34,14 @@ export function exitCodeForFailure(type: FailureType | undefined): ExitCode {
 /** How a followed run ended: its report, or the failure that ended it. */
 export type RunOutcomeView =
   | { ok: true; report: RunReport }
-  | { ok: false; workflowId: string; reason: string; type?: FailureType | undefined };
+  | {
+      ok: false;
+      workflowId: string;
+      reason: string;
+      type?: FailureType | undefined;
+      /** Temporal stayed out of reach: the run's outcome is unknown, not a failure. */
+      lostContact?: boolean;
+    };
 
 /** The exit code of a followed run: what an operator's script branches on. */
 export function exitCodeForRun(view: RunOutcomeView): ExitCode {

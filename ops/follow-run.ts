@@ -1,15 +1,29 @@
-/** Follow a run until its report: a progress bar from the `progress` query, then the report. */
+/**
+ * Follow a run until its report: a progress bar from the `progress` query, then the report.
+ * Losing the connection to Temporal is not the run's outcome: the run goes on in the server,
+ * so the follower says it is reconnecting and waits, for a bounded time.
+ */
 import type { Client } from '@temporalio/client';
 import { SingleBar, Presets } from 'cli-progress';
-import { failureText, failureTypeOf } from '../common/failure-types';
+import { classifyFailure } from '../activities/failures';
+import { FailureType, failureText, failureTypeOf } from '../common/failure-types';
 import type { RunReport } from '../common/sync-types';
 import { progressQuery } from '../workflows/signals';
 import type { RunOutcomeView } from './exit-codes';
 
+export interface FollowOptions {
+  /** A progress bar on a terminal. */
+  progress?: boolean;
+  /** How long to keep trying when Temporal cannot be reached (default 2 minutes). */
+  reconnectForMs?: number;
+  /** Where the follower says what it does (default stderr). */
+  say?: (line: string) => void;
+}
+
 export async function waitForReport(
   client: Client,
   workflowId: string,
-  opts: { progress?: boolean } = {},
+  opts: FollowOptions = {},
 ): Promise<RunOutcomeView> {
   const handle = client.workflow.getHandle<(...a: unknown[]) => Promise<RunReport>>(workflowId);
   const bar =
@@ -36,20 +50,53 @@ export async function waitForReport(
     bar.stop();
   })();
   try {
-    const report = await handle.result();
-    return { ok: true, report };
-  } catch (err) {
-    return { ok: false, workflowId, reason: failureText(err), type: failureTypeOf(err) };
+    return await resultThroughOutages(handle, workflowId, opts);
   } finally {
     stop = true;
     await poll;
   }
 }
 
+/** The run's result; a lost connection is waited out (the client reconnects by itself) for a while. */
+async function resultThroughOutages(
+  handle: { result(): Promise<RunReport> },
+  workflowId: string,
+  opts: FollowOptions,
+): Promise<RunOutcomeView> {
+  const say = opts.say ?? ((line: string) => console.error(line));
+  const limitMs = opts.reconnectForMs ?? 120_000;
+  let lostSince: number | undefined;
+  for (;;) {
+    try {
+      const report = await handle.result();
+      return { ok: true, report };
+    } catch (err) {
+      if (classifyFailure(err).type !== FailureType.TemporalUnavailable)
+        return { ok: false, workflowId, reason: failureText(err), type: failureTypeOf(err) };
+      if (lostSince === undefined) {
+        lostSince = Date.now();
+        say(
+          `reconnecting to Temporal… (the run goes on in the server; waiting up to ${Math.round(limitMs / 1000)} s)`,
+        );
+      }
+      if (Date.now() - lostSince > limitMs) {
+        return {
+          ok: false,
+          workflowId,
+          lostContact: true,
+          type: FailureType.TemporalUnavailable,
+          reason: `lost contact with Temporal; the run goes on: follow it with \`progress ${workflowId}\``,
+        };
+      }
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+}
+
 /** Print a run report for a person. */
 export function printReport(view: RunOutcomeView, out: (s: string) => void = console.log): void {
   if (!view.ok) {
-    out(`run ${view.workflowId} FAILED: ${view.reason}`);
+    out(view.lostContact ? view.reason : `run ${view.workflowId} FAILED: ${view.reason}`);
     return;
   }
   const r = view.report;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import type { RunReport } from '../../common/sync-types';
 import { startEmulator, type Emulator } from '../../emulator';
 import { createSyncWorker } from '../../worker/create-worker';
 import { startDevServer, type DevServer } from '../../scripts/dev-server';
+import { runCli } from '../helpers/processes';
 import { jobFor, siteName, waitForPages } from '../helpers/sync-harness';
 import { workflowBundle } from '../helpers/temporal-env';
 
@@ -97,4 +98,66 @@ describe('a Temporal server restart mid-run', () => {
       await nativeConnection.close();
     }
   });
+
+  it('force --wait follows the run through the restart: it says it reconnects, then prints the report, exit 0', async () => {
+    const site = emulator.addSite({
+      name: siteName('restart-cli'),
+      devices: 400,
+      seed: 32,
+      faults: { slowRate: 1, slowMs: 15 },
+    });
+    const job = jobFor(site, { pageSize: 50, pageConcurrency: 2 });
+    const config = join(dataDir, 'cli-config.json');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        store: { sqlitePath: join(dataDir, 'navigator.sqlite') },
+        jobs: [{ ...job, schedule: job.schedule, importSoftware: 'all' }],
+      }),
+    );
+    const address = server.address;
+    const nativeConnection = await NativeConnection.connect({ address });
+    const worker = await createSyncWorker({
+      connection: nativeConnection,
+      namespace: 'default',
+      store,
+      workflowBundle: await workflowBundle(),
+    });
+    const running = worker.run();
+    const client = new Client({ connection: await Connection.connect({ address }) });
+    try {
+      const cli = runCli(['--config', config, 'force', job.id, '--wait'], { TEMPORAL_ADDRESS: address });
+      const workflowId = await retrying(async () => {
+        const [run] = await runningIds(client, job.id);
+        if (!run) throw new Error('not started yet');
+        return run;
+      }, 30_000);
+      await waitForPages(client.workflow.getHandle(workflowId), 2);
+      await server.stop();
+      // Longer than the client's own gRPC retries (10 attempts, ~20 s): the follower sees the outage.
+      await new Promise((r) => setTimeout(r, 25_000));
+      server = await startDevServer({ port, uiPort, dataDir });
+      const out = await cli;
+      assert.equal(out.code, 0, `${out.stdout}\n${out.stderr}`);
+      assert.match(out.stderr, /reconnecting to Temporal/);
+      assert.match(out.stdout, /succeeded in/);
+      assert.match(out.stdout, /verify: source 400 devices .* OK/);
+      assert.doesNotMatch(out.stdout, /FAILED/);
+    } finally {
+      worker.shutdown();
+      await running;
+      await client.connection.close();
+      await nativeConnection.close();
+    }
+  });
 });
+
+/** Workflow ids of the job's running runs (visibility). */
+async function runningIds(client: Client, jobId: string): Promise<string[]> {
+  const ids: string[] = [];
+  for await (const wf of client.workflow.list({
+    query: `JobId = '${jobId}' AND ExecutionStatus = 'Running'`,
+  }))
+    ids.push(wf.workflowId);
+  return ids;
+}

@@ -1,6 +1,6 @@
 /**
  * The page step: read one device-list page, fetch details and software only for devices
- * whose audit changed since the last run (or all, on a full pass), filter, and upsert them
+ * whose `lastSeen` changed since the last run (or all, on a full pass), filter, and upsert them
  * in batches, heartbeating a cursor after each batch so a retry resumes where it stopped.
  * Returns counts only; the devices themselves never leave the worker.
  *

@@ -1,6 +1,6 @@
 /**
  * Every AlloyScan path and wire field name the emulator serves, in one module (see
- * /work/shared/docs/alloyscan-api.md). Choices made where the API doc is silent:
+ * docs/alloyscan-api.md). Choices made where the API doc is silent:
  *
  * - Token: both paths served unless the site's `tokenPaths` says otherwise (an unserved
  *   path answers 404). Form-urlencoded only: any other body (JSON included) → 400

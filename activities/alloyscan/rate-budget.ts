@@ -51,6 +51,8 @@ export class RateBudget {
     if (!(opts.ceiling > 0)) throw new RangeError(`a rate ceiling must be positive (got ${opts.ceiling})`);
     this.ceiling = opts.ceiling;
     this.#rate = Math.min(opts.ceiling, Math.max(MIN_RATE, opts.start ?? opts.ceiling));
+    // Started below the ceiling (an earlier activity met 429s): creep up from there too.
+    if (this.#rate < this.ceiling) this.#knee = this.#rate;
     this.#now = opts.now ?? Date.now;
     this.#sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.#refilledAt = this.#now();

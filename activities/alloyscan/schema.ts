@@ -1,6 +1,6 @@
 /**
  * Every AlloyScan API path, field name and zod schema, in one module: a real site that differs
- * from the documentation (shared/docs/alloyscan-api.md) is a one-file change here.
+ * from the documentation (docs/alloyscan-api.md) is a one-file change here.
  *
  * Choices where the API documentation is silent, and the settings that cover them:
  * - Token path: `/api/oauth/token` (newer docs) by default; older sites (23.10 help page) use

@@ -93,6 +93,16 @@ describe('rate budget', () => {
     assert.ok(clock.t - t0 >= 2000);
   });
 
+  it('creeps back up from where an earlier activity left off while calls succeed', async () => {
+    const { clock, budget, send } = fakeBudget(100, 40);
+    const t0 = clock.t;
+    await send(400);
+    assert.ok(
+      budget.state.rate > 45,
+      `rate ${budget.state.rate} after ${(clock.t - t0) / 1000} s of successes`,
+    );
+  });
+
   it('starts where an earlier activity left off, never above the ceiling', () => {
     assert.equal(fakeBudget(100, 40).budget.state.rate, 40);
     assert.equal(fakeBudget(100, 400).budget.state.rate, 100);

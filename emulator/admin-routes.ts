@@ -7,7 +7,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { params, queryValue, type Query, type SiteLookup } from './api-gate';
-import { describeIssues, parseFaultOptions, type SiteOptions } from './options';
+import { parseFaultOptions, type SiteOptions } from './options';
+import { describeIssues } from './validate';
 import { unit3 } from './prng';
 import type { Site } from './site';
 

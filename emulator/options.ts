@@ -3,6 +3,7 @@
  * admin routes, so both reject the same bad input) and the defaults.
  */
 import { z } from 'zod';
+import { parseWith } from './validate';
 
 export type TokenPathKind = 'current' | 'legacy';
 
@@ -109,9 +110,7 @@ export interface ResolvedSiteOptions {
 
 /** Validates (throws a readable Error naming the fields) and applies the defaults. */
 export function resolveSiteOptions(input: SiteOptions): ResolvedSiteOptions {
-  const parsed = siteOptionsSchema.safeParse(input);
-  if (!parsed.success) throw new Error(`invalid site options: ${describeIssues(parsed.error)}`);
-  const o = parsed.data;
+  const o = parseWith(siteOptionsSchema, 'site options', input);
   return {
     name: o.name,
     seed: o.seed ?? 1,
@@ -135,11 +134,5 @@ export function resolveSiteOptions(input: SiteOptions): ResolvedSiteOptions {
 
 /** Validates fault options (throws a readable Error). */
 export function parseFaultOptions(input: unknown): FaultOptions {
-  const parsed = faultOptionsSchema.safeParse(input);
-  if (!parsed.success) throw new Error(`invalid fault options: ${describeIssues(parsed.error)}`);
-  return parsed.data;
-}
-
-export function describeIssues(error: z.ZodError): string {
-  return error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+  return parseWith(faultOptionsSchema, 'fault options', input);
 }

@@ -6,6 +6,7 @@ import { AuthState, type RegistrationOptions } from './auth';
 import { buildCatalog, findProduct, type Product } from './catalog';
 import { DeviceStore } from './device-store';
 import { FaultEngine, type MalformedVariant } from './faults';
+import { countGroundTruth, typeFilter } from './ground-truth';
 import { Inventory } from './inventory';
 import {
   parseFaultOptions,
@@ -14,7 +15,6 @@ import {
   type ResolvedSiteOptions,
   type SiteOptions,
 } from './options';
-import { softwareAt } from './snapshots';
 import type { EmulatedSite, GroundTruthOptions, RegistrationInfo, SiteStats } from './types';
 
 export class Site implements EmulatedSite {
@@ -127,25 +127,12 @@ export class Site implements EmulatedSite {
   }
 
   deviceCount(filter: { types?: string[] } = {}): number {
-    return this.store.count(this.typeFilter(filter.types));
+    return this.store.count(typeFilter(this.inv, filter.types));
   }
 
   groundTruth(opts: GroundTruthOptions = {}): { devices: number; installations: number } {
-    const tracked = new Set(opts.trackedGroups ?? [...this.tracking].filter(([, on]) => on).map(([g]) => g));
-    const platforms = opts.platforms && new Set(opts.platforms);
-    const typeOk = this.typeFilter(opts.types);
-    let devices = 0;
-    let installations = 0;
-    for (const i of this.store.live()) {
-      if (typeOk && !typeOk(i)) continue;
-      devices++;
-      const platform = this.inv.platformOf(i);
-      if (platforms && (platform === undefined || !platforms.has(platform))) continue;
-      for (const item of softwareAt(this.inv, i, this.store.genOf(i))) {
-        if (tracked.has(this.catalog[item.product]?.group ?? '')) installations++;
-      }
-    }
-    return { devices, installations };
+    const trackedByFlag = [...this.tracking].filter(([, on]) => on).map(([group]) => group);
+    return countGroundTruth(this, trackedByFlag, opts);
   }
 
   malformedVariant(id: string): MalformedVariant | undefined {
@@ -168,11 +155,5 @@ export class Site implements EmulatedSite {
   resetStats(): void {
     this.requests = {};
     this.faults.resetCounts();
-  }
-
-  private typeFilter(types: string[] | undefined): ((i: number) => boolean) | undefined {
-    if (!types) return undefined;
-    const set = new Set(types);
-    return (i) => set.has(this.inv.typeOf(i));
   }
 }

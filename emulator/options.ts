@@ -1,9 +1,10 @@
 /**
- * Site and fault options: the public types, their zod schemas (used by addSite and the
- * admin routes, so both reject the same bad input) and the defaults.
+ * Site, fault and workload-limit options: the public types, their zod schemas (used by
+ * addSite and the admin routes, so both reject the same bad input) and the defaults.
  */
 import { z } from 'zod';
 import { parseWith } from './validate';
+import { workloadLimitSchema, type WorkloadLimit } from './workload-limit';
 
 export type TokenPathKind = 'current' | 'legacy';
 
@@ -40,6 +41,8 @@ export interface SiteOptions {
   maxPageSize?: number;
   tokenTtlSeconds?: number;
   faults?: FaultOptions;
+  /** Hard per-second/per-minute limits (429 above them); default: none. */
+  workloadLimit?: WorkloadLimit;
 }
 
 const rate = z.number().min(0).max(1);
@@ -85,6 +88,7 @@ export const siteOptionsSchema = z.strictObject({
   maxPageSize: z.number().int().min(1).max(100_000).optional(),
   tokenTtlSeconds: z.number().int().min(1).optional(),
   faults: faultOptionsSchema.optional(),
+  workloadLimit: workloadLimitSchema.optional(),
 });
 
 /** Site options with every default applied. */
@@ -106,6 +110,7 @@ export interface ResolvedSiteOptions {
   maxPageSize: number;
   tokenTtlSeconds: number;
   faults: FaultOptions;
+  workloadLimit: WorkloadLimit;
 }
 
 /** Validates (throws a readable Error naming the fields) and applies the defaults. */
@@ -129,6 +134,7 @@ export function resolveSiteOptions(input: SiteOptions): ResolvedSiteOptions {
     maxPageSize: o.maxPageSize ?? 500,
     tokenTtlSeconds: o.tokenTtlSeconds ?? 3600,
     faults: o.faults ?? {},
+    workloadLimit: o.workloadLimit ?? {},
   };
 }
 

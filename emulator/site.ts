@@ -1,6 +1,7 @@
 /**
  * One emulated AlloyScan site: generated inventory plus small mutation overlays,
- * registrations and tokens, fault injection, tracking flags and request statistics.
+ * registrations and tokens, workload limits and traffic meter, fault injection, tracking
+ * flags and request statistics.
  */
 import { AuthState, type RegistrationOptions } from './auth';
 import { buildCatalog, findProduct, type Product } from './catalog';
@@ -15,7 +16,10 @@ import {
   type ResolvedSiteOptions,
   type SiteOptions,
 } from './options';
+import type { TrafficReport } from './traffic';
 import type { EmulatedSite, GroundTruthOptions, RegistrationInfo, SiteStats } from './types';
+import { WorkloadGate } from './workload-gate';
+import { parseWorkloadLimit, type WorkloadLimit } from './workload-limit';
 
 export class Site implements EmulatedSite {
   readonly name: string;
@@ -26,6 +30,7 @@ export class Site implements EmulatedSite {
   readonly store: DeviceStore;
   readonly auth: AuthState;
   readonly faults: FaultEngine;
+  readonly gate: WorkloadGate;
   private readonly tracking = new Map<string, boolean>();
   private requests: Record<string, number> = {};
 
@@ -38,11 +43,24 @@ export class Site implements EmulatedSite {
     this.store = new DeviceStore(this.inv, this.opts.devices);
     this.auth = new AuthState(this.opts.tokenTtlSeconds);
     this.faults = new FaultEngine(this.opts.seed, this.opts.faults);
+    this.gate = new WorkloadGate(this.opts.workloadLimit);
     for (const [group, track] of Object.entries(this.opts.tracking)) this.tracking.set(group, track);
   }
 
   setFaults(f: FaultOptions): void {
     this.faults.set(parseFaultOptions(f));
+  }
+
+  setWorkloadLimit(limit: WorkloadLimit): void {
+    this.gate.setLimit(parseWorkloadLimit(limit));
+  }
+
+  traffic(): TrafficReport {
+    return this.gate.traffic();
+  }
+
+  resetTraffic(): void {
+    this.gate.resetTraffic();
   }
 
   createRegistration(opts?: RegistrationOptions): {

@@ -3,7 +3,9 @@
  * generator's own memory and CPU are not counted in the server's RSS), hammered with
  * ~16 concurrent keep-alive GET /api/v1/devices/{id} for ~5 s (with global fetch, then with a
  * node:http agent: on a 2-core machine the client's CPU bounds the figure); then the server's RSS
- * before and after listing all 100k devices in pages of 500. Prints figures only.
+ * before and after listing all 100k devices in pages of 500. Prints figures only. The
+ * server's CPU time per request is printed too: on a shared machine req/s swings with
+ * other load, CPU µs/request much less, so compare that figure across versions.
  * Usage: npm run bench:emulator [-- --devices 100000 --seconds 5 --concurrency 16]
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -11,7 +13,7 @@ import { Agent, get as httpGet } from 'node:http';
 import { startEmulator } from '../emulator';
 
 type Ready = { type: 'ready'; url: string; clientId: string; clientSecret: string; sampleIds: string[] };
-type Memory = { type: 'memory'; rssMb: number; heapMb: number };
+type Probe = { type: 'probe'; rssMb: number; heapMb: number; cpuMs: number };
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -19,7 +21,7 @@ function arg(name: string, fallback: number): number {
   return Number.isFinite(v) && v > 0 ? v : fallback;
 }
 
-/** Child: serve the site and answer memory probes over IPC. */
+/** Child: serve the site and answer memory and CPU probes over IPC. */
 async function serve(devices: number): Promise<void> {
   const emulator = await startEmulator();
   const site = emulator.addSite({ name: 'bench', devices });
@@ -29,14 +31,16 @@ async function serve(devices: number): Promise<void> {
     (_, k) => site.deviceIds({ offset: Math.floor((k * devices) / 2000), limit: 1 })[0] ?? '',
   );
   process.on('message', (msg: { type: string }) => {
-    if (msg.type === 'memory') {
-      global.gc?.();
+    if (msg.type === 'memory' || msg.type === 'cpu') {
+      if (msg.type === 'memory') global.gc?.();
       const m = process.memoryUsage();
+      const cpu = process.cpuUsage();
       process.send?.({
-        type: 'memory',
+        type: 'probe',
         rssMb: m.rss / 2 ** 20,
         heapMb: m.heapUsed / 2 ** 20,
-      } satisfies Memory);
+        cpuMs: (cpu.user + cpu.system) / 1000,
+      } satisfies Probe);
     } else if (msg.type === 'stop') {
       void emulator.close().then(() => process.exit(0));
     }
@@ -134,9 +138,10 @@ async function main(): Promise<void> {
   const child = fork(__filename, ['serve', String(devices)], { execArgv: ['--expose-gc'] });
   const ready = await nextMessage<Ready>(child, 'ready');
   const auth = await token(ready);
-  const memory = async (): Promise<Memory> => {
-    child.send({ type: 'memory' });
-    return nextMessage<Memory>(child, 'memory');
+  /** 'cpu' skips the gc, whose CPU time would otherwise count in the next hammer. */
+  const probe = async (kind: 'memory' | 'cpu'): Promise<Probe> => {
+    child.send({ type: kind });
+    return nextMessage<Probe>(child, 'probe');
   };
   console.log(`site: ${devices} devices (emulator in a child process)`);
   for (const [label, get] of [
@@ -144,19 +149,21 @@ async function main(): Promise<void> {
     ['node:http agent', httpGetter(auth, concurrency)],
   ] as const) {
     await hammer(ready, get, 1, concurrency);
+    const cpu0 = await probe('cpu');
     const r = await hammer(ready, get, seconds, concurrency);
+    const cpuUs = (((await probe('cpu')).cpuMs - cpu0.cpuMs) * 1000) / r.n;
     const pct = (p: number): string =>
       (r.latencies[Math.floor((r.latencies.length - 1) * p)] ?? 0).toFixed(2);
     console.log(
       `GET /api/v1/devices/{id} via ${label}: ${r.n} requests in ${seconds} s = ${Math.round(r.n / seconds)} req/s ` +
-        `(${concurrency} concurrent, keep-alive), errors ${r.errors}, p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms`,
+        `(${concurrency} concurrent, keep-alive), errors ${r.errors}, p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms, server CPU ${cpuUs.toFixed(0)} µs/request`,
     );
   }
-  const m0 = await memory();
+  const m0 = await probe('memory');
   const t0 = performance.now();
   const listed = await listAll(ready, auth);
   const listMs = performance.now() - t0;
-  const m1 = await memory();
+  const m1 = await probe('memory');
   console.log(
     `listing: ${listed.devices} devices in ${listed.pages} pages of 500 in ${(listMs / 1000).toFixed(2)} s = ${Math.round(listed.devices / (listMs / 1000))} devices/s`,
   );

@@ -1,13 +1,15 @@
 /**
  * Admin routes (no auth: a loopback test tool) under /admin/sites: create sites, manage
- * App registrations, tracking flags, faults, mutations, and read the Security log, stats
- * and ground truth. Errors: 400 invalid body, 404 unknown site/registration/product, 409
- * duplicate site. Bodies are JSON.
+ * App registrations, tracking flags, faults, workload limits, mutations, and read the
+ * Security log, stats, traffic and ground truth. Errors: 400 invalid body, 404 unknown
+ * site/registration/product, 409 duplicate site. Bodies are JSON.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { params, queryValue, type Query, type SiteLookup } from './api-gate';
-import { describeIssues, parseFaultOptions, type SiteOptions } from './options';
+import { parseFaultOptions, type SiteOptions } from './options';
+import { describeIssues } from './validate';
+import { parseWorkloadLimit } from './workload-limit';
 import { unit3 } from './prng';
 import type { Site } from './site';
 
@@ -103,6 +105,9 @@ const ROUTES: [method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, handler:
   ['PUT', '/faults', (s, _p, b) => done(() => s.setFaults(parseFaultOptions(b ?? {})))],
   ['GET', '/stats', (s) => ({ status: 200, body: s.stats() })],
   ['DELETE', '/stats', (s) => done(() => s.resetStats())],
+  ['PUT', '/workload-limit', (s, _p, b) => done(() => s.setWorkloadLimit(parseWorkloadLimit(b ?? {})))],
+  ['GET', '/traffic', (s) => ({ status: 200, body: s.traffic() })],
+  ['DELETE', '/traffic', (s) => done(() => s.resetTraffic())],
   [
     'POST',
     '/devices',

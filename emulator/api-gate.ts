@@ -1,7 +1,8 @@
 /**
  * The pipeline every /api/v1 request of a site goes through: site lookup → request
- * counter → injected fault (delay, drop, 429, 5xx) → bearer check → handler. Faults come
- * before the bearer check, as a gateway's workload limiter would.
+ * counter → workload limit and traffic meter → injected fault (delay, drop, 429, 5xx) →
+ * bearer check → handler. The limit and the faults come before the bearer check, as a
+ * gateway in front of the site would answer them.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -39,12 +40,16 @@ function drop(req: FastifyRequest, reply: FastifyReply): FastifyReply {
   return reply;
 }
 
+/** The documented 429 answer, for the workload limit and for an injected 429 alike. */
+export function sendRateLimited(reply: FastifyReply, retryAfterSeconds: number | undefined): FastifyReply {
+  if (retryAfterSeconds !== undefined) void reply.header('retry-after', String(retryAfterSeconds));
+  return reply.code(429).send(errorBody('rate_limited', 'API workload limit exceeded'));
+}
+
 /** Sends the response of a 429/5xx fault; true when it answered the request. */
 function answerFault(fault: RequestFault, reply: FastifyReply): boolean {
   if (fault.kind === '429') {
-    if (fault.retryAfterSeconds !== undefined)
-      void reply.header('retry-after', String(fault.retryAfterSeconds));
-    void reply.code(429).send(errorBody('rate_limited', 'API workload limit exceeded'));
+    void sendRateLimited(reply, fault.retryAfterSeconds);
     return true;
   }
   if (fault.kind === '5xx') {
@@ -93,6 +98,9 @@ export function apiRoute(
       const site = lookup(params(req).site ?? '');
       if (!site) return reply.code(404).send(errorBody('not_found', 'no such site'));
       site.countRequest(route);
+      // Rejected before drawing a fault, so a limit leaves the fault sequence of admitted requests intact.
+      const rejection = site.gate.admit();
+      if (rejection) return sendRateLimited(reply, rejection.retryAfterSeconds);
       const fault = site.faults.next();
       if (fault.delayMs > 0) await sleep(fault.delayMs);
       if (fault.kind === 'drop' && !fault.afterHandler) return drop(req, reply);

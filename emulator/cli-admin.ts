@@ -26,7 +26,7 @@ function listOption(value: string): string[] {
 }
 
 /** Calls an admin route; returns the parsed JSON body (undefined for 204). */
-async function admin(url: string, method: string, path: string, body?: unknown): Promise<unknown> {
+export async function admin(url: string, method: string, path: string, body?: unknown): Promise<unknown> {
   const target = `${url.replace(/\/$/, '')}/admin/sites${path}`;
   let res: Response;
   try {
@@ -45,16 +45,16 @@ async function admin(url: string, method: string, path: string, body?: unknown):
   return text === '' ? undefined : (JSON.parse(text) as unknown);
 }
 
-function print(value: unknown): void {
+export function print(value: unknown): void {
   if (value !== undefined) console.log(JSON.stringify(value, null, 2));
 }
 
-interface SiteOpt {
+export interface SiteOpt {
   site: string;
   url: string;
 }
 
-function siteCommand(parent: Command, name: string, description: string): Command {
+export function siteCommand(parent: Command, name: string, description: string): Command {
   return parent
     .command(name)
     .description(description)

@@ -1,12 +1,13 @@
 /**
  * Standalone emulator CLI.
  *   start: run an emulator with one site, print its URL and one registration's credentials
- *   registration / tracking / security-log / stats / faults / reaudit / ground-truth /
- *   site-create: talk to the admin routes of a running emulator.
+ *   registration / tracking / security-log / stats / faults / workload-limit / traffic /
+ *   reaudit / ground-truth / site-create: talk to the admin routes of a running emulator.
  * Usage: npm run emulator -- start --port 8787 --site demo --devices 100000 --seed 1
  */
 import { Command, CommanderError } from 'commander';
 import { addAdminCommands, CliError, intOption, rateOption } from './cli-admin';
+import { addWorkloadCommands, describeLimit, positiveIntOption, workloadLimit } from './cli-workload';
 import type { FaultOptions, SiteOptions } from './options';
 import { PATHS } from './routes';
 import { startEmulator } from './server';
@@ -24,6 +25,9 @@ interface StartOptions {
   rate429?: number;
   rate5xx?: number;
   malformedRate?: number;
+  workloadLimitPerSecond?: number;
+  workloadLimitPerMinute?: number;
+  workloadRetryAfter: boolean;
 }
 
 function siteOptions(o: StartOptions): SiteOptions {
@@ -37,6 +41,7 @@ function siteOptions(o: StartOptions): SiteOptions {
     tokenPaths: o.legacyTokenPathOnly ? ['legacy'] : ['current', 'legacy'],
     softwareGroupsEndpoint: o.softwareGroups,
     faults: Object.fromEntries(Object.entries(faults).filter(([, v]) => v !== undefined)),
+    workloadLimit: workloadLimit(o.workloadLimitPerSecond, o.workloadLimitPerMinute, o.workloadRetryAfter),
   };
 }
 
@@ -46,9 +51,10 @@ async function start(o: StartOptions): Promise<void> {
       `cannot listen on ${o.host}:${o.port}: ${err instanceof Error ? err.message : String(err)}`,
     );
   });
+  const options = siteOptions(o);
   let site;
   try {
-    site = emulator.addSite(siteOptions(o));
+    site = emulator.addSite(options);
   } catch (err) {
     await emulator.close();
     throw new CliError(err instanceof Error ? err.message : String(err));
@@ -57,6 +63,7 @@ async function start(o: StartOptions): Promise<void> {
   const tokenPath = o.legacyTokenPathOnly ? PATHS.tokenLegacy : PATHS.tokenCurrent;
   console.log(`AlloyScan emulator listening on ${emulator.baseUrl}`);
   console.log(`site ${site.name}: ${site.url}  (${o.devices} devices, seed ${o.seed})`);
+  console.log(`workload limit: ${describeLimit(options.workloadLimit ?? {})}`);
   console.log(`token path:    ${tokenPath}`);
   console.log(`client id:     ${reg.clientId}`);
   console.log(`client secret: ${reg.clientSecret}   (shown once)`);
@@ -88,8 +95,20 @@ function buildProgram(): Command {
     .option('--rate429 <p>', 'probability of 429 per API request', rateOption)
     .option('--rate5xx <p>', 'probability of 500/503 per API request', rateOption)
     .option('--malformed-rate <p>', 'share of malformed records', rateOption)
+    .option(
+      '--workload-limit-per-second <n>',
+      'hard limit: requests per wall-clock second',
+      positiveIntOption,
+    )
+    .option(
+      '--workload-limit-per-minute <n>',
+      'hard limit: requests per wall-clock minute',
+      positiveIntOption,
+    )
+    .option('--no-workload-retry-after', 'answer workload-limit 429s without Retry-After')
     .action(start);
   addAdminCommands(program);
+  addWorkloadCommands(program);
   return program;
 }
 

@@ -12,4 +12,7 @@ export type {
   SecurityEvent,
   SiteOptions,
   SiteStats,
+  TrafficReport,
+  TrafficSecond,
+  WorkloadLimit,
 } from './types';

@@ -1,8 +1,10 @@
 /**
- * Site and fault options: the public types, their zod schemas (used by addSite and the
- * admin routes, so both reject the same bad input) and the defaults.
+ * Site, fault and workload-limit options: the public types, their zod schemas (used by
+ * addSite and the admin routes, so both reject the same bad input) and the defaults.
  */
 import { z } from 'zod';
+import { parseWith } from './validate';
+import { workloadLimitSchema, type WorkloadLimit } from './workload-limit';
 
 export type TokenPathKind = 'current' | 'legacy';
 
@@ -39,6 +41,8 @@ export interface SiteOptions {
   maxPageSize?: number;
   tokenTtlSeconds?: number;
   faults?: FaultOptions;
+  /** Hard per-second/per-minute limits (429 above them); default: none. */
+  workloadLimit?: WorkloadLimit;
 }
 
 const rate = z.number().min(0).max(1);
@@ -84,6 +88,7 @@ export const siteOptionsSchema = z.strictObject({
   maxPageSize: z.number().int().min(1).max(100_000).optional(),
   tokenTtlSeconds: z.number().int().min(1).optional(),
   faults: faultOptionsSchema.optional(),
+  workloadLimit: workloadLimitSchema.optional(),
 });
 
 /** Site options with every default applied. */
@@ -105,13 +110,12 @@ export interface ResolvedSiteOptions {
   maxPageSize: number;
   tokenTtlSeconds: number;
   faults: FaultOptions;
+  workloadLimit: WorkloadLimit;
 }
 
 /** Validates (throws a readable Error naming the fields) and applies the defaults. */
 export function resolveSiteOptions(input: SiteOptions): ResolvedSiteOptions {
-  const parsed = siteOptionsSchema.safeParse(input);
-  if (!parsed.success) throw new Error(`invalid site options: ${describeIssues(parsed.error)}`);
-  const o = parsed.data;
+  const o = parseWith(siteOptionsSchema, 'site options', input);
   return {
     name: o.name,
     seed: o.seed ?? 1,
@@ -130,16 +134,11 @@ export function resolveSiteOptions(input: SiteOptions): ResolvedSiteOptions {
     maxPageSize: o.maxPageSize ?? 500,
     tokenTtlSeconds: o.tokenTtlSeconds ?? 3600,
     faults: o.faults ?? {},
+    workloadLimit: o.workloadLimit ?? {},
   };
 }
 
 /** Validates fault options (throws a readable Error). */
 export function parseFaultOptions(input: unknown): FaultOptions {
-  const parsed = faultOptionsSchema.safeParse(input);
-  if (!parsed.success) throw new Error(`invalid fault options: ${describeIssues(parsed.error)}`);
-  return parsed.data;
-}
-
-export function describeIssues(error: z.ZodError): string {
-  return error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+  return parseWith(faultOptionsSchema, 'fault options', input);
 }

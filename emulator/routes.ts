@@ -31,6 +31,10 @@
  * - Software: `groupBy` other than name-version → 400; `installations` = live devices
  *   whose current snapshot holds the product. Software groups: Regular, Required,
  *   Forbidden and any other group in use; 404 when the site has no such endpoint.
+ * - Workload limits (site option `workloadLimit`, none by default): fixed wall-clock windows
+ *   (this second, this minute) counting token requests too, checked before faults and the
+ *   bearer check; a rejected request does not count; Retry-After = whole seconds until the
+ *   full window ends (at least 1), no header with `retryAfter: false`.
  * - Faults apply to /api/v1 requests only (not token requests), before the bearer check;
  *   half the dropped connections are dropped after the request was processed.
  *   Malformed records: device list items and device detail (by device id), software list

@@ -1,11 +1,13 @@
 /**
  * One emulated AlloyScan site: generated inventory plus small mutation overlays,
- * registrations and tokens, fault injection, tracking flags and request statistics.
+ * registrations and tokens, workload limits and traffic meter, fault injection, tracking
+ * flags and request statistics.
  */
 import { AuthState, type RegistrationOptions } from './auth';
 import { buildCatalog, findProduct, type Product } from './catalog';
 import { DeviceStore } from './device-store';
 import { FaultEngine, type MalformedVariant } from './faults';
+import { countGroundTruth, typeFilter } from './ground-truth';
 import { Inventory } from './inventory';
 import {
   parseFaultOptions,
@@ -14,8 +16,10 @@ import {
   type ResolvedSiteOptions,
   type SiteOptions,
 } from './options';
-import { softwareAt } from './snapshots';
+import type { TrafficReport } from './traffic';
 import type { EmulatedSite, GroundTruthOptions, RegistrationInfo, SiteStats } from './types';
+import { WorkloadGate } from './workload-gate';
+import { parseWorkloadLimit, type WorkloadLimit } from './workload-limit';
 
 export class Site implements EmulatedSite {
   readonly name: string;
@@ -26,6 +30,7 @@ export class Site implements EmulatedSite {
   readonly store: DeviceStore;
   readonly auth: AuthState;
   readonly faults: FaultEngine;
+  readonly gate: WorkloadGate;
   private readonly tracking = new Map<string, boolean>();
   private requests: Record<string, number> = {};
 
@@ -38,11 +43,24 @@ export class Site implements EmulatedSite {
     this.store = new DeviceStore(this.inv, this.opts.devices);
     this.auth = new AuthState(this.opts.tokenTtlSeconds);
     this.faults = new FaultEngine(this.opts.seed, this.opts.faults);
+    this.gate = new WorkloadGate(this.opts.workloadLimit);
     for (const [group, track] of Object.entries(this.opts.tracking)) this.tracking.set(group, track);
   }
 
   setFaults(f: FaultOptions): void {
     this.faults.set(parseFaultOptions(f));
+  }
+
+  setWorkloadLimit(limit: WorkloadLimit): void {
+    this.gate.setLimit(parseWorkloadLimit(limit));
+  }
+
+  traffic(): TrafficReport {
+    return this.gate.traffic();
+  }
+
+  resetTraffic(): void {
+    this.gate.resetTraffic();
   }
 
   createRegistration(opts?: RegistrationOptions): {
@@ -127,25 +145,12 @@ export class Site implements EmulatedSite {
   }
 
   deviceCount(filter: { types?: string[] } = {}): number {
-    return this.store.count(this.typeFilter(filter.types));
+    return this.store.count(typeFilter(this.inv, filter.types));
   }
 
   groundTruth(opts: GroundTruthOptions = {}): { devices: number; installations: number } {
-    const tracked = new Set(opts.trackedGroups ?? [...this.tracking].filter(([, on]) => on).map(([g]) => g));
-    const platforms = opts.platforms && new Set(opts.platforms);
-    const typeOk = this.typeFilter(opts.types);
-    let devices = 0;
-    let installations = 0;
-    for (const i of this.store.live()) {
-      if (typeOk && !typeOk(i)) continue;
-      devices++;
-      const platform = this.inv.platformOf(i);
-      if (platforms && (platform === undefined || !platforms.has(platform))) continue;
-      for (const item of softwareAt(this.inv, i, this.store.genOf(i))) {
-        if (tracked.has(this.catalog[item.product]?.group ?? '')) installations++;
-      }
-    }
-    return { devices, installations };
+    const trackedByFlag = [...this.tracking].filter(([, on]) => on).map(([group]) => group);
+    return countGroundTruth(this, trackedByFlag, opts);
   }
 
   malformedVariant(id: string): MalformedVariant | undefined {
@@ -168,11 +173,5 @@ export class Site implements EmulatedSite {
   resetStats(): void {
     this.requests = {};
     this.faults.resetCounts();
-  }
-
-  private typeFilter(types: string[] | undefined): ((i: number) => boolean) | undefined {
-    if (!types) return undefined;
-    const set = new Set(types);
-    return (i) => set.has(this.inv.typeOf(i));
   }
 }

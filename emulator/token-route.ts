@@ -1,9 +1,10 @@
 /**
  * The OAuth 2.0 client-credentials token endpoint (both documented paths; see the
- * choices in routes.ts). Token requests are never subject to injected faults.
+ * choices in routes.ts). Token requests are never subject to injected faults, but they
+ * count against the workload limits (the docs say so) and are metered like API calls.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { params, SITE_PREFIX, type SiteLookup } from './api-gate';
+import { params, sendRateLimited, SITE_PREFIX, type SiteLookup } from './api-gate';
 import type { TokenPathKind } from './options';
 import type { Site } from './site';
 
@@ -58,6 +59,8 @@ export function registerTokenRoutes(
       const site = lookup(params(req).site ?? '');
       if (!site) return reply.code(404).send({ error: 'not_found', message: 'no such site' });
       site.countRequest('token');
+      const rejection = site.gate.admit();
+      if (rejection) return sendRateLimited(reply, rejection.retryAfterSeconds);
       if (!site.opts.tokenPaths.includes(kind))
         return reply.code(404).send({ error: 'not_found', message: 'not found' });
       return issue(site, req.headers['content-type'], req.body, reply);

@@ -2,8 +2,11 @@
 import type { Registration, RegistrationOptions, SecurityEvent } from './auth';
 import type { MalformedVariant } from './faults';
 import type { FaultOptions, SiteOptions } from './options';
+import type { TrafficReport, TrafficSecond } from './traffic';
+import type { WorkloadLimit } from './workload-limit';
 
 export type { FaultOptions, SiteOptions, SecurityEvent, MalformedVariant };
+export type { TrafficReport, TrafficSecond, WorkloadLimit };
 
 export interface Emulator {
   /** e.g. http://127.0.0.1:41234 */
@@ -39,6 +42,8 @@ export interface EmulatedSite {
   readonly url: string;
   /** Replaces the fault configuration (not a merge) and restarts the fault sequence. */
   setFaults(f: FaultOptions): void;
+  /** Replaces the workload limit (not a merge; {} = none); the current windows keep their counts. */
+  setWorkloadLimit(limit: WorkloadLimit): void;
 
   createRegistration(opts?: RegistrationOptions): {
     clientId: string;
@@ -74,4 +79,7 @@ export interface EmulatedSite {
 
   stats(): SiteStats;
   resetStats(): void;
+  /** Extra (test aid): requests per wall-clock second over the last hour, as the site saw them. */
+  traffic(): TrafficReport;
+  resetTraffic(): void;
 }

@@ -1,4 +1,5 @@
 /** Plain-fetch helpers for the emulator tests (independent of the project's API client). */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { EmulatedSite } from '../../emulator';
 
 export interface HttpResult<T = unknown> {
@@ -72,4 +73,30 @@ export async function walk(site: EmulatedSite, token: string, path: string, limi
     offset += page.items.length;
     if (page.items.length === 0 || offset >= page.total) return out;
   }
+}
+
+export const RATE_LIMITED = { error: 'rate_limited', message: 'API workload limit exceeded' };
+
+/** Sends `n` requests at once and waits for every answer. */
+export function burst<T>(n: number, send: () => Promise<T>): Promise<T[]> {
+  return Promise.all(Array.from({ length: n }, send));
+}
+
+/**
+ * Waits for the start of the next wall-clock second, so a burst sent right after lands in
+ * one limiter window (the emulator runs in this process: same clock).
+ */
+export async function startOfNextSecond(): Promise<void> {
+  await sleep(1000 - (Date.now() % 1000) + 1);
+}
+
+/** Waits for the next wall-clock minute when fewer than `marginMs` are left in this one. */
+export async function awayFromMinuteEnd(marginMs = 10_000): Promise<void> {
+  const left = 60_000 - (Date.now() % 60_000);
+  if (left < marginMs) await sleep(left + 1);
+}
+
+/** Whole seconds from `atMs` to the end of its wall-clock minute, at least 1. */
+export function secondsToMinuteEnd(atMs: number): number {
+  return Math.max(1, Math.ceil((60_000 - (atMs % 60_000)) / 1000));
 }

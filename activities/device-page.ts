@@ -16,6 +16,7 @@ import type { RateBudget } from './alloyscan/rate-budget';
 import type { ActivityDeps } from './deps';
 import { mergeCounts } from './filter';
 import { Heartbeats } from './heartbeats';
+import { activityMeter, METRIC } from './metrics';
 import type { StoredDeviceState } from './navigator/store-types';
 import { processBatch } from './page-batch';
 import { CURSOR_VERSION, mergeBatch, retryLater, type PageCursor } from './page-cursor';
@@ -51,8 +52,13 @@ export function createProcessDevicePage(deps: ActivityDeps) {
       const budget = budgetFor(input.job, input.rate);
       const client = deps.clientFor(input.job, budget);
       const beats = new Heartbeats<PageCursor>();
+      const started = Date.now();
       try {
-        return await runPage(deps, client, input, beats, budget);
+        const out = await runPage(deps, client, input, beats, budget);
+        activityMeter()
+          ?.createHistogram(METRIC.pageDuration, 'int', 'ms', 'Time a page attempt took to finish')
+          .record(Date.now() - started, { job: input.job.id });
+        return out;
       } finally {
         beats.stop();
       }
@@ -67,13 +73,14 @@ async function runPage(
   beats: Heartbeats<PageCursor>,
   budget: RateBudget,
 ): Promise<DevicePageOutput> {
+  const resumed = lastHeartbeat<PageCursor>();
+  const cur = resumed?.v === CURSOR_VERSION ? resumed : await startPage(deps, client, input);
+  // Counted from here: the listing's calls are in the cursor already.
   let base = client.apiCalls;
   const countCalls = (cur: PageCursor): void => {
     cur.apiCalls += client.apiCalls - base;
     base = client.apiCalls;
   };
-  const resumed = lastHeartbeat<PageCursor>();
-  const cur = resumed?.v === CURSOR_VERSION ? resumed : await startPage(deps, client, input);
   beats.track(cur);
   const malformedProducts = new Set<string>();
   let transient: AlloyScanError | undefined;

@@ -4,6 +4,7 @@ import type { QuarantinedRecord } from '../common/domain';
 import type { RunReport, SyncJobConfig } from '../common/sync-types';
 import type { RunTally, StoreCounts } from './navigator/store-types';
 import type { ActivityDeps } from './deps';
+import { activityMeter, recordRunMetrics } from './metrics';
 import { asActivity } from './run-helpers';
 
 export interface VerifyInput {
@@ -43,6 +44,7 @@ export function createRecordRun(deps: ActivityDeps) {
         await deps.store.clearFullPassReason(report.jobId);
       }
       await deps.store.endRun(report.jobId, report.runId);
+      recordRunMetrics(activityMeter(), report);
     });
   };
 }

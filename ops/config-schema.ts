@@ -142,9 +142,20 @@ export const storeSchema = z
   })
   .default({ sqlitePath: DEFAULT_SQLITE_PATH });
 
+export const metricsSchema = z
+  .strictObject({
+    bindAddress: z
+      .string()
+      .regex(/^[^\s:]*:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:9464 or 0.0.0.0:9464')
+      .describe('Where the worker serves Prometheus metrics (`/metrics`). The worker flag --metrics wins.'),
+  })
+  .optional()
+  .describe('Prometheus metrics of the worker: off unless given.');
+
 /** The file: a store and one or more jobs. Duplicate job ids are checked beside it (ops/config.ts), so they are listed with every other problem. */
 export const configSchema = z.strictObject({
   store: storeSchema,
+  metrics: metricsSchema,
   jobs: z.array(jobSchema).min(1, 'list at least one job'),
 });
 

@@ -27,6 +27,7 @@ import type { z } from 'zod';
 
 export type SyncConfig = {
   store: z.output<typeof configSchema>['store'] & { databaseUrl?: string | undefined };
+  metrics?: z.output<typeof configSchema>['metrics'];
   jobs: SyncJobConfig[];
 };
 
@@ -42,7 +43,7 @@ export function parseConfig(raw: unknown, source: string, env: NodeJS.ProcessEnv
     throw new ConfigError(`invalid configuration in ${source}:\n${lines.join('\n')}`);
   }
   const databaseUrl = env.DATABASE_URL?.trim() || undefined;
-  return { store: { ...res.data.store, databaseUrl }, jobs: res.data.jobs };
+  return { store: { ...res.data.store, databaseUrl }, metrics: res.data.metrics, jobs: res.data.jobs };
 }
 
 /**

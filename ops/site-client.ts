@@ -14,5 +14,6 @@ export function realClientFor(job: SyncJobConfig, budget?: RateBudget): AlloySca
     tokenPath: job.tokenPath,
     requestsPerSecond: job.requestsPerSecond,
     budget,
+    jobId: job.id,
   });
 }

@@ -4,6 +4,11 @@
 # skipped when its output is already there and current.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# --test: also the system packages only the tests use (Chromium for the Web UI test, promtool for
+# the alert rules), from Debian's package manager when missing. A failure is reported, not fatal:
+# the test that needs the package then fails with that reason.
+FOR_TESTS=false
+[ "${1:-}" = "--test" ] && FOR_TESTS=true
 
 TEMPORAL_CLI_VERSION=v1.5.1
 TOOLS_BIN="$PWD/.tools/bin"
@@ -48,7 +53,24 @@ else
   log "temporal CLI built in $(( $(date +%s) - start ))s"
 fi
 
-# 3. TypeScript build (a clean build: tsc is fast; skipped when dist is newer than every source).
+# 3. Test-only system packages (Debian): chromium and promtool (package prometheus).
+if $FOR_TESTS; then
+  missing=()
+  command -v chromium >/dev/null || missing+=(chromium)
+  command -v promtool >/dev/null || missing+=(prometheus)
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "installing ${missing[*]} with apt-get (for the browser test and the alert-rules check)"
+    if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
+      log "cannot install ${missing[*]}: not root or no apt-get; install them, or the tests that need them fail"
+    else
+      { [ -n "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -print -quit 2>/dev/null)" ] || apt-get update -qq; } &&
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null ||
+        log "apt-get install ${missing[*]} failed (see above); the tests that need them will fail"
+    fi
+  fi
+fi
+
+# 4. TypeScript build (a clean build: tsc is fast; skipped when dist is newer than every source).
 newest_src=$(find workflows activities ops worker client emulator common test bench scripts tsconfig.json package-lock.json -newer dist/.build-stamp 2>/dev/null | head -n1 || true)
 if [ ! -f dist/.build-stamp ] || [ -n "$newest_src" ]; then
   log "compiling TypeScript"

@@ -8,13 +8,14 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { startEmulator, type EmulatedSite, type Emulator } from '../emulator';
 import { waitForReport, printReport } from '../ops/follow-run';
 import { forceSync } from '../ops/force-sync';
 import { type SyncConfig, loadConfig, parseConfig } from '../ops/config';
 import { startDevServer, type DevServer } from './dev-server';
 import { startWorker } from '../worker/main';
+import { installRuntime } from '../worker/telemetry';
+import { webUiLinks } from '../ops/web-ui';
 import { connectClient, temporalSettings } from '../ops/temporal';
 
 const ROOT = resolve(__dirname, '../..');
@@ -94,7 +95,8 @@ function onSignal(): void {
 
 async function main(): Promise<void> {
   // Quiet SDK logs (warnings and errors only); this script handles Ctrl-C itself, in order.
-  Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+  const metrics = process.env.ALLOYSCAN_SYNC_METRICS ?? '127.0.0.1:9464';
+  installRuntime({ metrics, logLevel: 'WARN', shutdownSignals: [] });
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, onSignal);
   mkdirSync(DATA, { recursive: true });
   const userConfig = process.env.ALLOYSCAN_SYNC_CONFIG;
@@ -124,7 +126,14 @@ async function main(): Promise<void> {
     const outcome = await waitForReport(client, res.workflowId, { progress: true });
     printReport(outcome);
   }
-  log(`Temporal Web UI: ${server?.uiUrl ?? '(your Temporal cluster)'}/namespaces/default/workflows`);
+  const ui = server?.uiUrl ?? process.env.TEMPORAL_UI_URL;
+  if (ui) {
+    log(`Temporal Web UI: ${ui}/namespaces/default/workflows`);
+    for (const job of config.jobs)
+      log(`  runs of job ${job.id}: ${webUiLinks(ui, 'default', job.id).jobRuns}`);
+    log(`  failed runs of any job: ${webUiLinks(ui, 'default', '').failedRuns}`);
+  }
+  log(`Prometheus metrics: http://${metrics}/metrics`);
   log('worker running with the schedules; Ctrl-C stops everything started here');
   await running.done;
 }

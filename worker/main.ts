@@ -9,10 +9,12 @@ import { createNavigatorStore } from '../activities/navigator';
 import type { NavigatorStore } from '../activities/navigator/store-types';
 import { ORPHAN_NOTE, pauseOrphanSchedules, upsertSchedule } from '../ops/schedules';
 import { type SyncConfig, loadConfig } from '../ops/config';
-import { exitFor } from '../ops/exit-codes';
+import { Command, CommanderError } from 'commander';
+import { ExitCode, exitFor } from '../ops/exit-codes';
 import { NativeConnection } from '@temporalio/worker';
 import { connectClient, ensureSearchAttributes, temporalSettings } from '../ops/temporal';
 import { createSyncWorker } from './create-worker';
+import { installRuntime, watchJobs } from './telemetry';
 
 export interface RunningWorker {
   worker: Worker;
@@ -46,10 +48,12 @@ export async function startWorker(
   for (const id of await pauseOrphanSchedules(client, jobIds)) log(`schedule ${id} paused: ${ORPHAN_NOTE}`);
   const connection = await NativeConnection.connect(settings.connectionOptions);
   const worker = await createSyncWorker({ connection, namespace: settings.namespace, store });
+  const stopWatching = await watchJobs(client, store, config.jobs);
   log(
     `worker polling task queue ${worker.options.taskQueue} at ${settings.address} (namespace ${settings.namespace})`,
   );
   const done = worker.run().finally(async () => {
+    stopWatching();
     await connection.close();
     await client.connection.close();
     await store.close();
@@ -66,10 +70,22 @@ export async function startWorker(
 }
 
 async function main(): Promise<void> {
-  const i = process.argv.indexOf('--config');
-  const path = i > 0 ? process.argv[i + 1] : process.env.ALLOYSCAN_SYNC_CONFIG;
+  const opts = new Command('alloyscan-sync-worker')
+    .description('the sync worker: runs the sync workflows and activities of the configured jobs')
+    .option('-c, --config <path>', 'sync configuration file (default: $ALLOYSCAN_SYNC_CONFIG)')
+    .option(
+      '--metrics <host:port>',
+      'serve Prometheus metrics on host:port/metrics (default: metrics.bindAddress in the config; off)',
+    )
+    .exitOverride()
+    .parse(process.argv)
+    .opts<{ config?: string; metrics?: string }>();
+  const path = opts.config ?? process.env.ALLOYSCAN_SYNC_CONFIG;
   if (!path) throw new UsageError('give the configuration file with --config PATH or ALLOYSCAN_SYNC_CONFIG');
   const config = loadConfig(path);
+  const metrics = opts.metrics ?? config.metrics?.bindAddress;
+  installRuntime({ metrics, logLevel: 'INFO' });
+  if (metrics) console.log(`metrics at http://${metrics}/metrics`);
   const running = await startWorker(config);
   const stop = (): void => void running.stop();
   process.once('SIGINT', stop);
@@ -79,6 +95,8 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
   main().catch((err: unknown) => {
+    // Commander printed its own message (and --help its help).
+    if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? ExitCode.ok : ExitCode.usage);
     const exit = exitFor(err, { temporalAddress: process.env.TEMPORAL_ADDRESS ?? 'localhost:7233' });
     console.error(exit.message);
     process.exit(exit.code);

@@ -27,6 +27,8 @@ export interface AlloyScanClientOptions {
   requestsPerSecond?: number;
   /** The caller's rate budget (an activity's share of the job's), adapting to the site's 429s. */
   budget?: RateBudget;
+  /** The job the calls are for: their metrics' `job` label. */
+  jobId?: string;
   /** Refresh the token when it has less than this left (ms). Default 60 000. */
   refreshMarginMs?: number;
 }

@@ -28,6 +28,7 @@ import {
 } from './classify';
 import { AlloyScanError } from './errors';
 import { formatIssues, parseEnvelope, parseGroups, parseItems, parseRecord } from './parse';
+import { activityMeter, countCall } from '../metrics';
 import { RateBudget } from './rate-budget';
 import { keepAliveAdapter, proxyInEnvironment } from './transport';
 import { resolveSettings } from './settings';
@@ -74,6 +75,8 @@ export function createAlloyScanClient(opts: AlloyScanClientOptions): AlloyScanCl
   const budget = opts.budget ?? new RateBudget({ ceiling: s.requestsPerSecond });
   const cancel = activityCancellation();
   const origin = new URL(s.siteUrl).host;
+  const meter = activityMeter();
+  const job = opts.jobId ?? s.clientId;
   const api = axios.create({
     baseURL: s.siteUrl,
     timeout: s.timeoutMs,
@@ -107,13 +110,16 @@ export function createAlloyScanClient(opts: AlloyScanClientOptions): AlloyScanCl
     await budget.acquire();
     counters.apiCalls++;
     let res;
+    const isToken = req.path === s.tokenPath;
     try {
       const { method, path, params, data, headers } = req;
       const url = params ? `${path}?${query(params)}` : path;
       res = await api.request<unknown>({ method, url, data, headers, signal: cancel });
     } catch (err) {
+      countCall(meter, job, undefined, isToken);
       throw networkFailure(err, ctx(req), s.timeoutMs);
     }
+    countCall(meter, job, res.status, isToken);
     const result: HttpResult = {
       status: res.status,
       data: res.data,

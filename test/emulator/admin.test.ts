@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { startEmulator, type Emulator } from '../../emulator';
 import { api, requestToken, type Json } from './helpers';
 
-void describe('emulator admin routes', () => {
+describe('emulator admin routes', () => {
   let emu: Emulator;
   let admin: (method: string, path: string, body?: unknown) => Promise<{ status: number; body: Json }>;
 
@@ -23,7 +23,7 @@ void describe('emulator admin routes', () => {
     await emu.close();
   });
 
-  void it('creates a site, rejects a duplicate (409) and invalid options (400, naming the field)', async () => {
+  it('creates a site, rejects a duplicate (409) and invalid options (400, naming the field)', async () => {
     const created = await admin('POST', '', { name: 'adm', devices: 30, seed: 5 });
     assert.equal(created.status, 201);
     assert.equal(created.body.url, `${emu.baseUrl}/sites/adm`);
@@ -36,7 +36,7 @@ void describe('emulator admin routes', () => {
     assert.throws(() => emu.site('nope'), /unknown site/);
   });
 
-  void it('manages registrations: create, disable, enable, expire, delete (404 when unknown)', async () => {
+  it('manages registrations: create, disable, enable, expire, delete (404 when unknown)', async () => {
     const site = emu.site('adm');
     const creds = (await admin('POST', '/adm/registrations', { name: 'ops' })).body as {
       clientId: string;
@@ -58,7 +58,7 @@ void describe('emulator admin routes', () => {
     );
   });
 
-  void it('sets tracking, faults, product groups; reaudits; reports stats and ground truth', async () => {
+  it('sets tracking, faults, product groups; reaudits; reports stats and ground truth', async () => {
     const site = emu.site('adm');
     const before = site.groundTruth();
     assert.equal((await admin('PUT', '/adm/groups/Regular/tracking', { track: true })).status, 204);

@@ -5,7 +5,7 @@ import { AuthState } from '../../emulator/auth';
 import { startEmulator, type Emulator, type EmulatedSite } from '../../emulator';
 import { api, login, requestToken, type Json } from './helpers';
 
-void describe('emulator App registrations and tokens', () => {
+describe('emulator App registrations and tokens', () => {
   let emu: Emulator;
   let site: EmulatedSite;
 
@@ -17,7 +17,7 @@ void describe('emulator App registrations and tokens', () => {
     await emu.close();
   });
 
-  void it('creates a 20-character client id and a secret that is never retrievable afterwards', async () => {
+  it('creates a 20-character client id and a secret that is never retrievable afterwards', async () => {
     const creds = site.createRegistration({ name: 'sync' });
     assert.match(creds.clientId, /^[A-Z0-9]{20}$/);
     const listed = JSON.stringify(site.registrations());
@@ -26,7 +26,7 @@ void describe('emulator App registrations and tokens', () => {
     assert.ok(!(await res.text()).includes(creds.clientSecret));
   });
 
-  void it('stores only a salted hash of the secret', () => {
+  it('stores only a salted hash of the secret', () => {
     const auth = new AuthState(3600);
     const creds = auth.create();
     const stored = auth.get(creds.clientId);
@@ -35,7 +35,7 @@ void describe('emulator App registrations and tokens', () => {
     assert.ok(!stored.secretHash.toString('utf8').includes(creds.clientSecret));
   });
 
-  void it('issues a bearer token on both token paths', async () => {
+  it('issues a bearer token on both token paths', async () => {
     const creds = site.createRegistration();
     for (const path of ['/api/oauth/token', '/identity-server/connect/token']) {
       const res = await requestToken(site, creds, path);
@@ -48,14 +48,14 @@ void describe('emulator App registrations and tokens', () => {
     }
   });
 
-  void it('serves only the legacy path on a legacy-only site', async () => {
+  it('serves only the legacy path on a legacy-only site', async () => {
     const legacy = emu.addSite({ name: 'legacy', devices: 1, tokenPaths: ['legacy'] });
     const creds = legacy.createRegistration();
     assert.equal((await requestToken(legacy, creds, '/api/oauth/token')).status, 404);
     assert.equal((await requestToken(legacy, creds, '/identity-server/connect/token')).status, 200);
   });
 
-  void it('rejects a JSON token request with 400 invalid_request', async () => {
+  it('rejects a JSON token request with 400 invalid_request', async () => {
     const creds = site.createRegistration();
     const res = await fetch(`${site.url}/api/oauth/token`, {
       method: 'POST',
@@ -70,7 +70,7 @@ void describe('emulator App registrations and tokens', () => {
     assert.equal(((await res.json()) as Json).error, 'invalid_request');
   });
 
-  void it('answers 401 invalid_client to a wrong secret and records exactly one Security-log event', async () => {
+  it('answers 401 invalid_client to a wrong secret and records exactly one Security-log event', async () => {
     const creds = site.createRegistration();
     const before = site.securityLog().length;
     const res = await requestToken(site, { clientId: creds.clientId, clientSecret: 'wrong' });
@@ -84,7 +84,7 @@ void describe('emulator App registrations and tokens', () => {
     assert.equal(site.securityLog().length, before + 2);
   });
 
-  void it('answers 403 at the token endpoint and on the API once a registration is disabled, until re-enabled', async () => {
+  it('answers 403 at the token endpoint and on the API once a registration is disabled, until re-enabled', async () => {
     const { clientId, clientSecret, token } = await login(site);
     site.disableRegistration(clientId);
     const denied = await requestToken(site, { clientId, clientSecret });
@@ -98,7 +98,7 @@ void describe('emulator App registrations and tokens', () => {
     assert.equal((await api(site, token, '/api/v1/devices')).status, 200);
   });
 
-  void it('answers 403 registration_expired for an expired registration', async () => {
+  it('answers 403 registration_expired for an expired registration', async () => {
     const { clientId, clientSecret, token } = await login(site);
     site.expireRegistration(clientId);
     assert.equal((await requestToken(site, { clientId, clientSecret })).body.error, 'registration_expired');
@@ -107,7 +107,7 @@ void describe('emulator App registrations and tokens', () => {
     assert.equal((await requestToken(site, past)).status, 403);
   });
 
-  void it('answers 401 on the API after revokeTokens, for a deleted registration, and without a token', async () => {
+  it('answers 401 on the API after revokeTokens, for a deleted registration, and without a token', async () => {
     const first = await login(site);
     site.revokeTokens();
     const res = await api(site, first.token, '/api/v1/devices');
@@ -119,7 +119,7 @@ void describe('emulator App registrations and tokens', () => {
     assert.equal((await api(site, undefined, '/api/v1/devices')).status, 401);
   });
 
-  void it('expires tokens after tokenTtlSeconds', async () => {
+  it('expires tokens after tokenTtlSeconds', async () => {
     const short = emu.addSite({ name: 'short-ttl', devices: 1, tokenTtlSeconds: 1 });
     const { token } = await login(short);
     assert.equal((await api(short, token, '/api/v1/devices')).status, 200);
@@ -127,7 +127,7 @@ void describe('emulator App registrations and tokens', () => {
     assert.equal((await api(short, token, '/api/v1/devices')).status, 401);
   });
 
-  void it('counts token requests separately from API requests', async () => {
+  it('counts token requests separately from API requests', async () => {
     const counted = emu.addSite({ name: 'counted', devices: 3 });
     const { token } = await login(counted);
     await api(counted, token, '/api/v1/devices');

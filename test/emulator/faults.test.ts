@@ -10,7 +10,7 @@ function isValidRecord(r: Json): boolean {
   return typeof r.id === 'string' && typeof r.name === 'string' && r.name.length <= HUGE;
 }
 
-void describe('emulator fault injection', () => {
+describe('emulator fault injection', () => {
   let emu: Emulator;
   let site: EmulatedSite;
   let token: string;
@@ -24,7 +24,7 @@ void describe('emulator fault injection', () => {
     await emu.close();
   });
 
-  void it('answers 429 with the documented body and a Retry-After header', async () => {
+  it('answers 429 with the documented body and a Retry-After header', async () => {
     site.setFaults({ rate429: 1, retryAfterSeconds: 2 });
     const res = await api(site, token, '/api/v1/devices');
     assert.equal(res.status, 429);
@@ -35,14 +35,14 @@ void describe('emulator fault injection', () => {
     site.setFaults({});
   });
 
-  void it('leaves token requests alone', async () => {
+  it('leaves token requests alone', async () => {
     site.setFaults({ rate429: 1, rate5xx: 1, dropRate: 1 });
     const again = await login(site);
     assert.equal(typeof again.token, 'string');
     site.setFaults({});
   });
 
-  void it('injects 500/503, drops and delays, and counts them', async () => {
+  it('injects 500/503, drops and delays, and counts them', async () => {
     site.resetStats();
     site.setFaults({ rate5xx: 1 });
     assert.ok([500, 503].includes((await api(site, token, '/api/v1/devices')).status));
@@ -56,7 +56,7 @@ void describe('emulator fault injection', () => {
     site.setFaults({});
   });
 
-  void it('drops some connections before and some after the request was processed', async () => {
+  it('drops some connections before and some after the request was processed', async () => {
     site.setFaults({ dropRate: 1 });
     const outcomes = new Set<string>();
     for (const id of site.deviceIds({ limit: 12 })) {
@@ -67,7 +67,7 @@ void describe('emulator fault injection', () => {
     site.setFaults({});
   });
 
-  void it('replays the same fault sequence for the same fault seed', async () => {
+  it('replays the same fault sequence for the same fault seed', async () => {
     const sequence = async (): Promise<number[]> => {
       site.setFaults({ seed: 42, rate429: 0.3, rate5xx: 0.2 });
       const out: number[] = [];
@@ -80,7 +80,7 @@ void describe('emulator fault injection', () => {
     site.setFaults({});
   });
 
-  void it('malforms the same records the same way on every read, in lists and detail', async () => {
+  it('malforms the same records the same way on every read, in lists and detail', async () => {
     site.setFaults({ malformedRate: 0.2 });
     const first = await walk(site, token, '/api/v1/devices', 100);
     assert.deepEqual(await walk(site, token, '/api/v1/devices', 100), first);
@@ -101,7 +101,7 @@ void describe('emulator fault injection', () => {
     site.setFaults({});
   });
 
-  void it('malforms software records deterministically too', async () => {
+  it('malforms software records deterministically too', async () => {
     site.setFaults({ malformedRate: 0.3 });
     const first = await walk(site, token, '/api/v1/software', 500);
     assert.deepEqual(await walk(site, token, '/api/v1/software', 500), first);
@@ -110,7 +110,7 @@ void describe('emulator fault injection', () => {
     assert.ok((await walk(site, token, '/api/v1/software', 500)).every(isValidRecord));
   });
 
-  void it('answers 404 on software-groups when the site has no such endpoint', async () => {
+  it('answers 404 on software-groups when the site has no such endpoint', async () => {
     const plain = emu.addSite({ name: 'no-groups', devices: 1, softwareGroupsEndpoint: false });
     const t = (await login(plain)).token;
     const res = await api(plain, t, '/api/v1/software-groups');

@@ -5,7 +5,7 @@ import { api, get, login, walk, type Json, type Page } from './helpers';
 
 const RFC4122 = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-5][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
-void describe('emulator inventory generation', () => {
+describe('emulator inventory generation', () => {
   let a: Emulator;
   let b: Emulator;
   let site: EmulatedSite;
@@ -23,7 +23,7 @@ void describe('emulator inventory generation', () => {
     await Promise.all([a.close(), b.close()]);
   });
 
-  void it('serves the same first page and device detail for the same name and seed', async () => {
+  it('serves the same first page and device detail for the same name and seed', async () => {
     const [p1, p2] = [
       await get<Page>(site, token, '/api/v1/devices'),
       await get<Page>(twin, twinToken, '/api/v1/devices'),
@@ -37,7 +37,7 @@ void describe('emulator inventory generation', () => {
     );
   });
 
-  void it('serves different data for a different seed', async () => {
+  it('serves different data for a different seed', async () => {
     const other = a.addSite({ name: 'gen-other', seed: 8, devices: 10 });
     const t = (await login(other)).token;
     const [p1, p2] = [
@@ -47,7 +47,7 @@ void describe('emulator inventory generation', () => {
     assert.notDeepEqual(p1.items, p2.items);
   });
 
-  void it('pages over every device exactly once, in the order of deviceIds()', async () => {
+  it('pages over every device exactly once, in the order of deviceIds()', async () => {
     const seen = await walk(site, token, '/api/v1/devices', 137);
     const ids = seen.map((d) => String(d.id));
     assert.equal(ids.length, 1200);
@@ -55,7 +55,7 @@ void describe('emulator inventory generation', () => {
     assert.deepEqual(ids, site.deviceIds());
   });
 
-  void it('caps limit at maxPageSize and answers an empty page past the end', async () => {
+  it('caps limit at maxPageSize and answers an empty page past the end', async () => {
     const page = await get<Page>(site, token, '/api/v1/devices?limit=100000');
     assert.equal(page.items.length, 500);
     const end = await get<Page>(site, token, '/api/v1/devices?offset=1200');
@@ -64,7 +64,7 @@ void describe('emulator inventory generation', () => {
     assert.equal((await api(site, token, '/api/v1/devices?offset=-1')).status, 400);
   });
 
-  void it('uses opaque UUID-looking ids without guaranteed RFC 4122 bits, and 404s unknown ones', async () => {
+  it('uses opaque UUID-looking ids without guaranteed RFC 4122 bits, and 404s unknown ones', async () => {
     const ids = site.deviceIds({ limit: 50 });
     assert.ok(ids.every((id) => /^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/.test(id)));
     assert.ok(
@@ -82,7 +82,7 @@ void describe('emulator inventory generation', () => {
     );
   });
 
-  void it('generates realistic field gaps: missing/empty strings, printers without serial, junk and duplicate serials, extra fields', async () => {
+  it('generates realistic field gaps: missing/empty strings, printers without serial, junk and duplicate serials, extra fields', async () => {
     const all = await walk(site, token, '/api/v1/devices', 500);
     const printers = all.filter((d) => d.type === 'printer');
     assert.ok(printers.length > 0 && printers.every((d) => d.serialNumber === undefined));
@@ -101,7 +101,7 @@ void describe('emulator inventory generation', () => {
     for (const t of ['computer', 'printer', 'network-device', 'vmware-esxi']) assert.ok(types.has(t), t);
   });
 
-  void it('filters by type with a total matching deviceCount', async () => {
+  it('filters by type with a total matching deviceCount', async () => {
     const page = await get<Page>(site, token, '/api/v1/devices?type=printer&limit=500');
     assert.equal(page.total, site.deviceCount({ types: ['printer'] }));
     assert.ok(page.items.every((d) => d.type === 'printer'));
@@ -113,7 +113,7 @@ void describe('emulator inventory generation', () => {
     assert.ok(q.items.some((d) => d.id === page.items[0]?.id));
   });
 
-  void it('serves snapshots newest first, the current one being the device auditId', async () => {
+  it('serves snapshots newest first, the current one being the device auditId', async () => {
     const ids = site.deviceIds({ limit: 40 });
     for (const id of ids) {
       const detail = await get(site, token, `/api/v1/devices/${id}`);
@@ -129,7 +129,7 @@ void describe('emulator inventory generation', () => {
     }
   });
 
-  void it('reaudit gives a new auditId, auditDate and lastSeen and changes the software', async () => {
+  it('reaudit gives a new auditId, auditDate and lastSeen and changes the software', async () => {
     const id = site.deviceIds({ limit: 1, offset: 5 })[0] ?? '';
     const before = await get(site, token, `/api/v1/devices/${id}`);
     const oldSnap = await get(site, token, `/api/v1/snapshots/${String(before.auditId)}`);
@@ -147,7 +147,7 @@ void describe('emulator inventory generation', () => {
     );
   });
 
-  void it('DELETE removes a device: 204, then 404, skipped by the list', async () => {
+  it('DELETE removes a device: 204, then 404, skipped by the list', async () => {
     const id = site.deviceIds({ offset: 10, limit: 1 })[0] ?? '';
     assert.equal((await api(site, token, `/api/v1/devices/${id}`, 'DELETE')).status, 204);
     assert.equal((await api(site, token, `/api/v1/devices/${id}`, 'DELETE')).status, 404);

@@ -59,7 +59,7 @@ const SCENARIOS = [
   { types: ['vmware-esxi', 'network-device'], trackedGroups: ['Regular', 'Required', 'Forbidden'] },
 ];
 
-void describe('emulator ground truth', () => {
+describe('emulator ground truth', () => {
   let emu: Emulator;
   let site: EmulatedSite;
   let token: string;
@@ -86,7 +86,7 @@ void describe('emulator ground truth', () => {
     return o;
   };
 
-  void it('matches what walking the HTTP API finds, for every filter combination', async () => {
+  it('matches what walking the HTTP API finds, for every filter combination', async () => {
     const o = await compareAll();
     assert.ok(site.groundTruth().installations > 0);
     assert.equal(site.groundTruth({ platforms: [] }).installations, 0);
@@ -98,14 +98,14 @@ void describe('emulator ground truth', () => {
     );
   });
 
-  void it('reports per-product installations equal to the devices holding the product', async () => {
+  it('reports per-product installations equal to the devices holding the product', async () => {
     const o = await observe(site, token);
     const held = new Map<string, number>();
     for (const d of o.devices) for (const p of d.productIds) held.set(p, (held.get(p) ?? 0) + 1);
     for (const [id, n] of o.installationsOf) assert.equal(n, held.get(id) ?? 0, id);
   });
 
-  void it('still matches after tracking, group, reaudit, delete and add mutations', async () => {
+  it('still matches after tracking, group, reaudit, delete and add mutations', async () => {
     const o = await observe(site, token);
     site.setTracking('Regular', true);
     const [first] = o.groupOf.keys();

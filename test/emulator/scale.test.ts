@@ -14,7 +14,7 @@ function heapMb(): number {
   return process.memoryUsage().heapUsed / 1024 / 1024;
 }
 
-void describe('emulator at 100k devices', () => {
+describe('emulator at 100k devices', () => {
   let emu: Emulator;
   let site: EmulatedSite;
   let token: string;
@@ -32,14 +32,14 @@ void describe('emulator at 100k devices', () => {
     await emu.close();
   });
 
-  void it('allocates no per-device state when the site is created', () => {
+  it('allocates no per-device state when the site is created', () => {
     assert.ok(
       heapAfterSite - heapBeforeSite < 2,
       `site creation grew the heap by ${(heapAfterSite - heapBeforeSite).toFixed(1)} MB`,
     );
   });
 
-  void it('lists all 100k devices in pages of 500, each exactly once, with flat memory', async () => {
+  it('lists all 100k devices in pages of 500, each exactly once, with flat memory', async () => {
     const baseline = heapMb();
     let peakGrowth = 0;
     let expectedIndex = 0;
@@ -57,7 +57,7 @@ void describe('emulator at 100k devices', () => {
     assert.ok(peakGrowth < 20, `heap grew by ${peakGrowth.toFixed(1)} MB while listing`);
   });
 
-  void it('finds any device, and pages past deletions, in O(1)/O(deleted)', async () => {
+  it('finds any device, and pages past deletions, in O(1)/O(deleted)', async () => {
     const [last] = site.deviceIds({ offset: 99_999, limit: 1 });
     assert.equal((await api(site, token, `/api/v1/devices/${last ?? ''}`)).status, 200);
     site.deleteDevices(site.deviceIds({ offset: 50_000, limit: 100 }));

@@ -5,7 +5,7 @@ import { api, burst, login, requestToken, startOfNextSecond, type HttpResult, ty
 
 const N = 20;
 
-void describe('emulator traffic meter', () => {
+describe('emulator traffic meter', () => {
   let emu: Emulator;
   let admin: (method: string, path: string, body?: unknown) => Promise<{ status: number; body: Json }>;
 
@@ -25,7 +25,7 @@ void describe('emulator traffic meter', () => {
     await emu.close();
   });
 
-  void it('counts what the client sent: received = sent, admitted = 2xx, rejected = 429', async () => {
+  it('counts what the client sent: received = sent, admitted = 2xx, rejected = 429', async () => {
     const site = emu.addSite({ name: 'metered', devices: 5, workloadLimit: { perSecond: N } });
     const creds = site.createRegistration();
     const firstAt = Math.floor(Date.now() / 1000);
@@ -69,7 +69,7 @@ void describe('emulator traffic meter', () => {
     );
   });
 
-  void it('serves the same report on GET /admin/sites/:site/traffic and resets it with DELETE', async () => {
+  it('serves the same report on GET /admin/sites/:site/traffic and resets it with DELETE', async () => {
     const site = emu.site('metered');
     const report = await admin('GET', '/metered/traffic');
     assert.equal(report.status, 200);
@@ -79,7 +79,7 @@ void describe('emulator traffic meter', () => {
     assert.equal((await admin('GET', '/nope/traffic')).status, 404);
   });
 
-  void it('meters every request with no limit set: all admitted', async () => {
+  it('meters every request with no limit set: all admitted', async () => {
     const site = emu.addSite({ name: 'unlimited', devices: 5 });
     const { token } = await login(site);
     const results = await burst(3 * N, () => api(site, token, '/api/v1/devices?limit=1'));
@@ -99,7 +99,7 @@ void describe('emulator traffic meter', () => {
     [{ perSecond: 10, burst: 5 }, 'burst'],
   ];
 
-  void it('refuses a workload limit that is not positive integers, naming the field', async () => {
+  it('refuses a workload limit that is not positive integers, naming the field', async () => {
     const site = emu.addSite({ name: 'validated', devices: 1 });
     for (const [input, field] of BAD) {
       const named = new RegExp(`\\b${field}\\b`);

@@ -19,7 +19,7 @@ const statusesOf = (results: HttpResult[]): number[] => results.map((r) => r.sta
 const count = (results: HttpResult[], status: number): number =>
   results.filter((r) => r.status === status).length;
 
-void describe('emulator workload limits', () => {
+describe('emulator workload limits', () => {
   let emu: Emulator;
 
   before(async () => {
@@ -29,7 +29,7 @@ void describe('emulator workload limits', () => {
     await emu.close();
   });
 
-  void it('admits at most N requests per wall-clock second under a burst of 3N and answers the rest 429', async () => {
+  it('admits at most N requests per wall-clock second under a burst of 3N and answers the rest 429', async () => {
     const site = emu.addSite({ name: 'per-second', devices: 5, workloadLimit: { perSecond: N } });
     const { token } = await login(site);
     site.resetTraffic();
@@ -50,7 +50,7 @@ void describe('emulator workload limits', () => {
     }
   });
 
-  void it('holds a per-minute limit across seconds, with Retry-After counting to the minute end', async () => {
+  it('holds a per-minute limit across seconds, with Retry-After counting to the minute end', async () => {
     const site = emu.addSite({ name: 'per-minute', devices: 5, workloadLimit: { perMinute: 30 } });
     await awayFromMinuteEnd();
     const { token } = await login(site);
@@ -72,7 +72,7 @@ void describe('emulator workload limits', () => {
     assert.equal(site.traffic().totals.admitted, 30);
   });
 
-  void it('counts token requests against the limit and rejects them over it', async () => {
+  it('counts token requests against the limit and rejects them over it', async () => {
     const site = emu.addSite({ name: 'tokens', devices: 5, workloadLimit: { perMinute: 5 } });
     await awayFromMinuteEnd();
     const creds = site.createRegistration();
@@ -88,7 +88,7 @@ void describe('emulator workload limits', () => {
     assert.deepEqual(site.traffic().totals, { received: 7, admitted: 5, rejected429: 2 });
   });
 
-  void it('changes the limit at run time, keeping the counts of the current window', async () => {
+  it('changes the limit at run time, keeping the counts of the current window', async () => {
     const site = emu.addSite({ name: 'runtime', devices: 5 });
     await awayFromMinuteEnd();
     const { token } = await login(site);
@@ -109,7 +109,7 @@ void describe('emulator workload limits', () => {
     assert.equal((await api(site, token, '/api/v1/devices')).status, 200);
   });
 
-  void it('rejects over the limit before injected faults and before the bearer check', async () => {
+  it('rejects over the limit before injected faults and before the bearer check', async () => {
     const site = emu.addSite({ name: 'gateway-order', devices: 5, workloadLimit: { perMinute: 1 } });
     await awayFromMinuteEnd();
     site.setFaults({ dropRate: 1 });

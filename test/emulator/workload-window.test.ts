@@ -14,21 +14,21 @@ function run(limiter: WorkloadLimiter, atMs: number, n: number): string[] {
   });
 }
 
-void describe('workload limiter windows', () => {
-  void it('admits perSecond requests per wall-clock second; a rejection waits for the next second', () => {
+describe('workload limiter windows', () => {
+  it('admits perSecond requests per wall-clock second; a rejection waits for the next second', () => {
     const limiter = new WorkloadLimiter({ perSecond: 3 });
     assert.deepEqual(run(limiter, T0 + 10, 5), ['ok', 'ok', 'ok', '1', '1']);
     assert.deepEqual(run(limiter, T0 + 999, 1), ['1']);
     assert.deepEqual(run(limiter, T0 + 1000, 4), ['ok', 'ok', 'ok', '1']);
   });
 
-  void it('does not count rejected requests against the window', () => {
+  it('does not count rejected requests against the window', () => {
     const limiter = new WorkloadLimiter({ perSecond: 2, perMinute: 4 });
     assert.deepEqual(run(limiter, T0, 50), ['ok', 'ok', ...Array<string>(48).fill('1')]);
     assert.deepEqual(run(limiter, T0 + 1000, 3), ['ok', 'ok', '59']);
   });
 
-  void it('holds perMinute across seconds and sends Retry-After to the minute end, rounded up', () => {
+  it('holds perMinute across seconds and sends Retry-After to the minute end, rounded up', () => {
     const limiter = new WorkloadLimiter({ perSecond: 3, perMinute: 5 });
     assert.deepEqual(run(limiter, T0, 4), ['ok', 'ok', 'ok', '1']);
     assert.deepEqual(run(limiter, T0 + 1_250, 3), ['ok', 'ok', '59']);
@@ -37,12 +37,12 @@ void describe('workload limiter windows', () => {
     assert.deepEqual(run(limiter, T0 + 60_000, 4), ['ok', 'ok', 'ok', '1']);
   });
 
-  void it('omits Retry-After when retryAfter is false, and admits everything with no limit', () => {
+  it('omits Retry-After when retryAfter is false, and admits everything with no limit', () => {
     assert.deepEqual(run(new WorkloadLimiter({ perSecond: 1, retryAfter: false }), T0, 2), ['ok', '-']);
     assert.deepEqual(run(new WorkloadLimiter({}), T0, 1000), Array<string>(1000).fill('ok'));
   });
 
-  void it('keeps the counts of the current windows when the limit changes', () => {
+  it('keeps the counts of the current windows when the limit changes', () => {
     const limiter = new WorkloadLimiter({});
     run(limiter, T0, 10);
     limiter.set({ perSecond: 10, perMinute: 12 });
@@ -54,10 +54,10 @@ void describe('workload limiter windows', () => {
   });
 });
 
-void describe('traffic meter', () => {
+describe('traffic meter', () => {
   const at = (second: number): number => T0 / 1000 + second;
 
-  void it('reports received, admitted and rejected per second, oldest first, and totals', () => {
+  it('reports received, admitted and rejected per second, oldest first, and totals', () => {
     const meter = new TrafficMeter();
     meter.record(T0 + 2_100, true);
     meter.record(T0 + 100, true);
@@ -73,7 +73,7 @@ void describe('traffic meter', () => {
     });
   });
 
-  void it('keeps the last hour in bounded memory; totals keep counting', () => {
+  it('keeps the last hour in bounded memory; totals keep counting', () => {
     const meter = new TrafficMeter();
     for (let s = 0; s < HISTORY_SECONDS + 10; s++) meter.record(T0 + s * 1000, s % 2 === 0);
     const now = T0 + (HISTORY_SECONDS + 9) * 1000;

@@ -111,13 +111,17 @@ export async function addSiteProcess(
   return { siteUrl: site.url, clientId: reg.clientId, clientSecret: reg.clientSecret };
 }
 
-/** A worker process on `config`; ready once it polls. `nodeArgs`: e.g. ['--cpu-prof'] to profile it. */
+/**
+ * A worker process on `config`; ready once it polls. `args`: more worker flags (--metrics);
+ * `nodeArgs`: flags for node itself (e.g. ['--cpu-prof'] to profile it).
+ */
 export function startWorkerProcess(
   config: string,
   env: NodeJS.ProcessEnv,
-  nodeArgs: string[] = [],
+  opts: { args?: string[]; nodeArgs?: string[] } = {},
 ): Promise<Child> {
-  return startNode('worker/main.js', ['--config', config], env, /worker polling/, 60_000, nodeArgs);
+  const args = ['--config', config, ...(opts.args ?? [])];
+  return startNode('worker/main.js', args, env, /worker polling/, 60_000, opts.nodeArgs ?? []);
 }
 
 export interface CliRun {

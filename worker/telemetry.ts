@@ -1,0 +1,75 @@
+/**
+ * The worker's runtime and its metrics. With a bind address the SDK serves Prometheus metrics
+ * there: its own worker metrics (temporal_*) and the sync's (alloyscan_sync_*, activities/
+ * metrics.ts). The job gauges that alerts need between runs are kept here: the schedule's
+ * interval and whether it is paused (refreshed every minute: `jobs disable` may pause it from
+ * another process), and the last run's gauges seeded from the run log at start, so a restarted
+ * worker does not look like a job that never succeeded.
+ */
+import type { Client } from '@temporalio/client';
+import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
+import { gauges, METRIC } from '../activities/metrics';
+import type { NavigatorStore } from '../activities/navigator/store-types';
+import type { SyncJobConfig } from '../common/sync-types';
+import { scheduleId } from '../ops/schedules';
+
+export interface TelemetryOptions {
+  /** host:port to serve Prometheus metrics on (`/metrics`); none: no metrics served. */
+  metrics?: string | undefined;
+  logLevel?: LogLevel;
+  /** Signals the SDK handles itself (npm start handles Ctrl-C itself: []). */
+  shutdownSignals?: NodeJS.Signals[];
+}
+
+/** Install the runtime once, before any connection: logging, and metrics when asked for. */
+export function installRuntime(opts: TelemetryOptions): void {
+  Runtime.install({
+    logger: new DefaultLogger(opts.logLevel ?? 'WARN'),
+    ...(opts.shutdownSignals ? { shutdownSignals: opts.shutdownSignals } : {}),
+    ...(opts.metrics
+      ? {
+          telemetryOptions: {
+            metrics: { prometheus: { bindAddress: opts.metrics, countersTotalSuffix: true } },
+          },
+        }
+      : {}),
+  });
+}
+
+/** Keep the job gauges current while the worker runs; returns a stop function. */
+export async function watchJobs(
+  client: Client,
+  store: NavigatorStore,
+  jobs: SyncJobConfig[],
+): Promise<() => void> {
+  const meter = Runtime.instance().metricMeter;
+  for (const job of jobs) {
+    const [last] = await store.listRuns(job.id, 1);
+    const success = await store.lastSuccess(job.id);
+    if (success) gauges(meter, success);
+    if (last && last !== success) gauges(meter, last);
+  }
+  const interval = meter.createGauge(
+    METRIC.scheduleInterval,
+    'float',
+    's',
+    "Seconds between a job's scheduled runs",
+  );
+  const paused = meter.createGauge(METRIC.schedulePaused, 'int', '', "1 while a job's schedule is paused");
+  const refresh = async (): Promise<void> => {
+    for (const job of jobs) {
+      try {
+        const d = await client.schedule.getHandle(scheduleId(job.id)).describe();
+        const [a, b] = d.info.nextActionTimes;
+        if (a && b) interval.set((b.getTime() - a.getTime()) / 1000, { job: job.id });
+        paused.set(d.state.paused ? 1 : 0, { job: job.id });
+      } catch {
+        // a deleted schedule, or Temporal briefly out of reach: keep the last values
+      }
+    }
+  };
+  await refresh();
+  const timer = setInterval(() => void refresh(), 60_000);
+  timer.unref();
+  return () => clearInterval(timer);
+}

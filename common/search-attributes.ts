@@ -34,3 +34,24 @@ export function runSearchAttributes(
 export function runningRunsQuery(jobId: string): string {
   return `${SA_JOB_ID.name} = '${jobId}' AND ExecutionStatus = 'Running'`;
 }
+
+/** The run's one-line summary in the Web UI (its user metadata), fixed when it starts. */
+export function runSummary(
+  job: Pick<SyncJobConfig, 'id'>,
+  trigger: Trigger,
+  opts: { full?: boolean | undefined; dryRun?: boolean | undefined } = {},
+): string {
+  const kind = opts.full
+    ? 'full pass'
+    : trigger === 'schedule'
+      ? 'changed-only unless a full pass is due'
+      : 'changed-only';
+  return `sync ${job.id}: ${trigger === 'schedule' ? 'scheduled' : 'manual'}, ${kind}${opts.dryRun ? ', dry run' : ''}`;
+}
+
+/** The run's static details (Markdown): where it reads from. */
+export function runDetails(
+  job: Pick<SyncJobConfig, 'id' | 'siteUrl' | 'pageSize' | 'pageConcurrency'>,
+): string {
+  return `job **${job.id}** · site ${job.siteUrl} · pages of ${job.pageSize}, ${job.pageConcurrency} at once`;
+}

@@ -5,7 +5,7 @@
  * which coalesces every force it receives into one follow-up full pass.
  */
 import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
-import { runSearchAttributes } from '../common/search-attributes';
+import { runDetails, runSearchAttributes, runSummary } from '../common/search-attributes';
 import type { ForceSignal, SyncJobConfig, SyncRunInput } from '../common/sync-types';
 import { runningRunsOf } from '../activities/running-runs';
 import { TASK_QUEUE, WORKFLOW_TYPES } from '../common/task-queue';
@@ -75,6 +75,8 @@ export async function forceSync(
       workflowId,
       args: [input],
       typedSearchAttributes: runSearchAttributes(job, 'manual'),
+      staticSummary: runSummary(job, 'manual', { full: opts.full, dryRun: opts.dryRun }),
+      staticDetails: runDetails(job),
     });
     return { action: 'started', workflowId, runId: handle.firstExecutionRunId };
   } catch (err) {

@@ -10,7 +10,7 @@
  * - paused when the job is removed from the configuration (pauseOrphanSchedules).
  */
 import { type Client, ScheduleNotFoundError, ScheduleOverlapPolicy } from '@temporalio/client';
-import { runSearchAttributes } from '../common/search-attributes';
+import { runDetails, runSearchAttributes, runSummary } from '../common/search-attributes';
 import type { SyncJobConfig, SyncRunInput } from '../common/sync-types';
 import { TASK_QUEUE, WORKFLOW_TYPES } from '../common/task-queue';
 
@@ -32,6 +32,8 @@ function scheduleBody(job: SyncJobConfig, taskQueue: string) {
       taskQueue,
       args,
       typedSearchAttributes: runSearchAttributes(job, 'schedule'),
+      staticSummary: runSummary(job, 'schedule'),
+      staticDetails: runDetails(job),
     },
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: CATCHUP_WINDOW, pauseOnFailure: false },
   };

@@ -3,11 +3,12 @@
  * (fetch, filter, upsert). Stops early with a checkpoint when the history should be rolled
  * over (continue-as-new), after letting in-flight pages finish.
  */
-import { workflowInfo } from '@temporalio/workflow';
+import { setCurrentDetails, workflowInfo } from '@temporalio/workflow';
 import type { PageRequest, SyncCheckpoint, SyncRunInput } from '../common/sync-types';
 import { heartbeatingActivities } from './activity-proxies';
 import { exhausted } from './page-planner';
 import type { SyncRunState } from './sync-run-state';
+import { currentDetails, pageSummary } from './web-ui';
 
 export type PassResult = { kind: 'done' } | { kind: 'continue'; checkpoint: SyncCheckpoint };
 
@@ -20,19 +21,23 @@ export async function runInventoryPass(input: SyncRunInput, state: SyncRunState)
   const started = Date.now();
   const pageActivities = heartbeatingActivities(input.heartbeatTimeout).page;
   const launch = (req: PageRequest): void => {
-    const page = pageActivities
-      .processDevicePage({
-        job: input.job,
-        runId: state.runId,
-        offset: req.offset,
-        limit: req.limit,
-        full: auth.full,
-        dryRun: !!input.dryRun,
-        trackedGroups: auth.trackedGroups,
-        rate: state.rateShare(rps, pages),
-      })
+    const summary = pageSummary(req, state.progress());
+    const page = pageActivities.processDevicePage
+      .executeWithOptions({ summary }, [
+        {
+          job: input.job,
+          runId: state.runId,
+          offset: req.offset,
+          limit: req.limit,
+          full: auth.full,
+          dryRun: !!input.dryRun,
+          trackedGroups: auth.trackedGroups,
+          rate: state.rateShare(rps, pages),
+        },
+      ])
       .then((res) => {
         state.applyPage(req, res, rps, pages);
+        setCurrentDetails(currentDetails(state.progress(), Date.now() - started));
         pagesThisExecution++;
         inflight.delete(req.offset);
       });

@@ -11,7 +11,9 @@ import {
   isCancellation,
   makeContinueAsNewFunc,
   patched,
+  setCurrentDetails,
   setHandler,
+  upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -23,7 +25,8 @@ import { runInventoryPass } from './inventory-pass';
 import { isComplete } from './page-planner';
 import { completedReport, failedReport, skippedReport } from './report';
 import { forceSyncSignal, progressQuery } from './signals';
-import { SyncRunState } from './sync-run-state';
+import { SyncRunState, type Phase } from './sync-run-state';
+import { currentDetails, reportMemo, STEP_SUMMARY as STEP } from './web-ui';
 
 export { forceSyncSignal, progressQuery } from './signals';
 
@@ -50,9 +53,21 @@ export async function syncRunWorkflow(input: SyncRunInput): Promise<RunReport> {
     throw err;
   }
   setOutcome(report.outcome);
-  state.enter('done');
+  showReport(report);
+  enter(state, 'done');
   if (state.pendingForce) await followUp(input, state.pendingForce.confirmMissing ?? false);
   return report;
+}
+
+/** Enter a phase, and show it in the Web UI's details of the run. */
+function enter(state: SyncRunState, phase: Phase): void {
+  state.enter(phase);
+  setCurrentDetails(currentDetails(state.progress(), Date.now() - Date.parse(state.startedAt)));
+}
+
+/** The report's summary in the run's memo (added after the first recorded histories: patched). */
+function showReport(report: RunReport): void {
+  if (patched('report-memo')) upsertMemo({ report: reportMemo(report) });
 }
 
 async function runSync(input: SyncRunInput, state: SyncRunState): Promise<RunReport> {
@@ -60,7 +75,7 @@ async function runSync(input: SyncRunInput, state: SyncRunState): Promise<RunRep
   const dryRun = !!input.dryRun;
   if (input.checkpoint) state.resume(input.checkpoint);
   else await beginPass(input, state);
-  state.enter('inventory');
+  enter(state, 'inventory');
   const pass = await runInventoryPass(input, state);
   if (pass.kind === 'continue') {
     await continueAsNew<typeof syncRunWorkflow>({
@@ -72,31 +87,40 @@ async function runSync(input: SyncRunInput, state: SyncRunState): Promise<RunRep
       pendingForce: state.pendingForce,
     });
   }
-  state.enter('retire');
-  const walkActivities = heartbeatingActivities(input.heartbeatTimeout).walk;
+  enter(state, 'retire');
+  const walk = heartbeatingActivities(input.heartbeatTimeout).walk;
   const complete = isComplete(state.checkpoint!.planner);
-  const writeBack = await walkActivities.retireWriteBack({ job, dryRun, runId: state.runId });
+  const writeBack = await walk.retireWriteBack.executeWithOptions({ summary: STEP.retireWriteBack }, [
+    { job, dryRun, runId: state.runId },
+  ]);
   const missing = complete
-    ? await walkActivities.flagMissing({ job, runId: state.runId, dryRun, confirm: !!input.confirmMissing })
+    ? await walk.flagMissing.executeWithOptions({ summary: STEP.flagMissing }, [
+        { job, runId: state.runId, dryRun, confirm: !!input.confirmMissing },
+      ])
     : undefined;
-  state.enter('verify');
-  const stored = await storeActivities.verifyCounts({ job, runId: state.runId });
+  enter(state, 'verify');
+  const stored = await storeActivities.verifyCounts.executeWithOptions({ summary: STEP.verifyCounts }, [
+    { job, runId: state.runId },
+  ]);
   const report = completedReport({ input, state, complete, writeBack, missing, stored });
-  await storeActivities.recordRun(report);
+  await storeActivities.recordRun.executeWithOptions({ summary: STEP.recordRun }, [report]);
   return report;
 }
 
 /** authenticate + catalog, then a fresh checkpoint for the inventory pass. */
 async function beginPass(input: SyncRunInput, state: SyncRunState): Promise<void> {
-  state.enter('authenticate');
-  const auth = input.auth ?? (await authActivities.authenticate({ job: input.job, full: !!input.full }));
+  enter(state, 'authenticate');
+  const auth =
+    input.auth ??
+    (await authActivities.authenticate.executeWithOptions({ summary: STEP.authenticate }, [
+      { job: input.job, full: !!input.full },
+    ]));
   state.authenticated(auth);
-  state.enter('catalog');
-  const catalog = await heartbeatingActivities(input.heartbeatTimeout).walk.syncCatalog({
-    job: input.job,
-    runId: state.runId,
-    dryRun: !!input.dryRun,
-  });
+  enter(state, 'catalog');
+  const catalog = await heartbeatingActivities(input.heartbeatTimeout).walk.syncCatalog.executeWithOptions(
+    { summary: STEP.syncCatalog },
+    [{ job: input.job, runId: state.runId, dryRun: !!input.dryRun }],
+  );
   // (groupChanged: results recorded before fullPassReason existed.)
   const reason =
     catalog.fullPassReason ??
@@ -132,23 +156,24 @@ async function earlierRunInProgress(input: SyncRunInput): Promise<string | undef
   // A forced follow-up is this job's run carrying on: it never stands down.
   if (input.checkpoint || input.runId || input.followUp || !patched('find-earlier-run')) return undefined;
   const info = workflowInfo();
-  return storeActivities.findEarlierRun({
-    jobId: input.job.id,
-    workflowId: info.workflowId,
-    startedAt: info.runStartTime.toISOString(),
-  });
+  return storeActivities.findEarlierRun.executeWithOptions({ summary: STEP.findEarlierRun }, [
+    { jobId: input.job.id, workflowId: info.workflowId, startedAt: info.runStartTime.toISOString() },
+  ]);
 }
 
 /** Runs of one job never overlap: record that this one stood down for an earlier one. */
 async function standDown(input: SyncRunInput, state: SyncRunState, earlier: string): Promise<RunReport> {
   const report = skippedReport({ input, state, earlier });
   setOutcome(report.outcome);
-  await storeActivities.recordRun(report);
+  await storeActivities.recordRun.executeWithOptions({ summary: STEP.recordRun }, [report]);
   // Forces sent to this run while it stood down belong to the run that carries on.
   if (state.pendingForce && patched('forward-force')) {
-    await storeActivities.forwardForce({ workflowId: earlier, signal: state.pendingForce });
+    await storeActivities.forwardForce.executeWithOptions({ summary: STEP.forwardForce }, [
+      { workflowId: earlier, signal: state.pendingForce },
+    ]);
   }
-  state.enter('done');
+  showReport(report);
+  enter(state, 'done');
   return report;
 }
 
@@ -157,9 +182,12 @@ async function recordFailure(input: SyncRunInput, state: SyncRunState, error: Er
   const outcome = isCancellation(error) ? 'cancelled' : 'failed';
   setOutcome(outcome);
   const report = failedReport({ input, state, error, outcome });
+  showReport(report);
   try {
     // Non-cancellable: a cancelled run still leaves its report in the run log.
-    await CancellationScope.nonCancellable(() => storeActivities.recordRun(report));
+    await CancellationScope.nonCancellable(() =>
+      storeActivities.recordRun.executeWithOptions({ summary: STEP.recordRun }, [report]),
+    );
   } catch {
     // The store may be what failed; the workflow failure itself still says why.
   }

@@ -13,7 +13,10 @@ import { startStack, startStoreAndWorker, type Stack, type StoreAndWorker } from
 import { workflowBundle } from '../helpers/temporal-env';
 
 const [sqlite] = storeEngines();
-const FIXTURE = resolve(__dirname, '../../../test/fixtures/histories/sync-run.json');
+const HISTORIES = resolve(__dirname, '../../../test/fixtures/histories');
+/** Recorded by the first version of the workflow, and by the current one (RECORD_HISTORY=1 re-records it). */
+const FIXTURES = ['sync-run.json', 'sync-run-v2.json'];
+const FIXTURE = resolve(HISTORIES, FIXTURES[FIXTURES.length - 1]!);
 
 /** The history as text, with every payload's data decoded (secrets would be inside them). */
 function historyText(history: Parameters<typeof historyToJSON>[0]): string {
@@ -90,8 +93,9 @@ describe('workflow histories', () => {
     }
   });
 
-  it('replays a recorded sync-run history without non-determinism', async () => {
-    const history = historyFromJSON(JSON.parse(readFileSync(FIXTURE, 'utf8')));
-    await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, 'recorded-sync-run');
-  });
+  for (const name of FIXTURES)
+    it(`replays the recorded history ${name} without non-determinism`, async () => {
+      const history = historyFromJSON(JSON.parse(readFileSync(resolve(HISTORIES, name), 'utf8')));
+      await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, name);
+    });
 });

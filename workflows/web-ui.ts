@@ -1,0 +1,62 @@
+/**
+ * What a run shows in the Temporal Web UI, so an operator reads it at a glance: a summary
+ * of each activity (`page 12/40 (offset 5,500)`), the run's live details while it runs
+ * (phase, pages, devices written and per second), and its report summary in the memo when
+ * it ends. Pure text from the state: no I/O, safe in workflow code.
+ */
+import type { PageRequest, RunReport, SyncProgress } from '../common/sync-types';
+
+/** 12,345 (by hand: locale formatting has no place in deterministic code). */
+const n = (v: number): string => String(Math.round(v)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+
+/** The summary of a page activity. */
+export function pageSummary(req: PageRequest, progress: SyncProgress): string {
+  const page = Math.floor(req.offset / Math.max(1, req.limit)) + 1;
+  return `page ${page}/${Math.max(page, progress.pagesTotal)} (offset ${n(req.offset)})`;
+}
+
+/** Summaries of the other steps' activities. */
+export const STEP_SUMMARY = {
+  findEarlierRun: 'is another run of this job in progress?',
+  authenticate: 'authenticate (token, tracked groups, device total)',
+  syncCatalog: 'software catalog',
+  retireWriteBack: 'retire write-back (delete retired records in AlloyScan)',
+  flagMissing: 'missing look-ups (devices the pass did not see)',
+  verifyCounts: 'verify counts (source vs store)',
+  recordRun: 'record the run report',
+  forwardForce: 'hand forces to the run in progress',
+} as const;
+
+/** The run's live details (Markdown), shown while it runs. */
+export function currentDetails(progress: SyncProgress, elapsedMs: number): string {
+  const rate = elapsedMs > 0 ? Math.round((progress.devicesWritten / elapsedMs) * 1000) : 0;
+  const lines = [
+    `**${progress.phase}**`,
+    `pages ${progress.pagesDone}/${progress.pagesTotal} done, ${progress.pagesInFlight} in flight`,
+    `devices written ${n(progress.devicesWritten)} (${n(rate)}/s), installations written ${n(progress.installationsWritten)}`,
+  ];
+  if (progress.pendingForce) lines.push('a forced full pass follows this run');
+  return lines.join('\n\n');
+}
+
+/** The memo a finished run leaves for the Web UI's run list and details. */
+export function reportMemo(r: RunReport): Record<string, unknown> {
+  return {
+    outcome: r.outcome,
+    summary: r.message,
+    devices: {
+      listed: r.counts.listed,
+      added: r.counts.added,
+      updated: r.counts.updated,
+      unchanged: r.counts.unchanged,
+    },
+    installations: {
+      added: r.counts.installationsAdded,
+      updated: r.counts.installationsUpdated,
+      removed: r.counts.installationsRemoved,
+    },
+    verify: r.verify.ok ? 'OK' : r.dryRun ? 'not checked (dry run)' : 'MISMATCH',
+    quarantined: r.quarantined,
+    apiCalls: r.apiCalls,
+  };
+}

@@ -6,10 +6,13 @@
  *   of workers without them talking to each other.
  * - Burst: a tenth of a second's worth of tokens, so calls go out at once while there is
  *   budget (no timer per request) without ever exceeding a per-second workload limit.
- * - AIMD: a 429 cuts the rate (×0.7, or to what the site admitted in the last second when
- *   that is lower), at most once a second, and pauses every call until its Retry-After; while
+ * - AIMD: a 429 pauses every call until its Retry-After (that alone paces a site whose limit
+ *   is a window: it says when the window ends). When this activity was using its budget all
+ *   the same (it sent at least half its rate in a second: a site without Retry-After, or a
+ *   limit the pauses do not keep), a 429 also cuts the rate to ×0.7, or to what the site
+ *   admitted in the last second when lower, never below half, at most once a second. While
  *   calls succeed the rate creeps back up by a twentieth of the rate where the site said no,
- *   per second, never above the ceiling. The rate reached and the 429s met go into the report.
+ *   per second, never above the ceiling. The 429s met go into the report.
  */
 export interface RateBudgetOptions {
   /** Requests per second this activity may never exceed. */
@@ -28,6 +31,8 @@ export interface RateBudgetState {
 }
 
 const DECREASE = 0.7;
+const MAX_CUT = 0.5;
+const BUSY = 0.5;
 const INCREASE_PER_SECOND = 0.05;
 const BURST_SECONDS = 0.1;
 const MIN_RATE = 0.5;
@@ -42,8 +47,9 @@ export class RateBudget {
   /** The rate at the last 429: the increase step is a fraction of it. */
   #knee: number | undefined;
   #throttled = 0;
-  /** Successful calls per whole second of the clock, this second and the last. */
-  #admitted = { second: 0, count: 0, previous: 0 };
+  /** Calls sent, and admitted (not 429), per whole second of the clock. */
+  readonly #sent: PerSecond;
+  readonly #admitted: PerSecond;
   readonly #now: () => number;
   readonly #sleep: (ms: number) => Promise<void>;
 
@@ -54,6 +60,8 @@ export class RateBudget {
     // Started below the ceiling (an earlier activity met 429s): creep up from there too.
     if (this.#rate < this.ceiling) this.#knee = this.#rate;
     this.#now = opts.now ?? Date.now;
+    this.#sent = new PerSecond(this.#now);
+    this.#admitted = new PerSecond(this.#now);
     this.#sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.#refilledAt = this.#now();
     this.#tokens = this.#burst();
@@ -66,6 +74,7 @@ export class RateBudget {
   /** Resolves when the caller may send its request (at once while the bucket has a token). */
   async acquire(): Promise<void> {
     this.#refill();
+    this.#sent.count();
     this.#tokens -= 1;
     let waitMs = this.#tokens < 0 ? (-this.#tokens / this.#rate) * 1000 : 0;
     waitMs = Math.max(waitMs, this.#pausedUntil - this.#now());
@@ -76,38 +85,25 @@ export class RateBudget {
     }
   }
 
-  /** The site answered (not 429): the rate creeps back up. */
+  /** The site answered (not 429). */
   onAdmitted(): void {
-    const second = Math.floor(this.#now() / 1000);
-    const a = this.#admitted;
-    if (second !== a.second) {
-      a.previous = second === a.second + 1 ? a.count : 0;
-      a.second = second;
-      a.count = 0;
-    }
-    a.count++;
+    this.#admitted.count();
   }
 
-  /** The site answered 429: cut the rate (once a second) and pause until Retry-After. */
+  /** The site answered 429: pause until Retry-After; cut the rate if it was what the site refused. */
   onThrottled(retryAfterMs: number | undefined): void {
     this.#throttled++;
     const now = this.#now();
     if (retryAfterMs !== undefined) this.#pausedUntil = Math.max(this.#pausedUntil, now + retryAfterMs);
     if (now - this.#lastCut < 1000) return;
     this.#refill();
+    if (this.#sent.recent() < BUSY * this.#rate) return;
     this.#lastCut = now;
     this.#knee = this.#rate;
-    const admitted = this.#admittedLastSecond();
-    const cut = this.#rate * DECREASE;
-    this.#rate = Math.max(MIN_RATE, admitted > 0 ? Math.min(cut, admitted) : cut);
+    const admitted = this.#admitted.lastSecond();
+    const cut = Math.min(this.#rate * DECREASE, admitted > 0 ? admitted : Infinity);
+    this.#rate = Math.max(MIN_RATE, this.#rate * MAX_CUT, cut);
     this.#tokens = Math.min(this.#tokens, 0);
-  }
-
-  #admittedLastSecond(): number {
-    const second = Math.floor(this.#now() / 1000);
-    const a = this.#admitted;
-    if (second === a.second) return a.previous;
-    return second === a.second + 1 ? a.count : 0;
   }
 
   #burst(): number {
@@ -124,5 +120,38 @@ export class RateBudget {
     if (this.#knee !== undefined && now - this.#lastCut >= 1000 && this.#rate < this.ceiling) {
       this.#rate = Math.min(this.ceiling, this.#rate + this.#knee * INCREASE_PER_SECOND * elapsed);
     }
+  }
+}
+
+/** Events per whole second of the clock: this second's count and the last second's. */
+class PerSecond {
+  #second = 0;
+  #current = 0;
+  #previous = 0;
+  constructor(private readonly now: () => number) {}
+
+  count(): void {
+    this.#roll();
+    this.#current++;
+  }
+
+  /** The last whole second's count. */
+  lastSecond(): number {
+    this.#roll();
+    return this.#previous;
+  }
+
+  /** The busier of this second and the last. */
+  recent(): number {
+    this.#roll();
+    return Math.max(this.#current, this.#previous);
+  }
+
+  #roll(): void {
+    const second = Math.floor(this.now() / 1000);
+    if (second === this.#second) return;
+    this.#previous = second === this.#second + 1 ? this.#current : 0;
+    this.#second = second;
+    this.#current = 0;
   }
 }

@@ -41,14 +41,14 @@ function fakeBudget(ceiling: number, start?: number) {
     },
   });
   /** Send `n` requests one after another; the site admits up to `limit` per clock second. */
-  const send = async (n: number, limit = Infinity) => {
+  const send = async (n: number, limit = Infinity, retryAfter = true) => {
     const perSecond = new Map<number, number>();
     for (let i = 0; i < n; i++) {
       await budget.acquire();
       const second = Math.floor(clock.t / 1000);
       const count = (perSecond.get(second) ?? 0) + 1;
       perSecond.set(second, count);
-      if (count > limit) budget.onThrottled(1000 - (clock.t % 1000));
+      if (count > limit) budget.onThrottled(retryAfter ? 1000 - (clock.t % 1000) : undefined);
       else budget.onAdmitted();
     }
     return perSecond;
@@ -72,17 +72,36 @@ describe('rate budget', () => {
     assert.ok(Math.max(...perSecond.values()) <= 55, JSON.stringify([...perSecond.values()]));
   });
 
-  it('learns a site limit below its ceiling from 429s and settles near it', async () => {
+  it('keeps to a site limit below its ceiling by its Retry-After pauses', async () => {
     const { budget, send } = fakeBudget(300);
-    const perSecond = await send(3000, 100);
-    const seconds = [...perSecond.values()];
+    const seconds = [...(await send(3000, 100, true)).values()];
+    assert.ok(Math.max(...seconds) <= 102, JSON.stringify(seconds));
+    const settled = seconds.slice(2, -1);
+    const mean = settled.reduce((a, b) => a + b, 0) / settled.length;
+    assert.ok(mean >= 90, `mean ${mean} per second: ${JSON.stringify(seconds)}`);
+    assert.ok(budget.state.throttled > 0);
+  });
+
+  it('learns a site limit from 429s without Retry-After and settles near it', async () => {
+    const { budget, send } = fakeBudget(300);
+    const seconds = [...(await send(3000, 100, false)).values()];
     // After the first few seconds no second goes far past the limit, and the rate stays near it.
     assert.ok(Math.max(...seconds.slice(4)) <= 120, JSON.stringify(seconds));
     const settled = seconds.slice(4, -1);
     const mean = settled.reduce((a, b) => a + b, 0) / settled.length;
     assert.ok(mean >= 75 && mean <= 110, `mean ${mean} per second: ${JSON.stringify(seconds)}`);
-    assert.ok(budget.state.throttled > 0);
     assert.ok(budget.state.rate >= 60 && budget.state.rate <= 130, `rate ${budget.state.rate}`);
+  });
+
+  it('does not cut its rate for a 429 while it sends far below it (a fault, or another client)', async () => {
+    const { clock, budget } = fakeBudget(1000);
+    for (let i = 0; i < 20; i++) {
+      await budget.acquire();
+      clock.t += 50; // 20 calls a second: latency-bound, far below the budget
+      if (i % 5 === 4) budget.onThrottled(undefined);
+      else budget.onAdmitted();
+    }
+    assert.equal(budget.state.rate, 1000);
   });
 
   it('pauses every call until Retry-After', async () => {

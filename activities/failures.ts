@@ -35,7 +35,7 @@ export interface Failure {
 
 /** node-postgres's own connection errors carry no code. */
 const PG_CONNECTION_LOST =
-  /^Connection terminated|timeout exceeded when trying to connect|Query read timeout/;
+  /^Connection terminated|timeout exceeded when trying to connect|Query read timeout|timeout expired|Client has encountered a connection error|Client was closed and is not queryable/;
 /** Socket errors: the store (or Temporal) is out of reach. */
 const SOCKET_CODES =
   /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EPIPE)$/;
@@ -44,7 +44,8 @@ const PG_UNREACHABLE = /^(08|53|57|58|28|3D)/;
 /** SQLSTATE classes that only a bug causes: syntax or access rule violation (42), data exceptions (22). */
 const PG_BUG = /^(42|22)/;
 const SQLITE_BUG = /^SQLITE_(ERROR|MISMATCH|RANGE|MISUSE)$/;
-const TEMPORAL_UNREACHABLE = /Failed to connect|tcp connect error|UNAVAILABLE|No connection established/;
+const TEMPORAL_UNREACHABLE =
+  /Failed to connect|tcp connect error|UNAVAILABLE|No connection established|DEADLINE_EXCEEDED|RESOURCE_EXHAUSTED/;
 
 function codeOf(err: Error): string | undefined {
   const code = (err as { code?: unknown }).code;

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 /**
- * The operator CLI. Verbs: force, runs, retire, schedules, test-connection, progress.
+ * The operator CLI. Verbs: force, progress, runs, jobs (list, show, enable, disable, delete,
+ * restore), quarantine, verify, retire, schedules apply, test-connection. `--json` on every
+ * verb that prints data; exit codes from ops/exit-codes.ts.
  * Expected failures print one clear sentence and exit non-zero; bugs print an internal-error message.
  *   alloyscan-sync --config sync.yaml force acme --wait
  */
@@ -10,7 +12,10 @@ import { UsageError } from '../activities/failures';
 import type { SyncConfig } from '../ops/config';
 import { ExitCode, exitFor } from '../ops/exit-codes';
 import { forceCommand } from './commands/force';
+import { jobsCommand } from './commands/jobs';
 import { progressCommand } from './commands/progress';
+import { quarantineCommand } from './commands/quarantine';
+import { verifyCommand } from './commands/verify';
 import { retireCommand } from './commands/retire';
 import { runsCommand } from './commands/runs';
 import { schedulesCommand } from './commands/schedules';
@@ -45,6 +50,9 @@ export function buildProgram(): Command {
   program.addCommand(schedulesCommand(config));
   program.addCommand(testConnectionCommand(config));
   program.addCommand(progressCommand());
+  program.addCommand(jobsCommand(config));
+  program.addCommand(quarantineCommand(config));
+  program.addCommand(verifyCommand(config));
   return program;
 }
 

@@ -11,6 +11,7 @@
  */
 import { type Client, ScheduleNotFoundError, ScheduleOverlapPolicy } from '@temporalio/client';
 import { runDetails, runSearchAttributes, runSummary } from '../common/search-attributes';
+import type { NavigatorStore } from '../activities/navigator/store-types';
 import type { SyncJobConfig, SyncRunInput } from '../common/sync-types';
 import { TASK_QUEUE, WORKFLOW_TYPES } from '../common/task-queue';
 
@@ -39,13 +40,18 @@ function scheduleBody(job: SyncJobConfig, taskQueue: string) {
   };
 }
 
-/** Create the job's schedule, or update it to match the configuration. Returns what was done. */
+/**
+ * Create the job's schedule, or update it to match the configuration. Whether it is paused
+ * follows the configuration's `enabled` when the schedule is new or `enabled` changed since the
+ * configuration was last applied (`configChanged`); otherwise it stays as it is, so a
+ * `jobs disable` or `jobs enable` from the CLI holds until the configuration says otherwise.
+ */
 export async function upsertSchedule(
   client: Client,
   job: SyncJobConfig,
-  taskQueue: string = TASK_QUEUE,
+  opts: { taskQueue?: string; configChanged?: boolean } = {},
 ): Promise<'created' | 'updated'> {
-  const body = scheduleBody(job, taskQueue);
+  const body = scheduleBody(job, opts.taskQueue ?? TASK_QUEUE);
   const note = job.enabled ? 'enabled in the sync configuration' : 'job disabled: forced runs only';
   const handle = client.schedule.getHandle(scheduleId(job.id));
   try {
@@ -59,8 +65,58 @@ export async function upsertSchedule(
     });
     return 'created';
   }
-  await handle.update((prev) => ({ ...prev, ...body, state: { ...prev.state, paused: !job.enabled, note } }));
+  const apply = opts.configChanged ?? true;
+  await handle.update((prev) => ({
+    ...prev,
+    ...body,
+    state: apply ? { ...prev.state, paused: !job.enabled, note } : prev.state,
+  }));
   return 'updated';
+}
+
+/** What applying the configuration did to one job's schedule. */
+export type Applied = {
+  jobId: string;
+  schedule: 'created' | 'updated' | 'deleted job: none';
+  paused?: boolean;
+};
+
+/** One line for the operator: what happened to a job's schedule. */
+export function describeApplied(a: Applied, job: SyncJobConfig): string {
+  if (a.schedule === 'deleted job: none')
+    return `job ${a.jobId} was deleted (jobs delete): no schedule; remove it from the configuration, or bring it back with jobs restore ${a.jobId}`;
+  const when = `${job.schedule.cron} ${job.schedule.timeZone}`;
+  return `schedule ${scheduleId(a.jobId)} ${a.schedule} (${when}${a.paused ? ', paused' : ''})`;
+}
+
+/**
+ * Apply the configuration: record each job in the store and create or update its schedule
+ * (a job deleted with `jobs delete` gets none), then pause the schedules of removed jobs.
+ * The worker does this at start, and `schedules apply` on demand.
+ */
+export async function applyConfiguration(
+  client: Client,
+  store: NavigatorStore,
+  jobs: SyncJobConfig[],
+): Promise<{ applied: Applied[]; orphansPaused: string[] }> {
+  const applied: Applied[] = [];
+  for (const job of jobs) {
+    const before = await store.jobState(job.id);
+    await store.upsertJob(job);
+    if (before?.deletedAt) {
+      applied.push({ jobId: job.id, schedule: 'deleted job: none' });
+      continue;
+    }
+    const configChanged = before === undefined || before.configEnabled !== job.enabled;
+    const schedule = await upsertSchedule(client, job, { configChanged });
+    const paused = (await client.schedule.getHandle(scheduleId(job.id)).describe()).state.paused;
+    applied.push({ jobId: job.id, schedule, paused });
+  }
+  const orphansPaused = await pauseOrphanSchedules(
+    client,
+    jobs.map((j) => j.id),
+  );
+  return { applied, orphansPaused };
 }
 
 export const ORPHAN_NOTE = 'job removed from the sync configuration';

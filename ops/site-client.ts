@@ -6,14 +6,18 @@ import type { SyncJobConfig } from '../common/sync-types';
 import { resolveSecret } from './secrets';
 
 /** The real client for a job: its secret reference is resolved here, in the worker, on each use. */
-export function realClientFor(job: SyncJobConfig, budget?: RateBudget): AlloyScanClient {
+export function realClientFor(
+  job: SyncJobConfig,
+  opts: { budget?: RateBudget; timeoutMs?: number } = {},
+): AlloyScanClient {
   return createAlloyScanClient({
     siteUrl: job.siteUrl,
     clientId: job.clientId,
     clientSecret: resolveSecret(job.clientSecret),
     tokenPath: job.tokenPath,
     requestsPerSecond: job.requestsPerSecond,
-    budget,
+    budget: opts.budget,
+    timeoutMs: opts.timeoutMs,
     jobId: job.id,
   });
 }

@@ -27,7 +27,10 @@ export async function createSyncWorker(opts: SyncWorkerOptions): Promise<Worker>
     ...(opts.workflowBundle
       ? { workflowBundle: opts.workflowBundle }
       : { workflowsPath: require.resolve('../workflows') }),
-    activities: createActivities({ store: opts.store, clientFor: opts.clientFor ?? realClientFor }),
+    activities: createActivities({
+      store: opts.store,
+      clientFor: opts.clientFor ?? ((job, budget) => realClientFor(job, { budget })),
+    }),
     maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? 16,
     // On shutdown, in-flight activities get this long to finish, then are cancelled; their
     // heartbeated cursors let the next attempt (on any worker) resume.

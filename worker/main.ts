@@ -7,7 +7,7 @@ import type { Worker } from '@temporalio/worker';
 import { UsageError } from '../activities/failures';
 import { createNavigatorStore } from '../activities/navigator';
 import type { NavigatorStore } from '../activities/navigator/store-types';
-import { ORPHAN_NOTE, pauseOrphanSchedules, upsertSchedule } from '../ops/schedules';
+import { applyConfiguration, describeApplied, ORPHAN_NOTE } from '../ops/schedules';
 import { type SyncConfig, loadConfig } from '../ops/config';
 import { Command, CommanderError } from 'commander';
 import { ExitCode, exitFor } from '../ops/exit-codes';
@@ -34,18 +34,18 @@ export async function startWorker(
     sqlitePath: config.store.sqlitePath,
   });
   await store.migrate();
-  for (const job of config.jobs) await store.upsertJob(job);
   const settings = temporalSettings();
   const client = await connectClient(settings);
   await ensureSearchAttributes(client, settings.namespace);
-  for (const job of config.jobs) {
-    const what = await upsertSchedule(client, job);
+  const { applied, orphansPaused } = await applyConfiguration(client, store, config.jobs);
+  for (const a of applied)
     log(
-      `schedule sync-${job.id} ${what} (${job.schedule.cron} ${job.schedule.timeZone}${job.enabled ? '' : ', paused'})`,
+      describeApplied(
+        a,
+        config.jobs.find((j) => j.id === a.jobId)!,
+      ),
     );
-  }
-  const jobIds = config.jobs.map((j) => j.id);
-  for (const id of await pauseOrphanSchedules(client, jobIds)) log(`schedule ${id} paused: ${ORPHAN_NOTE}`);
+  for (const id of orphansPaused) log(`schedule ${id} paused: ${ORPHAN_NOTE}`);
   const connection = await NativeConnection.connect(settings.connectionOptions);
   const worker = await createSyncWorker({ connection, namespace: settings.namespace, store });
   const stopWatching = await watchJobs(client, store, config.jobs);

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { QuarantinedRecord } from '../../common/domain';
 import type { RunReport, SyncJobConfig } from '../../common/sync-types';
 import { chunks, IN_CHUNK, INSERT_CHUNK_ROWS, toCount, uniq } from './batch';
+import type { JobState } from './store-types';
 import type { Database } from './tables';
 
 /**
@@ -45,6 +46,46 @@ export async function upsertJob(db: Kysely<Database>, job: SyncJobConfig, now: s
     .values(row)
     .onConflict((oc) => oc.column('id').doUpdateSet(update))
     .execute();
+}
+
+/** What the store knows of a job (undefined: never configured here). */
+export async function jobState(db: Kysely<Database>, jobId: string): Promise<JobState | undefined> {
+  const row = await db
+    .selectFrom('sync_jobs')
+    .select(['enabled', 'deleted_at'])
+    .where('id', '=', jobId)
+    .executeTakeFirst();
+  return row && { configEnabled: row.enabled === 1, deletedAt: row.deleted_at ?? undefined };
+}
+
+/** Marks a job deleted, or clears the mark (null). */
+export async function setJobDeleted(db: Kysely<Database>, jobId: string, at: string | null): Promise<void> {
+  await db.updateTable('sync_jobs').set({ deleted_at: at }).where('id', '=', jobId).execute();
+}
+
+/** The records a run quarantined, oldest first. */
+export async function listQuarantine(
+  db: Kysely<Database>,
+  jobId: string,
+  runId: string,
+  limit: number,
+): Promise<QuarantinedRecord[]> {
+  const rows = await db
+    .selectFrom('quarantined_records')
+    .select(['source_id', 'kind', 'reason', 'raw_excerpt'])
+    .where('job_id', '=', jobId)
+    .where('run_id', '=', runId)
+    .orderBy('created_at')
+    .orderBy('kind')
+    .orderBy('source_id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    sourceId: r.source_id,
+    kind: r.kind,
+    reason: r.reason,
+    rawExcerpt: r.raw_excerpt,
+  }));
 }
 
 /** Stores a run report (upsert by run id: a retried activity or a later pass overwrites it). */

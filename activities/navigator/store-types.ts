@@ -46,6 +46,12 @@ export interface ApplyPageOptions {
   batch?: BatchKey;
 }
 
+export interface JobState {
+  /** `enabled` of the job's configuration when the store last saw it. */
+  configEnabled: boolean;
+  deletedAt?: string | undefined;
+}
+
 export interface WriteBackDone {
   at: string;
   runId: string;
@@ -112,6 +118,12 @@ export interface NavigatorStore {
 
   /** Create or update the job's row (configuration, secret only as a reference). */
   upsertJob(job: SyncJobConfig): Promise<void>;
+  /** What the store knows of a job: the `enabled` its configuration had when last applied, and a deletion. */
+  jobState(jobId: string): Promise<JobState | undefined>;
+  /** Marks the job deleted (`jobs delete`), or clears the mark (`jobs restore`, with `at` null). */
+  setJobDeleted(jobId: string, at: string | null): Promise<void>;
+  /** The records a run quarantined, with their reasons, oldest first. */
+  listQuarantine(jobId: string, runId: string, limit: number): Promise<QuarantinedRecord[]>;
 
   /** Known state of the given devices for this job (absent = new to the store). */
   getDeviceStates(jobId: string, sourceIds: string[]): Promise<Map<string, StoredDeviceState>>;

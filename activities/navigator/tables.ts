@@ -96,6 +96,8 @@ export interface SyncJobTable {
   updated_at: string;
   /** Why the next pass must be full (e.g. catalog products changed group); null when none is pending. */
   full_pass_reason: string | null;
+  /** Set by `jobs delete`: the worker creates no schedule for the job while it is. */
+  deleted_at: string | null;
 }
 
 export interface SyncRunTable {

@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import type { SyncConfig } from '../../ops/config';
 import { UsageError } from '../../activities/failures';
+import { print } from '../session';
 
 export function retireCommand(config: () => Promise<SyncConfig>): Command {
   return new Command('retire')
@@ -10,7 +11,8 @@ export function retireCommand(config: () => Promise<SyncConfig>): Command {
     )
     .argument('<kind>', 'computer or hardware')
     .argument('<nameOrId>', 'record name or numeric ID')
-    .action(async (kind: string, nameOrId: string) => {
+    .option('--json', 'print the retired record as JSON')
+    .action(async (kind: string, nameOrId: string, o: { json?: boolean }) => {
       if (kind !== 'computer' && kind !== 'hardware')
         throw new UsageError(`kind must be computer or hardware, not "${kind}"`);
       const { AmbiguousRecordError, RecordNotFoundError } =
@@ -19,7 +21,9 @@ export function retireCommand(config: () => Promise<SyncConfig>): Command {
       const store = await openStore(await config());
       try {
         const rec = await store.retire(kind, nameOrId, new Date().toISOString());
-        console.log(`retired ${kind} #${rec.recordId} ${rec.name ?? ''} (AlloyScan device ${rec.sourceId})`);
+        print(rec, o.json, (r) => [
+          `retired ${kind} #${r.recordId} ${r.name ?? ''} (AlloyScan device ${r.sourceId})`,
+        ]);
       } catch (err) {
         if (err instanceof AmbiguousRecordError || err instanceof RecordNotFoundError)
           throw new UsageError(err.message);

@@ -1,6 +1,7 @@
 /** `schedules apply`: create or update one Temporal Schedule per configured job; pause removed jobs'. */
 import { Command } from 'commander';
 import type { SyncConfig } from '../../ops/config';
+import { print, withStore, withTemporal } from '../session';
 
 export function schedulesCommand(config: () => Promise<SyncConfig>): Command {
   const cmd = new Command('schedules').description('manage the per-job schedules');
@@ -9,25 +10,26 @@ export function schedulesCommand(config: () => Promise<SyncConfig>): Command {
     .description(
       'create or update the schedules from the configuration (paused when a job is disabled or removed)',
     )
-    .action(async () => {
-      const { connectClient, ensureSearchAttributes, temporalSettings } =
-        await import('../../ops/temporal.js');
-      const { ORPHAN_NOTE, pauseOrphanSchedules, upsertSchedule } = await import('../../ops/schedules.js');
+    .option('--json', 'print what was done as JSON')
+    .action(async (o: { json?: boolean }) => {
+      const { ensureSearchAttributes, temporalSettings } = await import('../../ops/temporal.js');
+      const { applyConfiguration, describeApplied, ORPHAN_NOTE } = await import('../../ops/schedules.js');
       const cfg = await config();
-      const settings = temporalSettings();
-      const client = await connectClient(settings);
-      try {
-        await ensureSearchAttributes(client, settings.namespace);
-        for (const job of cfg.jobs)
-          console.log(
-            `sync-${job.id}: ${await upsertSchedule(client, job)}${job.enabled ? '' : ' (paused)'}`,
-          );
-        const jobIds = cfg.jobs.map((j) => j.id);
-        for (const id of await pauseOrphanSchedules(client, jobIds))
-          console.log(`${id}: paused (${ORPHAN_NOTE})`);
-      } finally {
-        await client.connection.close();
-      }
+      const result = await withTemporal((client) =>
+        withStore(cfg, async (store) => {
+          await ensureSearchAttributes(client, temporalSettings().namespace);
+          return applyConfiguration(client, store, cfg.jobs);
+        }),
+      );
+      print(result, o.json, (r) => [
+        ...r.applied.map((a) =>
+          describeApplied(
+            a,
+            cfg.jobs.find((j) => j.id === a.jobId)!,
+          ),
+        ),
+        ...r.orphansPaused.map((id) => `schedule ${id} paused: ${ORPHAN_NOTE}`),
+      ]);
     });
   return cmd;
 }

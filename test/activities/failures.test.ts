@@ -76,6 +76,13 @@ const CASES: Case[] = [
     message: /cannot reach the Navigator store/,
   },
   {
+    name: 'a pg client whose connection broke between two queries of a transaction',
+    error: new Error('Client has encountered a connection error and is not queryable'),
+    type: 'StoreUnavailable',
+    retryable: true,
+    message: /cannot reach the Navigator store/,
+  },
+  {
     name: 'a busy SQLite database',
     error: sqliteError('SQLITE_BUSY', 'database is locked'),
     type: 'StoreUnavailable',

@@ -97,12 +97,15 @@ describe('forcing a sync, schedules and dry runs', () => {
   it('runs a forced sync while the schedule is paused', async () => {
     const site = stack.emulator.addSite({ name: siteName('paused'), devices: 30 });
     const job = jobFor(site, { enabled: false });
-    assert.equal(await upsertSchedule(stack.env.client, job, f.taskQueue), 'created');
+    assert.equal(await upsertSchedule(stack.env.client, job, { taskQueue: f.taskQueue }), 'created');
     const desc = await stack.env.client.schedule.getHandle(scheduleId(job.id)).describe();
     assert.equal(desc.state.paused, true);
     const res = await forceSync(stack.env.client, job, { taskQueue: f.taskQueue });
     assert.equal((await result(res.workflowId)).outcome, 'succeeded');
-    assert.equal(await upsertSchedule(stack.env.client, { ...job, enabled: true }, f.taskQueue), 'updated');
+    assert.equal(
+      await upsertSchedule(stack.env.client, { ...job, enabled: true }, { taskQueue: f.taskQueue }),
+      'updated',
+    );
     const after = await stack.env.client.schedule.getHandle(scheduleId(job.id)).describe();
     assert.equal(after.state.paused, false);
     assert.equal(after.policies.overlap, 'SKIP');
@@ -111,7 +114,7 @@ describe('forcing a sync, schedules and dry runs', () => {
   it('records a scheduled run like a manual one, marked schedule', async () => {
     const site = stack.emulator.addSite({ name: siteName('sched'), devices: 30 });
     const job = jobFor(site);
-    await upsertSchedule(stack.env.client, job, f.taskQueue);
+    await upsertSchedule(stack.env.client, job, { taskQueue: f.taskQueue });
     const handle = stack.env.client.schedule.getHandle(scheduleId(job.id));
     await handle.trigger();
     let wfId: string | undefined;
@@ -130,7 +133,7 @@ describe('forcing a sync, schedules and dry runs', () => {
     const manual = await forceSync(stack.env.client, job, { taskQueue: f.taskQueue });
     const handle = stack.env.client.workflow.getHandle(manual.workflowId);
     await waitForPages(handle, 1);
-    await upsertSchedule(stack.env.client, job, f.taskQueue);
+    await upsertSchedule(stack.env.client, job, { taskQueue: f.taskQueue });
     const schedule = stack.env.client.schedule.getHandle(scheduleId(job.id));
     await schedule.trigger();
     let tickId: string | undefined;

@@ -8,6 +8,7 @@ import * as m0001 from './0001_inventory';
 import * as m0002 from './0002_sync_log';
 import * as m0003 from './0003_run_batches';
 import * as m0004 from './0004_write_back_run';
+import * as m0005 from './0005_job_lifecycle';
 
 /** Keys sort in application order. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -15,6 +16,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0002_sync_log': m0002,
   '0003_run_batches': m0003,
   '0004_write_back_run': m0004,
+  '0005_job_lifecycle': m0005,
 };
 
 function migratorFor(opened: OpenedDatabase): Migrator {

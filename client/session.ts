@@ -1,0 +1,48 @@
+/**
+ * What a verb opens, opened and closed for it: the Temporal client, the store, or both; and
+ * how it prints data (a table for people, `--json` for scripts). Modules load when used, so
+ * the CLI starts in a fraction of a second.
+ */
+import type { Client } from '@temporalio/client';
+import type { SqlNavigatorStore } from '../activities/navigator';
+import type { SyncConfig } from '../ops/config';
+
+export async function withTemporal<T>(fn: (client: Client) => Promise<T>): Promise<T> {
+  const { connectClient, temporalSettings } = await import('../ops/temporal.js');
+  const client = await connectClient(temporalSettings());
+  try {
+    return await fn(client);
+  } finally {
+    await client.connection.close();
+  }
+}
+
+export async function withStore<T>(
+  config: SyncConfig,
+  fn: (store: SqlNavigatorStore) => Promise<T>,
+): Promise<T> {
+  const { openStore } = await import('../ops/open-store.js');
+  const store = await openStore(config);
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+
+/** Print `data` as JSON with --json, else as the lines `text` makes of it. */
+export function print<T>(data: T, json: boolean | undefined, text: (data: T) => string[]): void {
+  if (json) console.log(JSON.stringify(data, null, 2));
+  else for (const line of text(data)) console.log(line);
+}
+
+/** Rows as aligned columns under a header. */
+export function table(header: string[], rows: string[][]): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  return [line(header), ...rows.map(line)];
+}

@@ -82,7 +82,9 @@ for (const engine of engines()) {
         '0002_sync_log',
         '0003_run_batches',
         '0004_write_back_run',
+        '0005_job_lifecycle',
       ]);
+      await store.migrateDown();
       await store.migrateDown();
       assert.deepEqual(await store.appliedMigrations(), [
         '0001_inventory',

@@ -79,7 +79,8 @@ async function productGroups(ctx: BuildContext, ids: string[]): Promise<Groups> 
   const groups = await deps.store.getProductGroups(job.id, ids);
   let unknown = ids.filter((id) => !groups.has(id) && !ctx.malformedProducts.has(id));
   if (unknown.length > 0 && !ctx.dryRun) {
-    const known = await deps.store.quarantinedIds(job.id, ctx.runId, 'product', unknown);
+    // Found malformed by the catalog listing ('software') or by an earlier batch ('product').
+    const known = await deps.store.quarantinedIds(job.id, ctx.runId, ['software', 'product'], unknown);
     for (const id of known) ctx.malformedProducts.add(id);
     unknown = unknown.filter((id) => !known.has(id));
   }

@@ -178,12 +178,12 @@ export async function saveQuarantine(
   }
 }
 
-/** Of these source ids of `kind`, those the run already quarantined. */
+/** Of these source ids, those the run already quarantined as one of `kinds`. */
 export async function quarantinedIds(
   db: Kysely<Database>,
   jobId: string,
   runId: string,
-  kind: string,
+  kinds: readonly string[],
   sourceIds: readonly string[],
 ): Promise<Set<string>> {
   const found = new Set<string>();
@@ -193,7 +193,7 @@ export async function quarantinedIds(
       .select('source_id')
       .where('job_id', '=', jobId)
       .where('run_id', '=', runId)
-      .where('kind', '=', kind)
+      .where('kind', 'in', kinds)
       .where('source_id', 'in', part)
       .execute();
     for (const r of rows) found.add(r.source_id);

@@ -203,8 +203,8 @@ export interface NavigatorStore {
   findRecord(jobId: string, sourceId: string): Promise<RecordSummary | undefined>;
 
   saveQuarantine(jobId: string, runId: string, records: QuarantinedRecord[]): Promise<void>;
-  /** Of these source ids of a kind (device, product, …), those the run already quarantined. */
-  quarantinedIds(jobId: string, runId: string, kind: string, sourceIds: string[]): Promise<Set<string>>;
+  /** Of these source ids, those the run already quarantined as one of `kinds` (device, product, …). */
+  quarantinedIds(jobId: string, runId: string, kinds: string[], sourceIds: string[]): Promise<Set<string>>;
   /** The run's quarantined records: how many (each once) and the first few, for the report. */
   quarantineSummary(
     jobId: string,

@@ -141,7 +141,7 @@ export async function createNavigatorStore(opts: CreateNavigatorStoreOptions): P
     counts: (jobId, runId) => counts(db, jobId, runId),
     findRecord: (jobId, sourceId) => findRecord(db, jobId, sourceId),
     saveQuarantine: (jobId, runId, records) => saveQuarantine(db, jobId, runId, records, nowIso()),
-    quarantinedIds: (jobId, runId, kind, ids) => quarantinedIds(db, jobId, runId, kind, ids),
+    quarantinedIds: (jobId, runId, kinds, ids) => quarantinedIds(db, jobId, runId, kinds, ids),
     quarantineSummary: (jobId, runId, sample) => quarantineSummary(db, jobId, runId, sample),
     saveRunReport: (report) => saveRunReport(db, report),
     listRuns: (jobId, limit) => listRuns(db, jobId, limit),

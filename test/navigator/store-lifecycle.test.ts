@@ -256,7 +256,7 @@ describe('write-back and missing flags counted from the store', () => {
         await store.saveQuarantine('job', 'run', [rec('p1'), rec('p2'), rec('d1', 'device')]);
         await store.saveQuarantine('job', 'run', [rec('p1')]);
         assert.deepEqual(
-          await store.quarantinedIds('job', 'run', 'product', ['p1', 'p3', 'd1']),
+          await store.quarantinedIds('job', 'run', ['product'], ['p1', 'p3', 'd1']),
           new Set(['p1']),
         );
         const summary = await store.quarantineSummary('job', 'run', 2);

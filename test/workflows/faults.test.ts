@@ -34,6 +34,37 @@ describe('runs under faults', () => {
     return env.client.workflow.getHandle(res.workflowId).result() as Promise<RunReport>;
   }
 
+  it('fetches a malformed catalog product once per run, and counts each quarantined record once', async () => {
+    const w = await startTestWorker(env, store);
+    try {
+      const site = emulator.addSite({
+        name: siteName('bad-products'),
+        devices: 400,
+        seed: 7,
+        catalogSize: 40,
+        faults: { seed: 11, malformedRate: 0.1 },
+      });
+      // Small pages and batches: the same products turn up in many batches of many pages.
+      const job = jobFor(site, { pageSize: 50, pageConcurrency: 2 });
+      const report = await run(job, w.taskQueue);
+      assert.ok(report.verify.ok, report.message);
+      const rows = await store.listQuarantine(job.id, report.runId, 10_000);
+      const fetched = site.stats().requests['software.get'] ?? 0;
+      const productRows = rows.filter((r) => r.kind === 'product').length;
+      assert.deepEqual(
+        { quarantined: report.quarantined, fetchedOnce: fetched <= productRows },
+        { quarantined: rows.length, fetchedOnce: true },
+        `${fetched} product look-ups for ${productRows} malformed products found by look-up`,
+      );
+      assert.ok(
+        rows.some((r) => r.kind === 'software'),
+        'the catalog listing had malformed products',
+      );
+    } finally {
+      await w.stop();
+    }
+  });
+
   it('completes with consistent counts under 429s, 5xx, dropped connections and malformed records, then converges exactly', async () => {
     const w = await startTestWorker(env, store);
     try {

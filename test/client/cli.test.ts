@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import http from 'node:http';
+import { createServer } from 'node:net';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -140,6 +142,43 @@ describe('operator CLI', () => {
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /^cannot reach Temporal at 127\.0\.0\.1:1: [^\n]+\n$/);
     assert.doesNotMatch(r.stderr, /internal error|\n\s+at /);
+  });
+
+  it('test-connection says where it looked, within 5 s: nothing listening at the site, and a site that answers HTML', async () => {
+    const closed = await new Promise<number>((res) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as { port: number };
+        probe.close(() => res(port));
+      });
+    });
+    const html = http.createServer((_req, reply) => {
+      reply.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      reply.end('<!doctype html><html><body>Sign in</body></html>');
+    });
+    await new Promise<void>((res) => html.listen(0, '127.0.0.1', () => res()));
+    const htmlPort = (html.address() as { port: number }).port;
+    try {
+      const fake = (name: string, url: string) =>
+        configFor({ name, url } as EmulatedSite, 'AbCdEfGhIjKlMnOpQrSt');
+      const t0 = Date.now();
+      const refused = await cli(
+        ['--config', fake('cli-refused', `http://127.0.0.1:${closed}`), 'test-connection', 'cli-refused'],
+        's',
+      );
+      assert.ok(Date.now() - t0 < 5000, 'answered within 5 s');
+      assert.equal(refused.code, 1);
+      assert.match(refused.stderr, new RegExp(`at 127\\.0\\.0\\.1:${closed}: the connection was refused`));
+      const t1 = Date.now();
+      const page = await cli(
+        ['--config', fake('cli-html', `http://127.0.0.1:${htmlPort}`), 'test-connection', 'cli-html'],
+        's',
+      );
+      assert.ok(Date.now() - t1 < 5000, 'answered within 5 s');
+      assert.equal(page.code, 2, 'a wrong site URL is the configuration to fix');
+      assert.match(page.stderr, /the site answered HTML, not the AlloyScan API: check siteUrl/);
+    } finally {
+      html.close();
+    }
   });
 
   it('retires a record by ID and refuses an unknown one with a clear message', async () => {

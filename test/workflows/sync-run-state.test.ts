@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { DevicePageOutput } from '../../activities/device-page';
+import { emptyTotals } from '../../common/counts';
+import type { SyncRunInput } from '../../common/sync-types';
+import { SyncRunState } from '../../workflows/sync-run-state';
+
+const input = { job: { pageSize: 10 }, trigger: 'manual' } as unknown as SyncRunInput;
+
+function page(offset: number, received: number, total: number): DevicePageOutput {
+  return { ...emptyTotals(), offset, limit: 10, received, total };
+}
+
+describe('the run state', () => {
+  it('counts pages in flight in the progress total (it said 28/28 while two pages still ran)', () => {
+    const state = new SyncRunState(input, 'run', '2026-01-01T00:00:00Z');
+    state.beginPass(10, 30, { catalog: { products: 0, groupChanged: 0 } });
+    const reqs = [state.takePage()!, state.takePage()!, state.takePage()!];
+    assert.equal(state.takePage(), undefined);
+    state.applyPage(reqs[0]!, page(0, 10, 30), 100, 3);
+    const p = state.progress();
+    assert.deepEqual(
+      { done: p.pagesDone, inFlight: p.pagesInFlight, total: p.pagesTotal },
+      { done: 1, inFlight: 2, total: 3 },
+    );
+  });
+
+  it('coalesces any number of forces into one follow-up full pass', () => {
+    const state = new SyncRunState(input, 'run', '2026-01-01T00:00:00Z');
+    state.force({});
+    state.force({ confirmMissing: true });
+    state.force({});
+    assert.deepEqual(state.pendingForce, { full: true, confirmMissing: true });
+  });
+
+  it("gives each page its share of the job's rate, from where the pages before it left the budget", () => {
+    const state = new SyncRunState(input, 'run', '2026-01-01T00:00:00Z');
+    state.beginPass(10, 40, { catalog: { products: 0, groupChanged: 0 } });
+    assert.deepEqual(state.rateShare(300, 4), { ceiling: 75, start: 75 });
+    const req = state.takePage()!;
+    state.applyPage(req, { ...page(0, 10, 40), rate: { rate: 25, throttled: 3 } }, 300, 4);
+    assert.deepEqual(state.rateShare(300, 4), { ceiling: 75, start: 25 });
+    assert.equal(state.checkpoint?.rate?.throttled, 3);
+  });
+});

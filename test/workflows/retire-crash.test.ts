@@ -39,7 +39,8 @@ describe('a worker killed during the retire write-back', () => {
     job: Parameters<typeof forceSync>[1],
   ): Promise<{ id: string; report: Promise<RunReport> }> => {
     const res = await forceSync(stack.env.client, job, { taskQueue, heartbeatTimeout: '3 seconds' });
-    return { id: res.workflowId, report: stack.env.client.workflow.getHandle(res.workflowId).result() };
+    const report = stack.env.client.workflow.getHandle(res.workflowId).result() as Promise<RunReport>;
+    return { id: res.workflowId, report };
   };
 
   it('reports every delete once and verifies OK after the crash and the retry', async () => {
@@ -62,7 +63,7 @@ describe('a worker killed during the retire write-back', () => {
       if (Date.now() > deadline) throw new Error('the write-back did not start');
       await new Promise((r) => setTimeout(r, 20));
     }
-    worker!.kill('SIGKILL');
+    worker.kill('SIGKILL');
     const killedAt = deletes();
     assert.ok(killedAt < retired, `killed mid-way (${killedAt} of ${retired} deletes sent)`);
     worker = await spawnWorker({ address: stack.env.address, taskQueue, sqlitePath });

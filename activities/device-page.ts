@@ -104,7 +104,7 @@ async function runPage(
   }
   countCalls(cur);
   const { received, total, counts, quarantined, quarantineSample, apiCalls, samples } = cur;
-  const { rate, throttled } = budget.state;
+  const { rate, throttled, calls, ms } = budget.state;
   return {
     offset: input.offset,
     limit: input.limit,
@@ -115,7 +115,7 @@ async function runPage(
     quarantineSample,
     apiCalls,
     samples,
-    rate: { rate, throttled },
+    rate: { rate, throttled, calls, ms },
   };
 }
 

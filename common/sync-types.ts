@@ -25,6 +25,9 @@ export interface RateShare {
 export interface RateUsed {
   rate: number;
   throttled: number;
+  /** Calls the page sent and the time from its first to its last (absent in older histories). */
+  calls?: number;
+  ms?: number;
 }
 
 export interface PageRequest {
@@ -75,6 +78,9 @@ export interface PassRate {
   /** API calls of the pages, and the time the pass took (over continue-as-new executions). */
   calls: number;
   ms: number;
+  /** Calls the pages sent through their budgets and the time each spent sending, summed. */
+  pageCalls?: number;
+  pageMs?: number;
 }
 
 export interface SyncRunInput {

@@ -6,7 +6,14 @@ import type { FlagMissingOutput, WriteBackOutput } from '../activities/retire';
 import type { VerifyOutput } from '../activities/report';
 import { DEVICE_SKIP, emptyCounts, emptyTotals } from '../common/counts';
 import { failureText } from '../common/failure-types';
-import type { PageCounts, RunOutcome, RunReport, SyncCheckpoint, SyncRunInput } from '../common/sync-types';
+import type {
+  PageCounts,
+  PassRate,
+  RunOutcome,
+  RunReport,
+  SyncCheckpoint,
+  SyncRunInput,
+} from '../common/sync-types';
 import { workflowInfo } from '@temporalio/workflow';
 import { newPlanner } from './page-planner';
 import type { SyncRunState } from './sync-run-state';
@@ -78,7 +85,7 @@ export function completedReport(run: Completed): RunReport {
       : {}),
     rate: cp.rate && {
       ceiling: input.job.requestsPerSecond,
-      reached: cp.rate.ms > 0 ? Math.round((cp.rate.calls / cp.rate.ms) * 1000) : 0,
+      reached: rateReached(cp.rate, Math.min(input.job.pageConcurrency, cp.pagesDone)),
       budget: Math.round(cp.rate.budget),
       throttled: cp.rate.throttled,
     },
@@ -209,4 +216,14 @@ function summarise(r: RunReport): string {
     );
   }
   return parts.join('; ');
+}
+
+/**
+ * The rate the job's calls went out at with its pages busy: a page's own rate (its calls over
+ * the time it was sending) times the pages that run at once. Not the pass's average, which the
+ * gaps between pages and a last page running alone pull below what the site allowed.
+ */
+function rateReached(rate: PassRate, pagesAtOnce: number): number {
+  if (rate.pageMs && rate.pageCalls) return Math.round((rate.pageCalls / rate.pageMs) * 1000 * pagesAtOnce);
+  return rate.ms > 0 ? Math.round((rate.calls / rate.ms) * 1000) : 0; // histories before pageMs
 }

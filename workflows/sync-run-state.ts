@@ -101,6 +101,8 @@ export class SyncRunState {
     if (res.rate) {
       rate.budget = Math.min(rps, res.rate.rate * pages);
       rate.throttled += res.rate.throttled;
+      rate.pageCalls = (rate.pageCalls ?? 0) + (res.rate.calls ?? 0);
+      rate.pageMs = (rate.pageMs ?? 0) + (res.rate.ms ?? 0);
     }
   }
 

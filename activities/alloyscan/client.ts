@@ -128,7 +128,6 @@ export function createAlloyScanClient(opts: AlloyScanClientOptions): AlloyScanCl
       location: res.headers.location,
     };
     if (res.status === 429) budget.onThrottled(parseRetryAfter(result.retryAfter));
-    else budget.onAdmitted();
     if (res.status >= 200 && res.status < 300 && answeredHtml(result)) throw htmlAnswer(ctx(req), res.status);
     return result;
   }

@@ -6,13 +6,15 @@
  *   of workers without them talking to each other.
  * - Burst: a tenth of a second's worth of tokens, so calls go out at once while there is
  *   budget (no timer per request) without ever exceeding a per-second workload limit.
- * - AIMD: a 429 pauses every call until its Retry-After (that alone paces a site whose limit
- *   is a window: it says when the window ends). When this activity was using its budget all
- *   the same (it sent at least half its rate in a second: a site without Retry-After, or a
- *   limit the pauses do not keep), a 429 also cuts the rate to ×0.7, or to what the site
- *   admitted in the last second when lower, never below half, at most once a second. While
+ * - AIMD: a 429 pauses every call until its Retry-After. When the budget was in use (calls
+ *   queue for it, or it sent at least half its rate in a second), a 429 also cuts the rate to
+ *   ×0.7, at most once a second: Retry-After pauses alone pace a windowed limit in bursts
+ *   (a full window, then a mostly idle one), at about two thirds of the limit.
+ *   (Not to what the site admitted in the last second: a page that spent part of that second
+ *   writing to the store would cut itself far below its share, again each second.) While
  *   calls succeed the rate creeps back up by a twentieth of the rate where the site said no,
- *   per second, never above the ceiling. The 429s met go into the report.
+ *   per second, never above the ceiling. The 429s met, and the calls sent over the time spent
+ *   sending (Retry-After pauses included, store writes between batches not), go into the report.
  */
 export interface RateBudgetOptions {
   /** Requests per second this activity may never exceed. */
@@ -28,10 +30,12 @@ export interface RateBudgetState {
   rate: number;
   /** 429 answers met. */
   throttled: number;
+  /** Calls sent through this budget, and the time from the first to the last (ms). */
+  calls: number;
+  ms: number;
 }
 
 const DECREASE = 0.7;
-const MAX_CUT = 0.5;
 const BUSY = 0.5;
 const INCREASE_PER_SECOND = 0.05;
 const BURST_SECONDS = 0.1;
@@ -47,9 +51,14 @@ export class RateBudget {
   /** The rate at the last 429: the increase step is a fraction of it. */
   #knee: number | undefined;
   #throttled = 0;
-  /** Calls sent, and admitted (not 429), per whole second of the clock. */
+  /** Calls sent per whole second of the clock. */
   readonly #sent: PerSecond;
-  readonly #admitted: PerSecond;
+  #calls = 0;
+  #lastCall: number | undefined;
+  /** Time spent sending: between calls, and waiting on this budget; not idle gaps (store writes). */
+  #sendingMs = 0;
+  /** Callers waiting for a token or for a Retry-After to pass. */
+  #waiting = 0;
   readonly #now: () => number;
   readonly #sleep: (ms: number) => Promise<void>;
 
@@ -61,33 +70,51 @@ export class RateBudget {
     if (this.#rate < this.ceiling) this.#knee = this.#rate;
     this.#now = opts.now ?? Date.now;
     this.#sent = new PerSecond(this.#now);
-    this.#admitted = new PerSecond(this.#now);
     this.#sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.#refilledAt = this.#now();
     this.#tokens = this.#burst();
   }
 
   get state(): RateBudgetState {
-    return { rate: this.#rate, throttled: this.#throttled };
+    return { rate: this.#rate, throttled: this.#throttled, calls: this.#calls, ms: this.#sendingMs };
   }
 
   /** Resolves when the caller may send its request (at once while the bucket has a token). */
   async acquire(): Promise<void> {
+    const asked = this.#now();
     this.#refill();
     this.#sent.count();
     this.#tokens -= 1;
     let waitMs = this.#tokens < 0 ? (-this.#tokens / this.#rate) * 1000 : 0;
     waitMs = Math.max(waitMs, this.#pausedUntil - this.#now());
-    while (waitMs > 0) {
-      await this.#sleep(waitMs);
-      // A 429 met while this call waited pauses it too.
-      waitMs = this.#pausedUntil - this.#now();
+    if (waitMs > 0) {
+      this.#waiting++;
+      try {
+        while (waitMs > 0) {
+          await this.#sleep(waitMs);
+          // A 429 met while this call waited pauses it too.
+          waitMs = this.#pausedUntil - this.#now();
+        }
+      } finally {
+        this.#waiting--;
+      }
     }
+    this.#countSending(asked, this.#now());
   }
 
-  /** The site answered (not 429). */
-  onAdmitted(): void {
-    this.#admitted.count();
+  /**
+   * From the last call to this one: the wait for a token or a Retry-After counts in full; the
+   * time before anyone asked counts up to a short gap (twice the interval between calls, at least 250 ms), so a page's store
+   * writes between batches do not pass for a slow site.
+   */
+  #countSending(asked: number, sent: number): void {
+    this.#calls++;
+    const last = this.#lastCall;
+    this.#lastCall = sent;
+    if (last === undefined) return;
+    const idle = Math.max(0, asked - last);
+    const waited = Math.max(0, sent - Math.max(asked, last));
+    this.#sendingMs += Math.min(idle, Math.max(250, 2000 / this.#rate)) + waited;
   }
 
   /** The site answered 429: pause until Retry-After; cut the rate if it was what the site refused. */
@@ -97,12 +124,12 @@ export class RateBudget {
     if (retryAfterMs !== undefined) this.#pausedUntil = Math.max(this.#pausedUntil, now + retryAfterMs);
     if (now - this.#lastCut < 1000) return;
     this.#refill();
-    if (this.#sent.recent() < BUSY * this.#rate) return;
+    // In use: calls queue for it, or it sent at least half its rate lately. A 429 while a lone
+    // caller sends far below the rate (latency-bound) is a fault or another client, not ours.
+    if (this.#waiting === 0 && this.#sent.recent() < BUSY * this.#rate) return;
     this.#lastCut = now;
     this.#knee = this.#rate;
-    const admitted = this.#admitted.lastSecond();
-    const cut = Math.min(this.#rate * DECREASE, admitted > 0 ? admitted : Infinity);
-    this.#rate = Math.max(MIN_RATE, this.#rate * MAX_CUT, cut);
+    this.#rate = Math.max(MIN_RATE, this.#rate * DECREASE);
     this.#tokens = Math.min(this.#tokens, 0);
   }
 
@@ -133,12 +160,6 @@ class PerSecond {
   count(): void {
     this.#roll();
     this.#current++;
-  }
-
-  /** The last whole second's count. */
-  lastSecond(): number {
-    this.#roll();
-    return this.#previous;
   }
 
   /** The busier of this second and the last. */

@@ -49,7 +49,6 @@ function fakeBudget(ceiling: number, start?: number) {
       const count = (perSecond.get(second) ?? 0) + 1;
       perSecond.set(second, count);
       if (count > limit) budget.onThrottled(retryAfter ? 1000 - (clock.t % 1000) : undefined);
-      else budget.onAdmitted();
     }
     return perSecond;
   };
@@ -99,7 +98,6 @@ describe('rate budget', () => {
       await budget.acquire();
       clock.t += 50; // 20 calls a second: latency-bound, far below the budget
       if (i % 5 === 4) budget.onThrottled(undefined);
-      else budget.onAdmitted();
     }
     assert.equal(budget.state.rate, 1000);
   });
@@ -119,6 +117,20 @@ describe('rate budget', () => {
     assert.ok(
       budget.state.rate > 45,
       `rate ${budget.state.rate} after ${(clock.t - t0) / 1000} s of successes`,
+    );
+  });
+
+  it('counts the calls it let through and the time spent sending, not an idle gap', async () => {
+    const { clock, budget, send } = fakeBudget(100);
+    const t0 = clock.t;
+    await send(110);
+    const sending = clock.t - t0;
+    clock.t += 5000; // a store write between batches
+    const t1 = clock.t;
+    await send(110);
+    assert.deepEqual(
+      { calls: budget.state.calls, ms: budget.state.ms },
+      { calls: 220, ms: sending + 250 + (clock.t - t1) },
     );
   });
 

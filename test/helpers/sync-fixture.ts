@@ -2,6 +2,7 @@
  * Fixtures for workflow tests, as plain async factories that register no hooks: the describe
  * starts them in `before` and stops them in `after`.
  * - `startStack()`: one dev server and one emulator (one per test file); `stop()` ends both.
+ *   `startStack({ ui: true })` also serves the dev server's Web UI, at `stack.uiUrl`.
  * - `startStoreAndWorker(stack, engine)`: a store on an engine and a worker running the real
  *   activities, plus `run()` (force a sync and await its report); `stop()` stops the worker,
  *   closes the store and removes its file or schema.
@@ -13,17 +14,20 @@ import type { RunReport, SyncJobConfig } from '../../common/sync-types';
 import { startEmulator, type Emulator } from '../../emulator';
 import type { WorkflowStoreEngine } from './stores';
 import { startTestWorker, type RunningTestWorker } from './sync-harness';
-import { createTestEnv } from './temporal-env';
+import { createTestEnv, freePort } from './temporal-env';
 
 export interface Stack {
   readonly env: TestWorkflowEnvironment;
   readonly emulator: Emulator;
+  /** The Web UI (`http://127.0.0.1:<port>`), when started with `{ ui: true }`. */
+  readonly uiUrl?: string | undefined;
   /** Closes the emulator, then tears the dev server down. */
   stop(): Promise<void>;
 }
 
-export async function startStack(): Promise<Stack> {
-  const env = await createTestEnv();
+export async function startStack(opts: { ui?: boolean } = {}): Promise<Stack> {
+  const uiPort = opts.ui ? await freePort() : undefined;
+  const env = await createTestEnv(uiPort === undefined ? {} : { uiPort });
   let emulator: Emulator;
   try {
     emulator = await startEmulator({ port: 0 });
@@ -34,6 +38,7 @@ export async function startStack(): Promise<Stack> {
   return {
     env,
     emulator,
+    uiUrl: uiPort === undefined ? undefined : `http://127.0.0.1:${uiPort}`,
     stop: async () => {
       await emulator.close();
       await env.teardown();

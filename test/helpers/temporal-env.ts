@@ -1,9 +1,10 @@
 /**
  * One Temporal test environment per test file: the real dev server built into .tools/bin by
  * scripts/setup.sh (never a download), in-memory, on a random port, with the sync's search
- * attributes registered.
+ * attributes registered. Headless unless asked for its Web UI (`uiPort`, the browser test).
  */
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import {
@@ -18,7 +19,12 @@ export const TEMPORAL_BIN = resolve(__dirname, '../../../.tools/bin/temporal');
 
 let runtimeInstalled = false;
 
-export async function createTestEnv(): Promise<TestWorkflowEnvironment> {
+export interface TestEnvOptions {
+  /** Serve the Web UI on this port (http://127.0.0.1:<uiPort>); without it the server is headless. */
+  uiPort?: number;
+}
+
+export async function createTestEnv(opts: TestEnvOptions = {}): Promise<TestWorkflowEnvironment> {
   if (!runtimeInstalled) {
     Runtime.install({ logger: new DefaultLogger('WARN') });
     runtimeInstalled = true;
@@ -29,7 +35,20 @@ export async function createTestEnv(): Promise<TestWorkflowEnvironment> {
       executable: { type: 'existing-path', path: TEMPORAL_BIN },
       searchAttributes: SYNC_SEARCH_ATTRIBUTES,
       log: { format: 'pretty', level: 'error' },
+      ...(opts.uiPort !== undefined && { ui: true, uiPort: opts.uiPort }),
     },
+  });
+}
+
+/** A port free on 127.0.0.1 right now (the OS picks it). */
+export function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.once('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const addr = s.address();
+      s.close(() => (typeof addr === 'object' && addr ? res(addr.port) : rej(new Error('no free port'))));
+    });
   });
 }
 

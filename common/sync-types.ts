@@ -190,7 +190,8 @@ export interface RunReport {
   quarantineSample: QuarantinedRecord[];
   /**
    * The request rate: the job's ceiling (requestsPerSecond), the rate the pages reached
-   * (calls per second over the pass), the budget they ended with, and the 429s met.
+   * (their calls over their sending time, times the pages at once), the budget they ended
+   * with (the estimate of the site's limit), and the 429s they met.
    */
   rate?: { ceiling: number; reached: number; budget: number; throttled: number };
   /** Dry runs: a sample of records per kind of change. */

@@ -74,12 +74,15 @@ export const jobSchema = z.strictObject({
     .default(DEFAULT_TOKEN_PATH)
     .describe('Token endpoint path. Older AlloyScan releases use `/identity-server/connect/token`.'),
   schedule: z
-    .strictObject({ cron, timeZone: timeZone.default('UTC') })
+    .strictObject({
+      cron: cron.describe('A cron expression (five fields) or a shorthand: `@every 30m`, `@hourly`, `@daily`, ...'),
+      timeZone: timeZone.default('UTC').describe('The IANA time zone the cron expression is read in.'),
+    })
     .describe(
       'When scheduled runs start: a cron expression (or `@every 30m`, `@daily`, ...) in an IANA time zone (default UTC).',
     ),
   importSoftware: importSoftware
-    .default({ mode: 'all' })
+    .prefault('all')
     .describe(
       "Discovered software to import: `all`, `none`, or `{ selected: [Windows, Linux, macOS] }` (by the device's platform).",
     ),
@@ -154,9 +157,9 @@ export const metricsSchema = z
 
 /** The file: a store and one or more jobs. Duplicate job ids are checked beside it (ops/config.ts), so they are listed with every other problem. */
 export const configSchema = z.strictObject({
-  store: storeSchema,
+  store: storeSchema.describe('The Navigator store: SQLite (one file) or PostgreSQL.'),
   metrics: metricsSchema,
-  jobs: z.array(jobSchema).min(1, 'list at least one job'),
+  jobs: z.array(jobSchema).min(1, 'list at least one job').describe('The sync jobs: one per AlloyScan site.'),
 });
 
 /** One sync job (one AlloyScan site), as validated: carries the secret's reference, never its value. */

@@ -66,19 +66,9 @@ function allowed(s: Json): string[] {
   return out;
 }
 
-/**
- * The default as it is written in the file. A default given on the output side of a transform
- * (importSoftware) is absent from the input schema: the alternative that parses to it is shown.
- */
-function defaultOf(field: z.ZodType | undefined, s: Json): string | undefined {
-  if (s.default !== undefined) return code(s.default);
-  if (!(field instanceof z.ZodDefault)) return undefined;
-  const want = JSON.stringify(field.def.defaultValue);
-  const input = (s.anyOf ?? []).find(
-    (a) => a.const !== undefined && JSON.stringify(field.safeParse(a.const).data) === want,
-  );
-  if (!input) throw new Error(`the default ${want} has no input form among the alternatives`);
-  return code(input.const);
+/** The default as it is written in the file. */
+function defaultOf(s: Json): string | undefined {
+  return s.default !== undefined ? code(s.default) : undefined;
 }
 
 /** One table row per field; an object field's own fields follow it as `field.sub` rows. */
@@ -87,7 +77,7 @@ function rows(shape: Record<string, z.ZodType>, s: Json, prefix = '', requireDes
     const path = `${prefix}${name}`;
     if (requireDescription && !f.description)
       throw new Error(`${path} has no .describe() in ops/config-schema.ts`);
-    const when = s.required?.includes(name) ? 'required' : (defaultOf(shape[name], f) ?? 'optional');
+    const when = s.required?.includes(name) ? 'required' : (defaultOf(f) ?? 'optional');
     const row = [code(path), typeOf(f), when, allowed(f).join(', '), f.description ?? ''];
     const nested = f.type === 'object' && f.properties ? rows({}, f, `${path}.`, false) : ([] as string[][]);
     return [row, ...nested];

@@ -95,11 +95,13 @@ function onSignal(): void {
 
 async function main(): Promise<void> {
   // Quiet SDK logs (warnings and errors only); this script handles Ctrl-C itself, in order.
-  const metrics = process.env.ALLOYSCAN_SYNC_METRICS ?? '127.0.0.1:9464';
+  const userConfig = process.env.ALLOYSCAN_SYNC_CONFIG;
+  // A user config is read first: its metrics.bindAddress applies (the runtime installs once).
+  const fromFile = userConfig ? loadConfig(userConfig) : undefined;
+  const metrics = process.env.ALLOYSCAN_SYNC_METRICS ?? fromFile?.metrics?.bindAddress ?? '127.0.0.1:9464';
   installRuntime({ metrics, logLevel: 'WARN', shutdownSignals: [] });
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, onSignal);
   mkdirSync(DATA, { recursive: true });
-  const userConfig = process.env.ALLOYSCAN_SYNC_CONFIG;
   let server: DevServer | undefined;
   if (!process.env.TEMPORAL_ADDRESS) {
     const started = await startDevServer();
@@ -109,7 +111,7 @@ async function main(): Promise<void> {
     log(`Temporal dev server at ${started.address}${started.process ? '' : ' (already running: reused)'}`);
   }
   let config: SyncConfig;
-  if (userConfig) config = loadConfig(userConfig);
+  if (fromFile) config = fromFile;
   else {
     const emulator = await startEmulator({ port: Number(process.env.ALLOYSCAN_EMULATOR_PORT ?? 8787) });
     cleanups.unshift(() => emulator.close());
@@ -118,7 +120,8 @@ async function main(): Promise<void> {
   const running = await startWorker(config, log);
   cleanups.unshift(() => running.stop());
 
-  const client = await connectClient(temporalSettings());
+  const settings = temporalSettings();
+  const client = await connectClient(settings);
   cleanups.unshift(() => client.connection.close());
   for (const job of config.jobs) {
     const res = await forceSync(client, job);
@@ -128,10 +131,10 @@ async function main(): Promise<void> {
   }
   const ui = server?.uiUrl ?? process.env.TEMPORAL_UI_URL;
   if (ui) {
-    log(`Temporal Web UI: ${ui}/namespaces/default/workflows`);
-    for (const job of config.jobs)
-      log(`  runs of job ${job.id}: ${webUiLinks(ui, 'default', job.id).jobRuns}`);
-    log(`  failed runs of any job: ${webUiLinks(ui, 'default', '').failedRuns}`);
+    const ns = settings.namespace;
+    log(`Temporal Web UI: ${ui}/namespaces/${encodeURIComponent(ns)}/workflows`);
+    for (const job of config.jobs) log(`  runs of job ${job.id}: ${webUiLinks(ui, ns, job.id).jobRuns}`);
+    log(`  failed runs of any job: ${webUiLinks(ui, ns, '').failedRuns}`);
   }
   log(`Prometheus metrics: http://${metrics}/metrics`);
   log('worker running with the schedules; Ctrl-C stops everything started here');

@@ -8,7 +8,9 @@ const TEST_TIMEOUT_MS = 4_000;
 
 export function testConnectionCommand(config: () => Promise<SyncConfig>): Command {
   return new Command('test-connection')
-    .description("check the job's site URL and App registration (one token request)")
+    .description(
+      "check the job's site URL and App registration (a token, one device listing, the software groups: three calls)",
+    )
     .argument('<job>')
     .option('--json', 'print as JSON')
     .action(async (jobId: string, o: { json?: boolean }) => {

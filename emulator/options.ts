@@ -8,43 +8,6 @@ import { workloadLimitSchema, type WorkloadLimit } from './workload-limit';
 
 export type TokenPathKind = 'current' | 'legacy';
 
-export interface FaultOptions {
-  /** Seed of the per-request fault sequence and of per-record malformed-ness; default: the site seed. */
-  seed?: number;
-  rate429?: number;
-  /** Retry-After header value on 429 (default 1); a negative value omits the header. */
-  retryAfterSeconds?: number;
-  rate5xx?: number;
-  slowRate?: number;
-  slowMs?: number;
-  /** Connection destroyed without an answer; half the drops happen after the request was processed. */
-  dropRate?: number;
-  /** Per record (device, product), by id: missing id, wrong type, >64 KiB string, or extra fields (still valid). */
-  malformedRate?: number;
-}
-
-export interface SiteOptions {
-  name: string;
-  seed?: number;
-  devices?: number;
-  installationsPerDevice?: number;
-  catalogSize?: number;
-  platformMix?: { Windows?: number; Linux?: number; macOS?: number };
-  typeMix?: Record<string, number>;
-  junkSerialRate?: number;
-  duplicateSerialRate?: number;
-  missingMacRate?: number;
-  groupMix?: { Regular?: number; Required?: number; Forbidden?: number };
-  tracking?: Record<string, boolean>;
-  tokenPaths?: TokenPathKind[];
-  softwareGroupsEndpoint?: boolean;
-  maxPageSize?: number;
-  tokenTtlSeconds?: number;
-  faults?: FaultOptions;
-  /** Hard per-second/per-minute limits (429 above them); default: none. */
-  workloadLimit?: WorkloadLimit;
-}
-
 const rate = z.number().min(0).max(1);
 const weight = z.number().min(0);
 const somePositive = (w: Record<string, number | undefined>): boolean =>
@@ -52,15 +15,20 @@ const somePositive = (w: Record<string, number | undefined>): boolean =>
 const POSITIVE = 'needs at least one positive weight';
 
 export const faultOptionsSchema = z.strictObject({
+  /** Seed of the per-request fault sequence and of per-record malformed-ness; default: the site seed. */
   seed: z.number().int().optional(),
   rate429: rate.optional(),
+  /** Retry-After header value on 429 (default 1); a negative value omits the header. */
   retryAfterSeconds: z.number().int().optional(),
   rate5xx: rate.optional(),
   slowRate: rate.optional(),
   slowMs: z.number().int().min(0).max(600_000).optional(),
+  /** Connection destroyed without an answer; half the drops happen after the request was processed. */
   dropRate: rate.optional(),
+  /** Per record (device, product), by id: missing id, wrong type, >64 KiB string, or extra fields (still valid). */
   malformedRate: rate.optional(),
 });
+export type FaultOptions = z.input<typeof faultOptionsSchema>;
 
 export const siteOptionsSchema = z.strictObject({
   name: z.string().regex(/^[a-z0-9-]+$/, 'site name must match [a-z0-9-]+'),
@@ -88,8 +56,10 @@ export const siteOptionsSchema = z.strictObject({
   maxPageSize: z.number().int().min(1).max(100_000).optional(),
   tokenTtlSeconds: z.number().int().min(1).optional(),
   faults: faultOptionsSchema.optional(),
+  /** Hard per-second/per-minute limits (429 above them); default: none. */
   workloadLimit: workloadLimitSchema.optional(),
 });
+export type SiteOptions = z.input<typeof siteOptionsSchema>;
 
 /** Site options with every default applied. */
 export interface ResolvedSiteOptions {

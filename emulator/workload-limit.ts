@@ -6,20 +6,15 @@
 import { z } from 'zod';
 import { parseWith } from './validate';
 
-export interface WorkloadLimit {
-  /** Requests admitted per wall-clock second; undefined = no per-second limit. */
-  perSecond?: number;
-  /** Requests admitted per wall-clock minute; undefined = no per-minute limit. */
-  perMinute?: number;
-  /** Send Retry-After on a rejection (default true; the docs call the header deployment-specific). */
-  retryAfter?: boolean;
-}
-
 export const workloadLimitSchema = z.strictObject({
+  /** Requests admitted per wall-clock second; undefined = no per-second limit. */
   perSecond: z.number().int().positive().optional(),
+  /** Requests admitted per wall-clock minute; undefined = no per-minute limit. */
   perMinute: z.number().int().positive().optional(),
+  /** Send Retry-After on a rejection (default true; the docs call the header deployment-specific). */
   retryAfter: z.boolean().optional(),
 });
+export type WorkloadLimit = z.input<typeof workloadLimitSchema>;
 
 /** Validates a workload limit (throws a readable Error naming the field). */
 export function parseWorkloadLimit(input: unknown): WorkloadLimit {

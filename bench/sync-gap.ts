@@ -9,8 +9,10 @@
  *   (b) raw load: applyDevicePage of the same rows, 500 per transaction
  *   (c) full import, (d) no-change rerun, (e) 1 %-changed rerun: CLI wall time, its start included
  *   worker RSS: idle and peak; and the peak of full imports of 10k and 100k devices
+ *   workers: the full import with 1, 2, 3 worker processes on one task queue (PostgreSQL)
  *
- *   npm run bench -- [--devices 20000] [--engines sqlite,postgres] [--rss 10000,100000] [--json out.json]
+ *   npm run bench -- [--devices 20000] [--engines sqlite,postgres] [--rss 10000,100000]
+ *                    [--workers 1,2,3] [--workers-engine postgres] [--json out.json]
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -151,12 +153,32 @@ async function peakRss(env: Env, devices: number) {
   return { devices, idleMiB: idle, peakMiB: peak, seconds: run.seconds };
 }
 
+/** A full import of `devices` with `n` worker processes on one task queue, into a fresh store. */
+async function withWorkers(env: Env, engine: string, devices: number, n: number) {
+  const name = `workers-${n}`;
+  const site = await addSiteProcess(env.emu, { name, seed: 7, devices });
+  const store = await storeFor(engine, env, name);
+  const dbEnv = { TEMPORAL_ADDRESS: env.temporal, DATABASE_URL: store.databaseUrl ?? '' };
+  const config = writeConfig(env, name, site, store.sqlitePath);
+  const workers = [];
+  try {
+    for (let i = 0; i < n; i++) workers.push(await startWorkerProcess(config, dbEnv));
+    const run = await cliRun(env, config, name, dbEnv);
+    return { engine, devices, workers: n, seconds: run.seconds };
+  } finally {
+    for (const w of workers) await w.stop();
+    await store.drop();
+  }
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       devices: { type: 'string', default: '20000' },
       engines: { type: 'string', default: 'sqlite,postgres' },
       rss: { type: 'string', default: '10000,100000' },
+      workers: { type: 'string', default: '1,2,3' },
+      'workers-engine': { type: 'string', default: 'postgres' },
       json: { type: 'string' },
     },
   });
@@ -170,12 +192,16 @@ async function main(): Promise<void> {
       engines.push(await measureEngine(env, engine, Number(values.devices)));
     const rss = [];
     for (const size of values.rss.split(',').filter(Boolean).map(Number)) rss.push(await peakRss(env, size));
+    const workers = [];
+    for (const n of values.workers.split(',').filter(Boolean).map(Number))
+      workers.push(await withWorkers(env, values['workers-engine'], Number(values.devices), n));
     const result = {
       at: new Date().toISOString(),
       machine: `${(await import('node:os')).cpus().length} cores`,
       engines,
       rss,
       rssRatio: rss.length >= 2 ? rss[rss.length - 1]!.peakMiB / rss[0]!.peakMiB : undefined,
+      workers,
     };
     printTable(result);
     console.log(JSON.stringify(result, null, 2));
@@ -190,6 +216,7 @@ function printTable(r: {
   engines: Awaited<ReturnType<typeof measureEngine>>[];
   rss: Awaited<ReturnType<typeof peakRss>>[];
   rssRatio: number | undefined;
+  workers: Awaited<ReturnType<typeof withWorkers>>[];
 }): void {
   const f = (n: number, d = 1): string => n.toFixed(d);
   const rows: [string, (e: Awaited<ReturnType<typeof measureEngine>>) => string][] = [
@@ -211,6 +238,11 @@ function printTable(r: {
       `| worker peak RSS, ${s.devices} devices (idle ${f(s.idleMiB, 0)}) | ${f(s.peakMiB, 0)} MiB |`,
     );
   if (r.rssRatio !== undefined) console.log(`| RSS ratio largest / smallest | ${f(r.rssRatio, 2)} |`);
+  const one = r.workers.find((w) => w.workers === 1);
+  for (const w of r.workers)
+    console.log(
+      `| full import, ${w.workers} worker${w.workers > 1 ? 's' : ''} (${w.engine}, ${w.devices}), s | ${f(w.seconds)}${one ? ` (× ${f(w.seconds / one.seconds, 2)} of one)` : ''} |`,
+    );
   console.log('');
 }
 

@@ -9,7 +9,12 @@
  * - paused while the job is not enabled: forced runs still work;
  * - paused when the job is removed from the configuration (pauseOrphanSchedules).
  */
-import { type Client, ScheduleNotFoundError, ScheduleOverlapPolicy } from '@temporalio/client';
+import {
+  type Client,
+  ScheduleAlreadyRunning,
+  ScheduleNotFoundError,
+  ScheduleOverlapPolicy,
+} from '@temporalio/client';
 import { runDetails, runSearchAttributes, runSummary } from '../common/search-attributes';
 import type { NavigatorStore } from '../activities/navigator/store-types';
 import type { SyncJobConfig, SyncRunInput } from '../common/sync-types';
@@ -54,16 +59,25 @@ export async function upsertSchedule(
   const body = scheduleBody(job, opts.taskQueue ?? TASK_QUEUE);
   const note = job.enabled ? 'enabled in the sync configuration' : 'job disabled: forced runs only';
   const handle = client.schedule.getHandle(scheduleId(job.id));
+  let exists = true;
   try {
     await handle.describe();
   } catch (err) {
     if (!(err instanceof ScheduleNotFoundError)) throw err;
-    await client.schedule.create({
-      scheduleId: scheduleId(job.id),
-      ...body,
-      state: { paused: !job.enabled, note },
-    });
-    return 'created';
+    exists = false;
+  }
+  if (!exists) {
+    try {
+      await client.schedule.create({
+        scheduleId: scheduleId(job.id),
+        ...body,
+        state: { paused: !job.enabled, note },
+      });
+      return 'created';
+    } catch (err) {
+      // Several workers starting at once: another one created it first; update it as ours.
+      if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+    }
   }
   const apply = opts.configChanged ?? true;
   await handle.update((prev) => ({

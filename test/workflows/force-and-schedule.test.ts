@@ -111,6 +111,19 @@ describe('forcing a sync, schedules and dry runs', () => {
     assert.equal(after.policies.overlap, 'SKIP');
   });
 
+  it('creates a schedule once when several workers start at the same moment', async () => {
+    const site = stack.emulator.addSite({ name: siteName('three-at-once'), devices: 5 });
+    const job = jobFor(site);
+    const outcomes = await Promise.all(
+      [1, 2, 3].map(() => upsertSchedule(stack.env.client, job, { taskQueue: f.taskQueue })),
+    );
+    assert.deepEqual(
+      { created: outcomes.filter((o) => o === 'created').length, all: outcomes.length },
+      { created: 1, all: 3 },
+    );
+    await stack.env.client.schedule.getHandle(scheduleId(job.id)).delete();
+  });
+
   it('records a scheduled run like a manual one, marked schedule', async () => {
     const site = stack.emulator.addSite({ name: siteName('sched'), devices: 30 });
     const job = jobFor(site);

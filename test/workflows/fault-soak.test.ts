@@ -49,10 +49,10 @@ const HEARTBEAT = '3 seconds';
 /** The transient part of the fault mix (every run); run 1 adds malformed records. */
 const TRANSIENT: FaultOptions = {
   seed: 5,
-  rate429: 0.02,
+  rate429: 0.005,
   retryAfterSeconds: 1,
-  rate5xx: 0.02,
-  dropRate: 0.005,
+  rate5xx: 0.005,
+  dropRate: 0.002,
 };
 const MALFORMED_RATE = 0.01;
 /** Device-level variants the sync must quarantine ('extra-fields' is still a valid record). */
@@ -85,7 +85,9 @@ async function until<T>(ms: number, what: string, check: () => Promise<T | undef
       last = err;
     }
     if (Date.now() > deadline)
-      throw new Error(`deadline: ${what} not within ${ms / 1000} s${last ? ` (last error: ${String(last)})` : ''}`);
+      throw new Error(
+        `deadline: ${what} not within ${ms / 1000} s${last ? ` (last error: ${String(last)})` : ''}`,
+      );
     await sleep(50);
   }
 }
@@ -163,6 +165,7 @@ describe('fault soak: the whole run under production faults, one process per par
 
   async function soak(engine: WorkflowStoreEngine): Promise<void> {
     const t0 = Date.now();
+    const restartServer = engine.name === 'postgres';
     const name = siteName(`soak-${engine.name}`);
     const siteOptions: SiteOptions = {
       name,
@@ -243,7 +246,10 @@ describe('fault soak: the whole run under production faults, one process per par
         'run 1 (first import) to finish',
         handleOf(run1.workflowId).result() as Promise<RunReport>,
       );
-      assert.ok(pagesAtKill1 < report1.pages, `killed during paging (page ${pagesAtKill1} of ${report1.pages})`);
+      assert.ok(
+        pagesAtKill1 < report1.pages,
+        `killed during paging (page ${pagesAtKill1} of ${report1.pages})`,
+      );
       const stats1 = await admin<SiteStatsWire>('GET', '/stats');
       const truth1 = await admin<GroundTruth>('GET', '/ground-truth');
       await checkRun('run 1', report1, truth1, {
@@ -266,7 +272,7 @@ describe('fault soak: the whole run under production faults, one process per par
       await admin('POST', '/devices', { count: ADDED });
       // No malformed records from here on: the follow-up pass must converge on the ground truth.
       // Every call slowed for the write-back to last long enough to be killed mid-way.
-      await admin('PUT', '/faults', { ...TRANSIENT, slowRate: 1, slowMs: 150 });
+      await admin('PUT', '/faults', { ...TRANSIENT, slowRate: 1, slowMs: 100 });
       await admin('DELETE', '/stats');
       const run2 = await forceSync(client!, job, { heartbeatTimeout: HEARTBEAT });
       assert.equal(run2.action, 'started');
@@ -277,16 +283,24 @@ describe('fault soak: the whole run under production faults, one process per par
       );
       const deletes = async (): Promise<number> =>
         (await admin<SiteStatsWire>('GET', '/stats')).requests['devices.delete'] ?? 0;
-      const sentAtKill2 = await until(120_000, 'the retire write-back to send a quarter of its deletes', async () => {
-        const n = await deletes();
-        return n >= RETIRED / 4 ? n : undefined;
-      });
+      const sentAtKill2 = await until(
+        120_000,
+        'the retire write-back to send a quarter of its deletes',
+        async () => {
+          const n = await deletes();
+          return n >= RETIRED / 4 ? n : undefined;
+        },
+      );
       await killWorker();
-      assert.ok(sentAtKill2 < RETIRED, `killed during the write-back (${sentAtKill2} of ${RETIRED} deletes sent)`);
+      assert.ok(
+        sentAtKill2 < RETIRED,
+        `killed during the write-back (${sentAtKill2} of ${RETIRED} deletes sent)`,
+      );
       await admin('PUT', '/faults', TRANSIENT);
       await startWorker();
 
-      // The follow-up full pass: the Temporal server restarted mid-way, then a third kill.
+      // The follow-up full pass: the Temporal server restarted mid-way (one engine: the outage
+      // costs ~25 s), then a third kill.
       const firstRun = run2.runId!;
       const followRunId = await until(120_000, 'the follow-up full pass to start', async () => {
         const d = await handle2.describe();
@@ -296,23 +310,33 @@ describe('fault soak: the whole run under production faults, one process per par
         const p = await progress(run2.workflowId);
         return p && p.pagesDone >= 5 ? p.pagesDone : undefined;
       });
-      const restartAt = Date.now();
-      await server!.stop();
-      // Longer than the client's own gRPC retries (~20 s): the CLI's follower sees the outage.
-      await sleep(22_000);
-      server = await startDevServer({ port, uiPort, dataDir });
-      const outageS = (Date.now() - restartAt) / 1000;
-      // The third kill: the worker that rode out the restart, once the pass goes on after it.
-      const pagesAtKill3 = await until(120_000, 'the follow-up pass to go on after the restart', async () => {
+      let outageS = 0;
+      if (restartServer) {
+        const restartAt = Date.now();
+        await server!.stop();
+        // Longer than the client's own gRPC retries (~20 s): the CLI's follower sees the outage.
+        await sleep(22_000);
+        server = await startDevServer({ port, uiPort, dataDir });
+        outageS = (Date.now() - restartAt) / 1000;
+      }
+      // The third kill, once the pass goes on (after the restart, where there was one).
+      const pagesAtKill3 = await until(120_000, 'the follow-up pass to go on', async () => {
         const p = await progress(run2.workflowId);
         return p && p.pagesDone >= pagesAtRestart + 3 ? p : undefined;
       });
       await killWorker();
-      assert.equal(pagesAtKill3.phase, 'inventory', "the third kill lands during the follow-up pass's paging");
+      assert.equal(
+        pagesAtKill3.phase,
+        'inventory',
+        "the third kill lands during the follow-up pass's paging",
+      );
       await startWorker();
       const exit = await within(240_000, 'the CLI `force --wait` to exit', cli.done);
-      const followReport = await within(60_000, 'the follow-up report', handle2.result() as Promise<RunReport>);
-      assert.equal(followReport.runId !== undefined, true);
+      const followReport = await within(
+        60_000,
+        'the follow-up report',
+        handle2.result() as Promise<RunReport>,
+      );
       const runs = await store.listRuns(job.id, 10);
       const report2 = runs.find((r) => r.runId === firstRun);
       assert.ok(report2, `run 2 (${firstRun}) is in the run log: ${runs.map((r) => r.runId).join(', ')}`);
@@ -325,7 +349,7 @@ describe('fault soak: the whole run under production faults, one process per par
       assert.deepEqual(
         {
           exit,
-          reconnected: /reconnecting to Temporal/.test(cli.stderr()),
+          reconnected: /reconnecting to Temporal/.test(cli.stderr()) || !restartServer,
           reportPrinted: cli.stdout().includes(printed.join('\n')),
         },
         { exit: 0, reconnected: true, reportPrinted: true },
@@ -416,7 +440,8 @@ describe('fault soak: the whole run under production faults, one process per par
           reportImported: truth.devices - expect.expectQuarantinedDevices,
           distinctDevices: rows.total,
           distinctInstallations: rows.installations,
-          storeInstallations: expect.expectQuarantinedDevices === 0 ? truth.installations : counts.installations,
+          storeInstallations:
+            expect.expectQuarantinedDevices === 0 ? truth.installations : counts.installations,
           reportInstallations: counts.installations,
           expectedInstallations: counts.installations,
           quarantineRows: report.quarantined,
@@ -435,20 +460,20 @@ async function distinctRows(
   store: SqlNavigatorStore,
   jobId: string,
 ): Promise<{ total: number; distinct: number; installations: number; distinctInstallations: number }> {
-  const recs = await sql<{ total: string | number; distinct: string | number }>`
-    select count(*) as total, count(distinct alloyscan_id) as distinct from (
+  const recs = await sql<{ total: string | number; uniq: string | number }>`
+    select count(*) as total, count(distinct alloyscan_id) as uniq from (
       select alloyscan_id from computers where job_id = ${jobId} and retired_at is null and missing_from_alloyscan = 0
       union all
       select alloyscan_id from hardware where job_id = ${jobId} and retired_at is null and missing_from_alloyscan = 0
     ) r`.execute(store.db);
-  const inst = await sql<{ total: string | number; distinct: string | number }>`
-    select count(*) as total, count(distinct record_kind || ':' || record_id || ':' || product_id) as distinct
+  const inst = await sql<{ total: string | number; uniq: string | number }>`
+    select count(*) as total, count(distinct record_kind || ':' || record_id || ':' || product_id) as uniq
     from discovered_installations`.execute(store.db);
   return {
     total: Number(recs.rows[0]!.total),
-    distinct: Number(recs.rows[0]!.distinct),
+    distinct: Number(recs.rows[0]!.uniq),
     installations: Number(inst.rows[0]!.total),
-    distinctInstallations: Number(inst.rows[0]!.distinct),
+    distinctInstallations: Number(inst.rows[0]!.uniq),
   };
 }
 

@@ -86,7 +86,7 @@ async function until<T>(ms: number, what: string, check: () => Promise<T | undef
     }
     if (Date.now() > deadline)
       throw new Error(
-        `deadline: ${what} not within ${ms / 1000} s${last ? ` (last error: ${String(last)})` : ''}`,
+        `deadline: ${what} not within ${ms / 1000} s${last instanceof Error ? ` (last error: ${last.message})` : ''}`,
       );
     await sleep(50);
   }
@@ -195,7 +195,7 @@ describe('fault soak: the whole run under production faults, one process per par
             importSoftware: 'all',
             onRetire: 'delete',
             pageSize: PAGE_SIZE,
-            pageConcurrency: 2,
+            pageConcurrency: 4,
             requestsPerSecond: 1000,
             fullRunIntervalHours: 0,
           },
@@ -268,7 +268,7 @@ describe('fault soak: the whole run under production faults, one process per par
       for (const r of retired) await store.retire(r.kind, String(r.id), new Date().toISOString());
       await admin('PUT', '/faults', {});
       await removeOnSite(creds, removed);
-      await admin('POST', '/reaudit', { fraction: 0.05 });
+      await admin('POST', '/reaudit', { fraction: 0.03 });
       await admin('POST', '/devices', { count: ADDED });
       // No malformed records from here on: the follow-up pass must converge on the ground truth.
       // Every call slowed for the write-back to last long enough to be killed mid-way.

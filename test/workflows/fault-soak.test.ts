@@ -417,6 +417,9 @@ describe('fault soak: the whole run under production faults, one process per par
       const quarantine = await store!.listQuarantine(job.id, report.runId, 1_000_000);
       const quarantinedDevices = quarantine.filter((q) => q.kind === 'devices' || q.kind === 'device');
       const dump = await engine.dumpInventory(store!);
+      const byKind: Record<string, number> = {};
+      for (const q of quarantine) byKind[q.kind] = (byKind[q.kind] ?? 0) + 1;
+      console.log(`fault-soak ${engine.name} ${label}: quarantined by kind ${JSON.stringify(byKind)}`);
       assert.deepEqual(
         {
           outcome: report.outcome,
@@ -429,6 +432,7 @@ describe('fault soak: the whole run under production faults, one process per par
           reportInstallations: report.verify.storedInstallations,
           expectedInstallations: report.verify.expectedInstallations,
           quarantineRows: quarantine.length,
+          distinctQuarantineRows: new Set(quarantine.map((q) => `${q.kind}:${q.sourceId}`)).size,
           quarantinedDevices: new Set(quarantinedDevices.map((q) => q.sourceId)).size,
           installationRowsInDump: dump.discovered_installations!.length,
           ...(expect.expectedAdded !== undefined ? { added: report.counts.added } : {}),
@@ -445,6 +449,7 @@ describe('fault soak: the whole run under production faults, one process per par
           reportInstallations: counts.installations,
           expectedInstallations: counts.installations,
           quarantineRows: report.quarantined,
+          distinctQuarantineRows: quarantine.length,
           quarantinedDevices: expect.expectQuarantinedDevices,
           installationRowsInDump: rows.installations,
           ...(expect.expectedAdded !== undefined ? { added: expect.expectedAdded } : {}),

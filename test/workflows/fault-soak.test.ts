@@ -5,10 +5,13 @@
  *   1. first import under the fault mix (429 with Retry-After, 5xx, dropped connections,
  *      malformed devices and products); the worker is SIGKILLed after some pages and restarted;
  *   2. the site changes (records retired in Navigator with `onRetire: delete`, devices removed
- *      in AlloyScan, reaudits, new devices); a forced run, then `force --wait` from the CLI
- *      (a follow-up full pass); the worker is SIGKILLed during the retire write-back, the
- *      Temporal server is restarted during the follow-up pass (the CLI keeps following), and
- *      the worker is SIGKILLed a third time after the restart.
+ *      in AlloyScan, reaudits, new devices; malformed records off from here, so the follow-up
+ *      pass must converge on the ground truth); a forced run, then `force --wait` from the CLI
+ *      (signals it: a follow-up full pass); the worker is SIGKILLed during the retire
+ *      write-back, the Temporal server is restarted during the follow-up pass (PostgreSQL only:
+ *      the outage costs ~25 s; the CLI keeps following), and the worker is SIGKILLed a third
+ *      time during the follow-up's paging. Not during verify: verifyCounts does not heartbeat
+ *      and has a 2-minute start-to-close timeout, so a kill there stalls the run 2 minutes.
  * After each run the store is compared with the emulator's ground truth, and the report with
  * the store. One line of figures per engine goes to the log.
  */

@@ -34,6 +34,7 @@ export async function waitForReport(
         )
       : undefined;
   let stop = false;
+  let wake = (): void => {};
   const poll = (async () => {
     if (!bar) return;
     bar.start(1, 0, { phase: 'starting', devices: 0 });
@@ -45,7 +46,14 @@ export async function waitForReport(
       } catch {
         // between continue-as-new executions, or not yet started
       }
-      await new Promise((r) => setTimeout(r, 500));
+      // Woken at once when the result is in: the report is not held back by a poll interval.
+      await new Promise<void>((r) => {
+        const timer = setTimeout(r, 500);
+        wake = () => {
+          clearTimeout(timer);
+          r();
+        };
+      });
     }
     bar.stop();
   })();
@@ -53,6 +61,7 @@ export async function waitForReport(
     return await resultThroughOutages(handle, workflowId, opts);
   } finally {
     stop = true;
+    wake();
     await poll;
   }
 }

@@ -75,7 +75,9 @@ export const jobSchema = z.strictObject({
     .describe('Token endpoint path. Older AlloyScan releases use `/identity-server/connect/token`.'),
   schedule: z
     .strictObject({
-      cron: cron.describe('A cron expression (five fields) or a shorthand: `@every 30m`, `@hourly`, `@daily`, ...'),
+      cron: cron.describe(
+        'A cron expression (five fields) or a shorthand: `@every 30m`, `@hourly`, `@daily`, ...',
+      ),
       timeZone: timeZone.default('UTC').describe('The IANA time zone the cron expression is read in.'),
     })
     .describe(

@@ -41,11 +41,9 @@ export function runSummary(
   trigger: Trigger,
   opts: { full?: boolean | undefined; dryRun?: boolean | undefined } = {},
 ): string {
-  const kind = opts.full
-    ? 'full pass'
-    : trigger === 'schedule'
-      ? 'changed-only unless a full pass is due'
-      : 'changed-only';
+  // Without --full, authenticate decides (a first run, a due full run, a changed filter): the
+  // live details say which it was.
+  const kind = opts.full ? 'full pass' : 'changed-only unless a full pass is due';
   return `sync ${job.id}: ${trigger === 'schedule' ? 'scheduled' : 'manual'}, ${kind}${opts.dryRun ? ', dry run' : ''}`;
 }
 

@@ -211,4 +211,6 @@ export interface SyncProgress {
   devicesWritten: number;
   installationsWritten: number;
   pendingForce: boolean;
+  /** Once authenticated: whether this pass is full, and why (absent before). */
+  pass?: { full: boolean; reason?: string | undefined } | undefined;
 }

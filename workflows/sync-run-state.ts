@@ -134,6 +134,7 @@ export class SyncRunState {
       devicesWritten: c ? c.added + c.updated : 0,
       installationsWritten: c ? c.installationsAdded + c.installationsUpdated + c.installationsRemoved : 0,
       pendingForce: this.#pendingForce !== undefined,
+      pass: this.#auth && { full: this.#auth.full, reason: this.#auth.fullReason },
     };
   }
 

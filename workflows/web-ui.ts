@@ -32,6 +32,9 @@ export function currentDetails(progress: SyncProgress, elapsedMs: number): strin
   const rate = elapsedMs > 0 ? Math.round((progress.devicesWritten / elapsedMs) * 1000) : 0;
   const lines = [
     `**${progress.phase}**`,
+    ...(progress.pass
+      ? [progress.pass.full ? `full pass (${progress.pass.reason ?? 'asked for'})` : 'changed-only pass']
+      : []),
     `pages ${progress.pagesDone}/${progress.pagesTotal} done, ${progress.pagesInFlight} in flight`,
     `devices written ${n(progress.devicesWritten)} (${n(rate)}/s), installations written ${n(progress.installationsWritten)}`,
   ];

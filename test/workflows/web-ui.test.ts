@@ -169,14 +169,14 @@ describe('Temporal Web UI (chromium)', () => {
           details: plain(await metadataFrame('Details').locator('body').innerText()),
         },
         {
-          summary: `sync ${job.id}: manual, changed-only`,
+          summary: `sync ${job.id}: manual, changed-only unless a full pass is due`,
           details: plain(runDetails(job).replace(/\*\*/g, '')),
         },
       );
     });
   });
 
-  it("shows the run's last live details: done, every page, the devices written", async () => {
+  it("shows the run's last live details: done, the pass and why it was full, every page, the devices written", async () => {
     await step('run-current-details', async () => {
       await openTab('User Metadata');
       const details = metadataFrame('Current Details');
@@ -186,10 +186,12 @@ describe('Temporal Web UI (chromium)', () => {
       assert.deepEqual(
         {
           phase: text.startsWith('done '),
+          // A first run is full whatever the summary said at start: the details say why.
+          pass: text.includes(`full pass (${report.fullReason})`),
           pages: text.includes(`pages ${report.pages}/${report.pages} done, 0 in flight`),
           devices: text.includes(`devices written ${written} `),
         },
-        { phase: true, pages: true, devices: true },
+        { phase: true, pass: true, pages: true, devices: true },
         `current details: ${text}`,
       );
     });

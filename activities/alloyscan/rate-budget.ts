@@ -104,8 +104,8 @@ export class RateBudget {
 
   /**
    * From the last call to this one: the wait for a token or a Retry-After counts in full; the
-   * time before anyone asked counts up to a short gap (twice the interval between calls, at least 250 ms), so a page's store
-   * writes between batches do not pass for a slow site.
+   * time before anyone asked counts up to a short gap (twice the interval between calls, at
+   * least 250 ms), so a page's store writes between batches do not pass for a slow site.
    */
   #countSending(asked: number, sent: number): void {
     this.#calls++;

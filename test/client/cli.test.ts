@@ -10,8 +10,8 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createNavigatorStore, type SqlNavigatorStore } from '../../activities/navigator';
 import { TASK_QUEUE } from '../../common/task-queue';
 import { startEmulator, type EmulatedSite, type Emulator } from '../../emulator';
-import { createSyncWorker } from '../../worker/create-worker';
-import { createTestEnv, workflowBundle } from '../helpers/temporal-env';
+import { startTestWorker } from '../helpers/sync-harness';
+import { createTestEnv } from '../helpers/temporal-env';
 
 const CLI = resolve(__dirname, '../../client/cli.js');
 
@@ -34,18 +34,8 @@ describe('operator CLI', () => {
     emulator = await startEmulator({ port: 0 });
     store = await createNavigatorStore({ sqlitePath });
     await store.migrate();
-    const worker = await createSyncWorker({
-      connection: env.nativeConnection,
-      namespace: 'default',
-      store,
-      taskQueue: TASK_QUEUE,
-      workflowBundle: await workflowBundle(),
-    });
-    const running = worker.run();
-    stopWorker = async () => {
-      worker.shutdown();
-      await running;
-    };
+    const worker = await startTestWorker(env, store, TASK_QUEUE);
+    stopWorker = () => worker.stop();
   });
   after(async () => {
     await stopWorker?.();

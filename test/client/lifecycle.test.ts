@@ -14,9 +14,9 @@ import { createNavigatorStore, type SqlNavigatorStore } from '../../activities/n
 import type { RunReport } from '../../common/sync-types';
 import { TASK_QUEUE } from '../../common/task-queue';
 import { startEmulator, type EmulatedSite, type Emulator } from '../../emulator';
-import { createSyncWorker } from '../../worker/create-worker';
 import { runCli, type CliRun } from '../helpers/processes';
-import { createTestEnv, workflowBundle } from '../helpers/temporal-env';
+import { startTestWorker } from '../helpers/sync-harness';
+import { createTestEnv } from '../helpers/temporal-env';
 
 describe('the job lifecycle from the CLI', () => {
   const dir = mkdtempSync(join(tmpdir(), 'lifecycle-'));
@@ -55,18 +55,8 @@ describe('the job lifecycle from the CLI', () => {
     );
     store = await createNavigatorStore({ sqlitePath });
     await store.migrate();
-    const worker = await createSyncWorker({
-      connection: env.nativeConnection,
-      namespace: 'default',
-      store,
-      taskQueue: TASK_QUEUE,
-      workflowBundle: await workflowBundle(),
-    });
-    const running = worker.run();
-    stopWorker = async () => {
-      worker.shutdown();
-      await running;
-    };
+    const worker = await startTestWorker(env, store, TASK_QUEUE);
+    stopWorker = () => worker.stop();
     cli = (...args) => runCli(['--config', config, ...args], { TEMPORAL_ADDRESS: env.address });
   });
   after(async () => {

@@ -43,8 +43,8 @@ export interface RunningTestWorker {
 export async function startTestWorker(
   env: TestWorkflowEnvironment,
   store: NavigatorStore,
+  taskQueue = `test-${randomUUID()}`,
 ): Promise<RunningTestWorker> {
-  const taskQueue = `test-${randomUUID()}`;
   const worker = await createSyncWorker({
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',

@@ -59,11 +59,14 @@ export function createRetireWriteBack(deps: ActivityDeps) {
       const client = deps.clientFor(input.job, budgetFor(input.job, input.rate));
       const beats = new Heartbeats<CallsCursor>();
       beats.track(cursor);
+      // Counted from a running base: with several deletes in flight, a per-call before/after
+      // difference would count the others' calls too.
+      let base = client.apiCalls;
       try {
         await mapLimit(pending, deps.detailConcurrency ?? DETAIL_CONCURRENCY, async (p) => {
-          const before = client.apiCalls;
           await writeBack(deps, client, p, runId);
-          cursor.apiCalls += client.apiCalls - before;
+          cursor.apiCalls += client.apiCalls - base;
+          base = client.apiCalls;
           beats.moved();
         });
       } finally {

@@ -1,19 +1,18 @@
 /**
  * Heartbeats that cost nothing on the hot path. An activity hands over its cursor once
  * (`track`) and says when it moved (`moved`, a flag: nothing is encoded there); a timer sends
- * the cursor when it moved, at most every `intervalMs`, and otherwise only a liveness beat
+ * the cursor when it moved, at most every 3 s, and otherwise only a liveness beat
  * well within the heartbeat timeout. The cursor object may keep changing: it is read when a
  * beat goes out, and an activity changes it only in synchronous steps after each commit, so
  * every beat carries a committed state.
  */
-import { Context } from '@temporalio/activity';
+import type { Context } from '@temporalio/activity';
+import { currentContext } from './run-helpers';
 
-export interface HeartbeatOptions {
-  /** Sends a moved cursor at most this often. Default 3 s. */
-  intervalMs?: number;
-  /** Sends an unchanged cursor again after this long (liveness). Default: a third of the heartbeat timeout, at most 15 s. */
-  livenessMs?: number;
-}
+/** A moved cursor goes out at most this often. */
+const INTERVAL_MS = 3_000;
+/** An unchanged cursor goes out again after a third of the heartbeat timeout, at most this long. */
+const MAX_LIVENESS_MS = 15_000;
 
 export class Heartbeats<T> {
   #cursor: T | undefined;
@@ -23,11 +22,11 @@ export class Heartbeats<T> {
   readonly #livenessMs: number;
   readonly #context: Context | undefined;
 
-  constructor(opts: HeartbeatOptions = {}) {
+  constructor() {
     this.#context = currentContext();
     const timeoutMs = this.#context?.info.heartbeatTimeoutMs;
-    this.#livenessMs = opts.livenessMs ?? Math.min(15_000, timeoutMs ? timeoutMs / 3 : 15_000);
-    const intervalMs = Math.min(opts.intervalMs ?? 3_000, this.#livenessMs);
+    this.#livenessMs = Math.min(MAX_LIVENESS_MS, timeoutMs ? timeoutMs / 3 : MAX_LIVENESS_MS);
+    const intervalMs = Math.min(INTERVAL_MS, this.#livenessMs);
     if (this.#context) {
       this.#timer = setInterval(() => this.#tick(), intervalMs);
       this.#timer.unref();
@@ -63,13 +62,5 @@ export class Heartbeats<T> {
     this.#moved = false;
     this.#sentAt = Date.now();
     this.#context.heartbeat(this.#cursor);
-  }
-}
-
-function currentContext(): Context | undefined {
-  try {
-    return Context.current();
-  } catch {
-    return undefined; // plain unit tests
   }
 }

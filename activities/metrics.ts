@@ -4,10 +4,10 @@
  * worker metrics when it serves metrics (worker --metrics, or `metrics:` in the config);
  * otherwise they go nowhere. docs/alerts.yaml and docs/grafana-dashboard.json use these names.
  */
-import { Context } from '@temporalio/activity';
 import type { MetricMeter } from '@temporalio/common';
 import { DEVICE_SKIP } from '../common/counts';
 import type { RunReport } from '../common/sync-types';
+import { currentContext } from './run-helpers';
 
 export const METRIC = {
   runs: 'alloyscan_sync_runs',
@@ -30,33 +30,28 @@ export const METRIC = {
 
 /** The activity's metric meter, or undefined outside an activity (plain unit tests). */
 export function activityMeter(): MetricMeter | undefined {
-  try {
-    return Context.current().metricMeter;
-  } catch {
-    return undefined;
-  }
+  return currentContext()?.metricMeter;
 }
 
 /** An API call's status class: 2xx, 3xx, 4xx, 429, 5xx, or network (no answer). */
-export function statusClass(status: number | undefined): string {
+function statusClass(status: number | undefined): string {
   if (status === undefined) return 'network';
   if (status === 429) return '429';
   return `${Math.floor(status / 100)}xx`;
 }
 
-/** Counts one API call (and a token request) of a job. */
-export function countCall(
+/** Counts a job's API calls (and token requests): the counters are made once, each call only adds. */
+export function callCounter(
   meter: MetricMeter | undefined,
   job: string,
-  status: number | undefined,
-  token: boolean,
-): void {
-  if (!meter) return;
-  meter
-    .createCounter(METRIC.apiCalls, 'calls', 'AlloyScan API calls by status class')
-    .add(1, { job, status: statusClass(status) });
-  if (token)
-    meter.createCounter(METRIC.tokenRequests, 'requests', 'AlloyScan token requests').add(1, { job });
+): (status: number | undefined, token: boolean) => void {
+  if (!meter) return () => {};
+  const calls = meter.createCounter(METRIC.apiCalls, 'calls', 'AlloyScan API calls by status class');
+  const tokens = meter.createCounter(METRIC.tokenRequests, 'requests', 'AlloyScan token requests');
+  return (status, token) => {
+    calls.add(1, { job, status: statusClass(status) });
+    if (token) tokens.add(1, { job });
+  };
 }
 
 /** What a finished run adds to the job's counters and gauges: the report's own figures. */

@@ -23,24 +23,24 @@ export async function mapLimit<T, R>(
   return out;
 }
 
+/** The activity's context, or undefined outside an activity (plain unit tests). */
+export function currentContext(): Context | undefined {
+  try {
+    return Context.current();
+  } catch {
+    return undefined;
+  }
+}
+
 /** Heartbeat when running inside an activity (no-op in plain unit tests). */
 export function heartbeat(details?: unknown): void {
-  try {
-    Context.current().heartbeat(details);
-  } catch {
-    // not inside an activity context
-  }
+  currentContext()?.heartbeat(details);
 }
 
 /** Throw when the server has cancelled this attempt (e.g. its heartbeat timed out): do not commit beside the retry. */
 export function throwIfCancelled(): void {
-  let signal: AbortSignal | undefined;
-  try {
-    signal = Context.current().cancellationSignal;
-  } catch {
-    return; // not inside an activity context
-  }
-  if (signal.aborted) throw new CancelledFailure('activity attempt cancelled before it committed');
+  if (currentContext()?.cancellationSignal.aborted)
+    throw new CancelledFailure('activity attempt cancelled before it committed');
 }
 
 /** The last heartbeat details of a previous attempt, when running inside an activity. */

@@ -10,7 +10,6 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import { Context } from '@temporalio/activity';
 import axios from 'axios';
 import type { z } from 'zod';
 import type { SourceSnapshot } from '../../common/domain';
@@ -28,7 +27,8 @@ import {
 } from './classify';
 import { AlloyScanError } from './errors';
 import { formatIssues, parseEnvelope, parseGroups, parseItems, parseRecord } from './parse';
-import { activityMeter, countCall } from '../metrics';
+import { activityMeter, callCounter } from '../metrics';
+import { currentContext } from '../run-helpers';
 import { RateBudget } from './rate-budget';
 import { keepAliveAdapter, proxyInEnvironment } from './transport';
 import { resolveSettings } from './settings';
@@ -58,25 +58,15 @@ function query(p: PageParams): string {
   return p.type === undefined ? q : `${q}&type=${encodeURIComponent(p.type)}`;
 }
 
-/** The activity's cancellation signal when created inside an activity, else undefined. */
-function activityCancellation(): AbortSignal | undefined {
-  try {
-    return Context.current().cancellationSignal;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Creates a client for one site and App registration (the secret is the resolved value). */
 export function createAlloyScanClient(opts: AlloyScanClientOptions): AlloyScanClient {
   const s = resolveSettings(opts);
   const secret = opts.clientSecret;
   const cacheKey = tokenCacheKey(s.siteUrl, s.tokenPath, s.clientId, secret);
   const budget = opts.budget ?? new RateBudget({ ceiling: s.requestsPerSecond });
-  const cancel = activityCancellation();
+  const cancel = currentContext()?.cancellationSignal;
   const origin = new URL(s.siteUrl).host;
-  const meter = activityMeter();
-  const job = opts.jobId ?? s.clientId;
+  const countCall = callCounter(activityMeter(), opts.jobId ?? s.clientId);
   const api = axios.create({
     baseURL: s.siteUrl,
     timeout: s.timeoutMs,
@@ -116,10 +106,10 @@ export function createAlloyScanClient(opts: AlloyScanClientOptions): AlloyScanCl
       const url = params ? `${path}?${query(params)}` : path;
       res = await api.request<unknown>({ method, url, data, headers, signal: cancel });
     } catch (err) {
-      countCall(meter, job, undefined, isToken);
+      countCall(undefined, isToken);
       throw networkFailure(err, ctx(req), s.timeoutMs);
     }
-    countCall(meter, job, res.status, isToken);
+    countCall(res.status, isToken);
     const result: HttpResult = {
       status: res.status,
       data: res.data,

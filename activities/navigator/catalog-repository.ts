@@ -133,7 +133,17 @@ export async function ensureInstalledProducts(
 ): Promise<void> {
   const byId = new Map(installations.map((i) => [i.productId, i]));
   const ids = [...byId.keys()].sort();
-  const stored = await loadProducts(db, jobId, ids);
+  // Only what is needed here (existence and platform): the hot path of every batch.
+  const stored = new Map<string, string | null>();
+  for (const part of chunks(ids, IN_CHUNK)) {
+    const found = await db
+      .selectFrom('software_catalog')
+      .select(['product_id', 'platform'])
+      .where('job_id', '=', jobId)
+      .where('product_id', 'in', part)
+      .execute();
+    for (const r of found) stored.set(r.product_id, r.platform);
+  }
   const rows = ids
     .filter((id) => !stored.has(id))
     .map((id) => {
@@ -156,7 +166,7 @@ export async function ensureInstalledProducts(
       .onConflict((oc) => oc.columns(['job_id', 'product_id']).doNothing())
       .execute();
   }
-  const platformUnknown = ids.filter((id) => stored.get(id)?.platform === null && byId.get(id)!.platform);
+  const platformUnknown = ids.filter((id) => stored.get(id) === null && byId.get(id)!.platform);
   for (const id of platformUnknown) {
     await db
       .updateTable('software_catalog')

@@ -77,7 +77,7 @@ async function runPage(
   const cur = resumed?.v === CURSOR_VERSION ? resumed : await startPage(deps, client, input);
   // Counted from here: the listing's calls are in the cursor already.
   let base = client.apiCalls;
-  const countCalls = (cur: PageCursor): void => {
+  const countCalls = (): void => {
     cur.apiCalls += client.apiCalls - base;
     base = client.apiCalls;
   };
@@ -94,7 +94,7 @@ async function runPage(
     transient = out.transient ?? transient;
     cur.done += ids.length;
     cur.batchSize = nextBatchSize(ids.length, Date.now() - started, input.limit);
-    countCalls(cur);
+    countCalls();
     beats.moved();
   }
   if (cur.retry.length) {
@@ -102,9 +102,7 @@ async function runPage(
     beats.flush();
     throw err;
   }
-  countCalls(cur);
   const { received, total, counts, quarantined, quarantineSample, apiCalls, samples } = cur;
-  const { rate, throttled, calls, ms } = budget.state;
   return {
     offset: input.offset,
     limit: input.limit,
@@ -115,7 +113,7 @@ async function runPage(
     quarantineSample,
     apiCalls,
     samples,
-    rate: { rate, throttled, calls, ms },
+    rate: budget.state,
   };
 }
 

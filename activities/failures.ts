@@ -105,12 +105,12 @@ export function classifyFailure(err: unknown, context: { temporalAddress?: strin
     return { type: FailureType.BadConfig, message: err.message, retryable: false };
   if (err instanceof UsageError) return { type: FailureType.Usage, message: err.message, retryable: false };
   // A failure read back from Temporal (an activity's, or a workflow's): its type says it all.
+  const errors = chain(err);
   const typed = failureTypeOf(err);
   if (typed !== undefined && err instanceof Error) {
-    const inner = chain(err).at(-1)!;
+    const inner = errors.at(-1)!;
     return { type: typed, message: inner.message, retryable: !NON_RETRYABLE_FAILURES.includes(typed) };
   }
-  const errors = chain(err);
   for (const e of errors) {
     const store = storeFailure(e);
     if (store) return store;

@@ -50,7 +50,7 @@ export const NON_RETRYABLE_FAILURES: readonly FailureType[] = [
 const ALL_TYPES = new Set<string>(Object.values(FailureType));
 
 /** True for a string of the closed set (an ApplicationFailure's `type` read back from history). */
-export function isFailureType(type: unknown): type is FailureType {
+function isFailureType(type: unknown): type is FailureType {
   return typeof type === 'string' && ALL_TYPES.has(type);
 }
 

@@ -4,7 +4,7 @@
  */
 import type { FlagMissingOutput, WriteBackOutput } from '../activities/retire';
 import type { VerifyOutput } from '../activities/report';
-import { DEVICE_SKIP, emptyCounts, emptyTotals } from '../common/counts';
+import { DEVICE_SKIP, emptyTotals } from '../common/counts';
 import { failureText } from '../common/failure-types';
 import type {
   PageCounts,
@@ -144,7 +144,7 @@ function baseReport(run: RunContext, outcome: RunOutcome, fields: Partial<RunRep
     catalog: cp.catalog,
     pages: 0,
     complete: false,
-    counts: state.checkpoint ? cp.counts : emptyCounts(),
+    counts: cp.counts,
     retire: {
       writeBackDeleted: 0,
       writeBackAlreadyGone: 0,

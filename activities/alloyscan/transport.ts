@@ -18,7 +18,8 @@ const agents = {
 };
 
 /** True when the environment names a proxy: then axios's own adapter is used. */
-export function proxyInEnvironment(env: NodeJS.ProcessEnv = process.env): boolean {
+export function proxyInEnvironment(): boolean {
+  const env = process.env;
   return ['http_proxy', 'https_proxy', 'all_proxy'].some((k) => !!(env[k] ?? env[k.toUpperCase()]));
 }
 

@@ -208,24 +208,13 @@ export async function quarantineSummary(
   runId: string,
   sample: number,
 ): Promise<{ count: number; sample: QuarantinedRecord[] }> {
-  const of = db.selectFrom('quarantined_records').where('job_id', '=', jobId).where('run_id', '=', runId);
-  const row = await of.select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
-  const rows = await of
-    .select(['source_id', 'kind', 'reason', 'raw_excerpt'])
-    .orderBy('created_at')
-    .orderBy('kind')
-    .orderBy('source_id')
-    .limit(sample)
-    .execute();
-  return {
-    count: toCount(row?.n),
-    sample: rows.map((r) => ({
-      sourceId: r.source_id,
-      kind: r.kind,
-      reason: r.reason,
-      rawExcerpt: r.raw_excerpt,
-    })),
-  };
+  const row = await db
+    .selectFrom('quarantined_records')
+    .where('job_id', '=', jobId)
+    .where('run_id', '=', runId)
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirst();
+  return { count: toCount(row?.n), sample: await listQuarantine(db, jobId, runId, sample) };
 }
 
 /**

@@ -62,19 +62,10 @@ async function main(): Promise<void> {
   } catch (err) {
     // Commander printed its message already; --help and --version end here with 0.
     if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? ExitCode.ok : ExitCode.usage);
-    const exit = exitFor(err, { temporalAddress: await temporalAddress() });
+    const { temporalAddress } = await import('../ops/temporal.js');
+    const exit = exitFor(err, { temporalAddress: temporalAddress() });
     console.error(exit.message);
     process.exit(exit.code);
-  }
-}
-
-/** The configured Temporal address, for "cannot reach Temporal at …" (the settings may be what is broken). */
-async function temporalAddress(): Promise<string> {
-  try {
-    const { temporalSettings } = await import('../ops/temporal.js');
-    return temporalSettings().address;
-  } catch {
-    return process.env.TEMPORAL_ADDRESS ?? 'localhost:7233';
   }
 }
 

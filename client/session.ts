@@ -30,6 +30,20 @@ export async function withStore<T>(
   }
 }
 
+/** Follow a run to its report, print it (JSON with --json), and set the exit code from how it ended. */
+export async function followToReport(
+  client: Client,
+  workflowId: string,
+  json: boolean | undefined,
+): Promise<void> {
+  const { exitCodeForRun } = await import('../ops/exit-codes.js');
+  const { printReport, waitForReport } = await import('../ops/follow-run.js');
+  const view = await waitForReport(client, workflowId, { progress: !json });
+  if (json) console.log(JSON.stringify(view.ok ? view.report : view, null, 2));
+  else printReport(view);
+  process.exitCode = exitCodeForRun(view);
+}
+
 /** Print `data` as JSON with --json, else as the lines `text` makes of it. */
 export function print<T>(data: T, json: boolean | undefined, text: (data: T) => string[]): void {
   if (json) console.log(JSON.stringify(data, null, 2));

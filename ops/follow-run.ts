@@ -14,11 +14,10 @@ import type { RunOutcomeView } from './exit-codes';
 export interface FollowOptions {
   /** A progress bar on a terminal. */
   progress?: boolean;
-  /** How long to keep trying when Temporal cannot be reached (default 2 minutes). */
-  reconnectForMs?: number;
-  /** Where the follower says what it does (default stderr). */
-  say?: (line: string) => void;
 }
+
+/** How long a follower keeps trying while Temporal cannot be reached. */
+const RECONNECT_FOR_MS = 120_000;
 
 export async function waitForReport(
   client: Client,
@@ -58,7 +57,7 @@ export async function waitForReport(
     bar.stop();
   })();
   try {
-    return await resultThroughOutages(handle, workflowId, opts);
+    return await resultThroughOutages(handle, workflowId);
   } finally {
     stop = true;
     wake();
@@ -70,10 +69,8 @@ export async function waitForReport(
 async function resultThroughOutages(
   handle: { result(): Promise<RunReport> },
   workflowId: string,
-  opts: FollowOptions,
 ): Promise<RunOutcomeView> {
-  const say = opts.say ?? ((line: string) => console.error(line));
-  const limitMs = opts.reconnectForMs ?? 120_000;
+  const limitMs = RECONNECT_FOR_MS;
   let lostSince: number | undefined;
   for (;;) {
     try {
@@ -84,7 +81,7 @@ async function resultThroughOutages(
         return { ok: false, workflowId, reason: failureText(err), type: failureTypeOf(err) };
       if (lostSince === undefined) {
         lostSince = Date.now();
-        say(
+        console.error(
           `reconnecting to Temporal… (the run goes on in the server; waiting up to ${Math.round(limitMs / 1000)} s)`,
         );
       }

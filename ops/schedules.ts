@@ -19,6 +19,7 @@ import { runDetails, runSearchAttributes, runSummary } from '../common/search-at
 import type { NavigatorStore } from '../activities/navigator/store-types';
 import type { SyncJobConfig, SyncRunInput } from '../common/sync-types';
 import { TASK_QUEUE, WORKFLOW_TYPES } from '../common/task-queue';
+import { ensureSearchAttributes } from './temporal';
 
 export const CATCHUP_WINDOW = '1 hour';
 
@@ -56,6 +57,15 @@ export async function upsertSchedule(
   job: SyncJobConfig,
   opts: { taskQueue?: string; configChanged?: boolean } = {},
 ): Promise<'created' | 'updated'> {
+  return (await applySchedule(client, job, opts)).action;
+}
+
+/** upsertSchedule, and whether the schedule is paused now (known from the same calls). */
+async function applySchedule(
+  client: Client,
+  job: SyncJobConfig,
+  opts: { taskQueue?: string; configChanged?: boolean },
+): Promise<{ action: 'created' | 'updated'; paused: boolean }> {
   const body = scheduleBody(job, opts.taskQueue ?? TASK_QUEUE);
   const note = job.enabled ? 'enabled in the sync configuration' : 'job disabled: forced runs only';
   const handle = client.schedule.getHandle(scheduleId(job.id));
@@ -73,19 +83,20 @@ export async function upsertSchedule(
         ...body,
         state: { paused: !job.enabled, note },
       });
-      return 'created';
+      return { action: 'created', paused: !job.enabled };
     } catch (err) {
       // Several workers starting at once: another one created it first; update it as ours.
       if (!(err instanceof ScheduleAlreadyRunning)) throw err;
     }
   }
   const apply = opts.configChanged ?? true;
-  await handle.update((prev) => ({
-    ...prev,
-    ...body,
-    state: apply ? { ...prev.state, paused: !job.enabled, note } : prev.state,
-  }));
-  return 'updated';
+  let paused = !job.enabled;
+  await handle.update((prev) => {
+    const state = apply ? { ...prev.state, paused: !job.enabled, note } : prev.state;
+    paused = !!state.paused;
+    return { ...prev, ...body, state };
+  });
+  return { action: 'updated', paused };
 }
 
 /** What applying the configuration did to one job's schedule. */
@@ -96,7 +107,7 @@ export type Applied = {
 };
 
 /** One line for the operator: what happened to a job's schedule. */
-export function describeApplied(a: Applied, job: SyncJobConfig): string {
+function describeApplied(a: Applied, job: SyncJobConfig): string {
   if (a.schedule === 'deleted job: none')
     return `job ${a.jobId} was deleted (jobs delete): no schedule; remove it from the configuration, or bring it back with jobs restore ${a.jobId}`;
   const when = `${job.schedule.cron} ${job.schedule.timeZone}`;
@@ -104,7 +115,8 @@ export function describeApplied(a: Applied, job: SyncJobConfig): string {
 }
 
 /**
- * Apply the configuration: record each job in the store and create or update its schedule
+ * Apply the configuration: register the search attributes when missing, record each job in
+ * the store and create or update its schedule
  * (a job deleted with `jobs delete` gets none), then pause the schedules of removed jobs.
  * The worker does this at start, and `schedules apply` on demand.
  */
@@ -113,6 +125,7 @@ export async function applyConfiguration(
   store: NavigatorStore,
   jobs: SyncJobConfig[],
 ): Promise<{ applied: Applied[]; orphansPaused: string[] }> {
+  await ensureSearchAttributes(client, client.options.namespace);
   const applied: Applied[] = [];
   for (const job of jobs) {
     const before = await store.jobState(job.id);
@@ -122,9 +135,8 @@ export async function applyConfiguration(
       continue;
     }
     const configChanged = before === undefined || before.configEnabled !== job.enabled;
-    const schedule = await upsertSchedule(client, job, { configChanged });
-    const paused = (await client.schedule.getHandle(scheduleId(job.id)).describe()).state.paused;
-    applied.push({ jobId: job.id, schedule, paused });
+    const { action, paused } = await applySchedule(client, job, { configChanged });
+    applied.push({ jobId: job.id, schedule: action, paused });
   }
   const orphansPaused = await pauseOrphanSchedules(
     client,
@@ -134,6 +146,17 @@ export async function applyConfiguration(
 }
 
 export const ORPHAN_NOTE = 'job removed from the sync configuration';
+
+/** The operator's lines for what applyConfiguration did: one per job, one per paused orphan. */
+export function describeConfiguration(
+  result: { applied: Applied[]; orphansPaused: string[] },
+  jobs: SyncJobConfig[],
+): string[] {
+  return [
+    ...result.applied.map((a, i) => describeApplied(a, jobs[i]!)),
+    ...result.orphansPaused.map((id) => `schedule ${id} paused: ${ORPHAN_NOTE}`),
+  ];
+}
 
 /**
  * Pause the schedules (`sync-<job>`, starting the sync workflow) of jobs no longer in the

@@ -20,6 +20,15 @@ export function temporalSettings(): TemporalSettings {
   return { address, namespace: namespace ?? 'default', connectionOptions: { ...connectionOptions, address } };
 }
 
+/** The configured Temporal address, for "cannot reach Temporal at …" (the settings may be what is broken). */
+export function temporalAddress(): string {
+  try {
+    return temporalSettings().address;
+  } catch {
+    return process.env.TEMPORAL_ADDRESS ?? 'localhost:7233';
+  }
+}
+
 export async function connectClient(s: TemporalSettings): Promise<Client> {
   const connection = await Connection.connect(s.connectionOptions);
   return new Client({ connection, namespace: s.namespace });

@@ -15,7 +15,7 @@ import { type SyncConfig, loadConfig, parseConfig } from '../ops/config';
 import { startDevServer, type DevServer } from './dev-server';
 import { startWorker } from '../worker/main';
 import { installRuntime } from '../worker/telemetry';
-import { webUiLinks } from '../ops/web-ui';
+import { webUiLinks, webUiRuns } from '../ops/web-ui';
 import { connectClient, temporalSettings } from '../ops/temporal';
 
 const ROOT = resolve(__dirname, '../..');
@@ -134,7 +134,7 @@ async function main(): Promise<void> {
     const ns = settings.namespace;
     log(`Temporal Web UI: ${ui}/namespaces/${encodeURIComponent(ns)}/workflows`);
     for (const job of config.jobs) log(`  runs of job ${job.id}: ${webUiLinks(ui, ns, job.id).jobRuns}`);
-    log(`  failed runs of any job: ${webUiLinks(ui, ns, '').failedRuns}`);
+    log(`  failed runs of any job: ${webUiRuns(ui, ns, { outcome: 'failed' })}`);
   }
   log(`Prometheus metrics: http://${metrics}/metrics`);
   log('worker running with the schedules; Ctrl-C stops everything started here');

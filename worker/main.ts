@@ -7,12 +7,12 @@ import type { Worker } from '@temporalio/worker';
 import { UsageError } from '../activities/failures';
 import { createNavigatorStore } from '../activities/navigator';
 import type { NavigatorStore } from '../activities/navigator/store-types';
-import { applyConfiguration, describeApplied, ORPHAN_NOTE } from '../ops/schedules';
+import { applyConfiguration, describeConfiguration } from '../ops/schedules';
 import { type SyncConfig, loadConfig } from '../ops/config';
 import { Command, CommanderError } from 'commander';
 import { ExitCode, exitFor } from '../ops/exit-codes';
 import { NativeConnection } from '@temporalio/worker';
-import { connectClient, ensureSearchAttributes, temporalSettings } from '../ops/temporal';
+import { connectClient, temporalAddress, temporalSettings } from '../ops/temporal';
 import { createSyncWorker } from './create-worker';
 import { installRuntime, watchJobs } from './telemetry';
 
@@ -36,16 +36,8 @@ export async function startWorker(
   await store.migrate();
   const settings = temporalSettings();
   const client = await connectClient(settings);
-  await ensureSearchAttributes(client, settings.namespace);
-  const { applied, orphansPaused } = await applyConfiguration(client, store, config.jobs);
-  for (const a of applied)
-    log(
-      describeApplied(
-        a,
-        config.jobs.find((j) => j.id === a.jobId)!,
-      ),
-    );
-  for (const id of orphansPaused) log(`schedule ${id} paused: ${ORPHAN_NOTE}`);
+  const applied = await applyConfiguration(client, store, config.jobs);
+  for (const line of describeConfiguration(applied, config.jobs)) log(line);
   const connection = await NativeConnection.connect(settings.connectionOptions);
   const worker = await createSyncWorker({ connection, namespace: settings.namespace, store });
   const stopWatching = await watchJobs(client, store, config.jobs);
@@ -97,7 +89,7 @@ if (require.main === module) {
   main().catch((err: unknown) => {
     // Commander printed its own message (and --help its help).
     if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? ExitCode.ok : ExitCode.usage);
-    const exit = exitFor(err, { temporalAddress: process.env.TEMPORAL_ADDRESS ?? 'localhost:7233' });
+    const exit = exitFor(err, { temporalAddress: temporalAddress() });
     console.error(exit.message);
     process.exit(exit.code);
   });

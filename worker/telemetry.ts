@@ -47,7 +47,7 @@ export async function watchJobs(
     const [last] = await store.listRuns(job.id, 1);
     const success = await store.lastSuccess(job.id);
     if (success) gauges(meter, success);
-    if (last && last !== success) gauges(meter, last);
+    if (last && last.runId !== success?.runId) gauges(meter, last);
   }
   const interval = meter.createGauge(
     METRIC.scheduleInterval,

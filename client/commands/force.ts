@@ -1,7 +1,7 @@
 /** `force <job>`: start a run now, or signal the running one for a follow-up full pass. */
 import { Command } from 'commander';
 import type { SyncConfig } from '../../ops/config';
-import { withStore, withTemporal } from '../session';
+import { followToReport, withStore, withTemporal } from '../session';
 
 interface ForceFlags {
   full?: boolean;
@@ -24,8 +24,7 @@ export function forceCommand(config: () => Promise<SyncConfig>): Command {
       // Loaded here, not at start-up: every verb pays only for what it uses.
       const { deletedError, findJob } = await import('../../ops/jobs.js');
       const { forceSync } = await import('../../ops/force-sync.js');
-      const { ExitCode, exitCodeForRun } = await import('../../ops/exit-codes.js');
-      const { printReport, waitForReport } = await import('../../ops/follow-run.js');
+      const { ExitCode } = await import('../../ops/exit-codes.js');
       const cfg = await config();
       const job = findJob(cfg, jobId);
       const deletedAt = (await withStore(cfg, (store) => store.jobState(job.id)))?.deletedAt;
@@ -44,10 +43,7 @@ export function forceCommand(config: () => Promise<SyncConfig>): Command {
             : `a run is in progress (${res.workflowId}): signalled; a full pass follows it`,
         );
         if (!o.wait) return;
-        const view = await waitForReport(client, res.workflowId, { progress: !o.json });
-        if (o.json) console.log(JSON.stringify(view.ok ? view.report : view, null, 2));
-        else printReport(view);
-        process.exitCode = exitCodeForRun(view);
+        await followToReport(client, res.workflowId, o.json);
       });
     });
 }

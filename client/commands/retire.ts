@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import type { SyncConfig } from '../../ops/config';
 import { UsageError } from '../../activities/failures';
-import { print } from '../session';
+import { print, withStore } from '../session';
 
 export function retireCommand(config: () => Promise<SyncConfig>): Command {
   return new Command('retire')
@@ -17,10 +17,10 @@ export function retireCommand(config: () => Promise<SyncConfig>): Command {
         throw new UsageError(`kind must be computer or hardware, not "${kind}"`);
       const { AmbiguousRecordError, RecordNotFoundError } =
         await import('../../activities/navigator/index.js');
-      const { openStore } = await import('../../ops/open-store.js');
-      const store = await openStore(await config());
       try {
-        const rec = await store.retire(kind, nameOrId, new Date().toISOString());
+        const rec = await withStore(await config(), (store) =>
+          store.retire(kind, nameOrId, new Date().toISOString()),
+        );
         print(rec, o.json, (r) => [
           `retired ${kind} #${r.recordId} ${r.name ?? ''} (AlloyScan device ${r.sourceId})`,
         ]);
@@ -28,8 +28,6 @@ export function retireCommand(config: () => Promise<SyncConfig>): Command {
         if (err instanceof AmbiguousRecordError || err instanceof RecordNotFoundError)
           throw new UsageError(err.message);
         throw err;
-      } finally {
-        await store.close();
       }
     });
 }

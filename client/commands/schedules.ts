@@ -12,24 +12,12 @@ export function schedulesCommand(config: () => Promise<SyncConfig>): Command {
     )
     .option('--json', 'print what was done as JSON')
     .action(async (o: { json?: boolean }) => {
-      const { ensureSearchAttributes, temporalSettings } = await import('../../ops/temporal.js');
-      const { applyConfiguration, describeApplied, ORPHAN_NOTE } = await import('../../ops/schedules.js');
+      const { applyConfiguration, describeConfiguration } = await import('../../ops/schedules.js');
       const cfg = await config();
       const result = await withTemporal((client) =>
-        withStore(cfg, async (store) => {
-          await ensureSearchAttributes(client, temporalSettings().namespace);
-          return applyConfiguration(client, store, cfg.jobs);
-        }),
+        withStore(cfg, (store) => applyConfiguration(client, store, cfg.jobs)),
       );
-      print(result, o.json, (r) => [
-        ...r.applied.map((a) =>
-          describeApplied(
-            a,
-            cfg.jobs.find((j) => j.id === a.jobId)!,
-          ),
-        ),
-        ...r.orphansPaused.map((id) => `schedule ${id} paused: ${ORPHAN_NOTE}`),
-      ]);
+      print(result, o.json, (r) => describeConfiguration(r, cfg.jobs));
     });
   return cmd;
 }

@@ -15,7 +15,6 @@
  *                    [--workers 1,2,3] [--workers-engine postgres] [--json out.json]
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -23,6 +22,7 @@ import type { RunReport } from '../common/sync-types';
 import { connectClient } from '../ops/temporal';
 import { startDevServer } from '../scripts/dev-server';
 import {
+  freePort,
   addSiteProcess,
   freshDatabase,
   memoryOf,
@@ -36,15 +36,6 @@ import { clientFetch, rawFetch, rawLoad, upsertsOf, type Site } from './raw-part
 const PAGE = 500;
 const PAGES_AT_ONCE = 4;
 const DETAILS_AT_ONCE = 8;
-
-function freePort(): Promise<number> {
-  return new Promise((res) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => res(port));
-    });
-  });
-}
 
 interface Env {
   emu: EmulatorProcess;
@@ -80,8 +71,8 @@ async function storeFor(engine: string, env: Env, name: string) {
 }
 
 /** One import through the CLI: wall time, the report, history events per page. */
-async function cliRun(env: Env, config: string, job: string, dbEnv: NodeJS.ProcessEnv, extra: string[] = []) {
-  const run = await runCli(['--config', config, 'force', job, '--wait', ...extra], dbEnv);
+async function cliRun(env: Env, config: string, job: string, dbEnv: NodeJS.ProcessEnv) {
+  const run = await runCli(['--config', config, 'force', job, '--wait'], dbEnv);
   if (run.code !== 0) throw new Error(`force ${job} exited ${run.code}:\n${run.stdout}\n${run.stderr}`);
   const workflowId = /started (\S+)/.exec(run.stdout)![1]!;
   const client = await connectClient({

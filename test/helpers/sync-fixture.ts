@@ -14,7 +14,8 @@ import type { RunReport, SyncJobConfig } from '../../common/sync-types';
 import { startEmulator, type Emulator } from '../../emulator';
 import type { WorkflowStoreEngine } from './stores';
 import { startTestWorker, type RunningTestWorker } from './sync-harness';
-import { createTestEnv, freePort } from './temporal-env';
+import { freePort } from './processes';
+import { createTestEnv } from './temporal-env';
 
 export interface Stack {
   readonly env: TestWorkflowEnvironment;

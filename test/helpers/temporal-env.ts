@@ -4,7 +4,6 @@
  * attributes registered. Headless unless asked for its Web UI (`uiPort`, the browser test).
  */
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import {
@@ -37,18 +36,6 @@ export async function createTestEnv(opts: TestEnvOptions = {}): Promise<TestWork
       log: { format: 'pretty', level: 'error' },
       ...(opts.uiPort !== undefined && { ui: true, uiPort: opts.uiPort }),
     },
-  });
-}
-
-/** A port free on 127.0.0.1 right now (the OS picks it). */
-export function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      s.close(() => (typeof addr === 'object' && addr ? res(addr.port) : rej(new Error('no free port'))));
-    });
   });
 }
 

@@ -4,24 +4,14 @@
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { RunReport } from '../../common/sync-types';
 import { startEmulator, type Emulator } from '../../emulator';
-import { runCli, startWorkerProcess, type Child } from '../helpers/processes';
+import { freePort, runCli, startWorkerProcess, type Child } from '../helpers/processes';
 import { createTestEnv } from '../helpers/temporal-env';
-
-function freePort(): Promise<number> {
-  return new Promise((res) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => res(port));
-    });
-  });
-}
 
 /** Prometheus text → value of each series `name{labels}` (labels in the order served). */
 function parseMetrics(text: string): Map<string, number> {

@@ -18,7 +18,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -33,6 +32,7 @@ import { printReport } from '../../ops/follow-run';
 import { forceSync } from '../../ops/force-sync';
 import { startDevServer, type DevServer } from '../../scripts/dev-server';
 import {
+  freePort,
   addSiteProcess,
   freshDatabase,
   startEmulatorProcess,
@@ -93,16 +93,6 @@ async function until<T>(ms: number, what: string, check: () => Promise<T | undef
       );
     await sleep(50);
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      s.close(() => (typeof addr === 'object' && addr ? res(addr.port) : rej(new Error('no port'))));
-    });
-  });
 }
 
 /** The CLI in a child process, its output readable while it runs. */

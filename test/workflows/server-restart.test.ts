@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -12,19 +11,9 @@ import type { RunReport } from '../../common/sync-types';
 import { startEmulator, type Emulator } from '../../emulator';
 import { createSyncWorker } from '../../worker/create-worker';
 import { startDevServer, type DevServer } from '../../scripts/dev-server';
-import { runCli } from '../helpers/processes';
+import { freePort, runCli } from '../helpers/processes';
 import { jobFor, siteName, waitForPages } from '../helpers/sync-harness';
 import { workflowBundle } from '../helpers/temporal-env';
-
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      s.close(() => (typeof addr === 'object' && addr ? res(addr.port) : rej(new Error('no port'))));
-    });
-  });
-}
 
 async function retrying<T>(fn: () => Promise<T>, timeoutMs = 180_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -2,10 +2,10 @@
 import type { SyncJobConfig } from '../common/sync-types';
 import type { AlloyScanClient } from './alloyscan/client-types';
 import type { RateBudget } from './alloyscan/rate-budget';
-import type { NavigatorStore } from './navigator/store-types';
+import type { SyncStore } from './store/store-types';
 
 export interface ActivityDeps {
-  store: NavigatorStore;
+  store: SyncStore;
   /**
    * An API client for the job's site and App registration (secret resolved inside the
    * worker), its calls paced by `budget` (default: the job's whole rate).

@@ -17,7 +17,7 @@ import type { ActivityDeps } from './deps';
 import { mergeCounts } from './filter';
 import { Heartbeats } from './heartbeats';
 import { activityMeter, METRIC } from './metrics';
-import type { StoredDeviceState } from './navigator/store-types';
+import type { StoredDeviceState } from './store/store-types';
 import { processBatch } from './page-batch';
 import { CURSOR_VERSION, mergeBatch, retryLater, type PageCursor } from './page-cursor';
 import { asActivity, budgetFor, lastHeartbeat } from './run-helpers';

@@ -2,7 +2,7 @@
 import { SAMPLE_SIZE } from '../common/counts';
 import type { QuarantinedRecord } from '../common/domain';
 import type { RunReport, SyncJobConfig } from '../common/sync-types';
-import type { RunTally, StoreCounts } from './navigator/store-types';
+import type { RunTally, StoreCounts } from './store/store-types';
 import type { ActivityDeps } from './deps';
 import { activityMeter, recordRunMetrics } from './metrics';
 import { asActivity } from './run-helpers';

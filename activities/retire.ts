@@ -13,7 +13,7 @@ import type { AlloyScanClient } from './alloyscan/client-types';
 import { QuarantineError } from './alloyscan/errors';
 import type { ActivityDeps } from './deps';
 import { Heartbeats } from './heartbeats';
-import type { PendingWriteBack } from './navigator/store-types';
+import type { PendingWriteBack } from './store/store-types';
 import { DETAIL_CONCURRENCY } from './page-batch';
 import { asActivity, budgetFor, lastHeartbeat, mapLimit, throwIfCancelled } from './run-helpers';
 

@@ -10,7 +10,7 @@ import http from 'node:http';
 import { createAlloyScanClient } from '../activities/alloyscan';
 import { toUpsert } from '../activities/build-upserts';
 import { filterInstallations } from '../activities/filter';
-import { createNavigatorStore } from '../activities/navigator';
+import { createSyncStore } from '../activities/store';
 import { mapLimit } from '../activities/run-helpers';
 import type { DeviceUpsert, SourceDeviceDetail, SourceSnapshot } from '../common/domain';
 
@@ -113,7 +113,7 @@ export function upsertsOf(
 
 /** (b) applyDevicePage of `rows`, 500 per transaction, into a fresh store. */
 export async function rawLoad(rows: DeviceUpsert[], store: { databaseUrl?: string; sqlitePath: string }) {
-  const s = await createNavigatorStore(store);
+  const s = await createSyncStore(store);
   await s.migrate();
   const t0 = performance.now();
   for (let i = 0; i < rows.length; i += 500)

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
-import { createNavigatorStore, type SqlNavigatorStore } from '../activities/navigator';
+import { createSyncStore, type SqlSyncStore } from '../activities/store';
 import type { DeviceUpsert } from '../common/domain';
 
 interface Options {
@@ -49,7 +49,7 @@ function makePage(from: number, count: number, installs: number): DeviceUpsert[]
 }
 
 /** Seconds to apply every page; pages are generated outside the timed section. */
-async function loadAll(store: SqlNavigatorStore, opts: Options): Promise<number> {
+async function loadAll(store: SqlSyncStore, opts: Options): Promise<number> {
   let elapsed = 0;
   for (let from = 0; from < opts.devices; from += opts.page) {
     const page = makePage(from, Math.min(opts.page, opts.devices - from), opts.installs);
@@ -60,7 +60,7 @@ async function loadAll(store: SqlNavigatorStore, opts: Options): Promise<number>
   return elapsed / 1000;
 }
 
-async function measure(store: SqlNavigatorStore, opts: Options) {
+async function measure(store: SqlSyncStore, opts: Options) {
   await store.migrate();
   const load = await loadAll(store, opts);
   const reapply = await loadAll(store, opts);
@@ -73,7 +73,7 @@ async function measure(store: SqlNavigatorStore, opts: Options) {
 
 async function onSqlite(opts: Options) {
   const dir = mkdtempSync(join(tmpdir(), 'navigator-bench-'));
-  const store = await createNavigatorStore({ sqlitePath: join(dir, 'navigator.sqlite') });
+  const store = await createSyncStore({ sqlitePath: join(dir, 'navigator.sqlite') });
   try {
     return await measure(store, opts);
   } finally {
@@ -86,7 +86,7 @@ async function onPostgres(opts: Options) {
   const url =
     process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   const schema = `bench_${randomBytes(4).toString('hex')}`;
-  const store = await createNavigatorStore({ databaseUrl: url, schema });
+  const store = await createSyncStore({ databaseUrl: url, schema });
   try {
     return await measure(store, opts);
   } finally {

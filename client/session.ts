@@ -4,7 +4,7 @@
  * the CLI starts in a fraction of a second.
  */
 import type { Client } from '@temporalio/client';
-import type { SqlNavigatorStore } from '../activities/navigator';
+import type { SqlSyncStore } from '../activities/store';
 import type { SyncConfig } from '../ops/config';
 
 export async function withTemporal<T>(fn: (client: Client) => Promise<T>): Promise<T> {
@@ -19,7 +19,7 @@ export async function withTemporal<T>(fn: (client: Client) => Promise<T>): Promi
 
 export async function withStore<T>(
   config: SyncConfig,
-  fn: (store: SqlNavigatorStore) => Promise<T>,
+  fn: (store: SqlSyncStore) => Promise<T>,
 ): Promise<T> {
   const { openStore } = await import('../ops/open-store.js');
   const store = await openStore(config);

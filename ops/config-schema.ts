@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { DEFAULT_PAGE_SIZE, DEFAULT_TOKEN_PATH } from '../activities/alloyscan/schema';
 import { DEFAULT_REQUESTS_PER_SECOND } from '../activities/alloyscan/settings';
-import { DEFAULT_SQLITE_PATH } from '../activities/navigator/db';
+import { DEFAULT_SQLITE_PATH } from '../activities/store/db';
 import { PLATFORMS } from '../common/domain';
 import { cronProblem } from './cron';
 
@@ -126,12 +126,162 @@ export const jobSchema = z.strictObject({
     .describe(
       'Share of live devices a pass may flag missing before it stops and asks for confirmation (`force --confirm-missing`).',
     ),
+  navigator: z
+    .string()
+    .optional()
+    .describe(
+      'The id of the Navigator (under `navigators`) this job writes into. Absent: the job writes only the SQL store.',
+    ),
   fullRunIntervalHours: z
     .number()
     .min(0)
     .default(168)
     .describe(
       'A scheduled run re-reads every device when the last full pass is older than this many hours (0: never).',
+    ),
+});
+
+/** Where a mapped Navigator field's value comes from (the AlloyScan side). */
+export const MAPPING_SOURCES = [
+  'deviceId',
+  'name',
+  'dnsName',
+  'ipAddress',
+  'macAddress',
+  'serial',
+  'assetTag',
+  'manufacturer',
+  'model',
+  'osName',
+  'osVersion',
+  'platform',
+  'auditDate',
+] as const;
+
+/** Navigator's own mapping-rule replacement modes. */
+export const MAPPING_MODES = ['always', 'whenTargetEmpty', 'whenSourceHasValue'] as const;
+
+const actionId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be an action ID such as "301"');
+
+export const navigatorSchema = z.strictObject({
+  id: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lower-case letters, digits and dashes')
+    .describe('The Navigator: jobs name it in `navigator`. Lower-case letters, digits and dashes; unique.'),
+  apiUrl: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+    .transform((u) => u.replace(/\/+$/, ''))
+    .describe(
+      "The API module's URL, with its virtual directory and without a version, e.g. `https://navigator.example.com/api`.",
+    ),
+  clientId: z
+    .string()
+    .min(1)
+    .describe(
+      'The Application ID of the Navigator application account (Settings App > Accounts and Roles > Applications).',
+    ),
+  clientSecret: secretRef.describe(
+    "Where the application's Secret lives: `{ env: NAME }` or `{ file: PATH }`. As powerful as an administrator's password: a reference, never the value.",
+  ),
+  classes: z
+    .strictObject({
+      computer: z.string().min(1).default('Computers').describe('URL class name of Computers.'),
+      inventoryItem: z
+        .string()
+        .min(1)
+        .default('InventoryItems')
+        .describe('URL class name of Inventory Items.'),
+      softwareProduct: z
+        .string()
+        .min(1)
+        .default('SoftwareProducts')
+        .describe('URL class name of the Software Catalog (read only).'),
+      softwareInstallation: z
+        .string()
+        .min(1)
+        .optional()
+        .describe(
+          'URL class name of Software Installations, when the Navigator exposes one (with `templates.softwareInstallation`).',
+        ),
+    })
+    .prefault({})
+    .describe('URL class names of the Navigator object classes the sync reads and writes.'),
+  templates: z
+    .strictObject({
+      computer: actionId.describe('Create action (Template) ID for Computers.'),
+      inventoryItem: actionId.describe('Create action (Template) ID for Inventory Items.'),
+      softwareInstallation: actionId.optional().describe('Create action ID for Software Installations.'),
+    })
+    .describe(
+      'Create actions (Templates): Settings App, Customization > [Module] > [Class] > Workflow > Templates.',
+    ),
+  actions: z
+    .strictObject({
+      updateComputer: actionId.describe('Step action ID that updates a Computer with the mapped fields.'),
+      updateInventoryItem: actionId.describe(
+        'Step action ID that updates an Inventory Item with the mapped fields.',
+      ),
+      markMissing: z
+        .strictObject({ computer: actionId.optional(), inventoryItem: actionId.optional() })
+        .optional()
+        .describe(
+          'Step actions that flag a record whose device is gone from AlloyScan (never Retire). Absent: only the sync store flags it.',
+        ),
+    })
+    .describe('Step actions: Settings App, Customization > [Module] > [Class] > Workflow > Actions.'),
+  deviceIdField: z
+    .string()
+    .min(1)
+    .default('Audit_ID')
+    .describe(
+      'The Navigator field (physical name) that carries the AlloyScan device id: how a lost create is found again.',
+    ),
+  statusField: z
+    .string()
+    .min(1)
+    .default('Status')
+    .describe('The status field of Computers and Inventory Items.'),
+  retiredStatus: z
+    .string()
+    .min(1)
+    .default('Retired')
+    .describe(
+      "The status value a Navigator user's Retire action sets: such records are written back to AlloyScan.",
+    ),
+  fields: z
+    .record(
+      z.string().min(1),
+      z.strictObject({
+        from: z
+          .enum(MAPPING_SOURCES)
+          .nullable()
+          .describe('The AlloyScan value; null drops a default mapping.'),
+        mode: z.enum(MAPPING_MODES).default('whenSourceHasValue'),
+      }),
+    )
+    .default({})
+    .describe(
+      'Mapping overrides: Navigator field -> `{ from, mode }` (mode `always`, `whenTargetEmpty` or `whenSourceHasValue`, the default, which never blanks a field).',
+    ),
+  pageSize: z
+    .int()
+    .min(1)
+    .max(5000)
+    .default(200)
+    .describe('Rows asked for per listing call (Navigator may return fewer).'),
+  requestsPerSecond: z
+    .number()
+    .positive()
+    .max(10_000)
+    .default(20)
+    .describe('API requests per second the sync may send to this Navigator, per worker process.'),
+  concurrency: z
+    .int()
+    .min(1)
+    .max(64)
+    .default(4)
+    .describe(
+      'Requests in flight at once to this Navigator, per worker process (each write runs a workflow action).',
     ),
 });
 
@@ -161,6 +311,12 @@ export const metricsSchema = z
 export const configSchema = z.strictObject({
   store: storeSchema.describe('The Navigator store: SQLite (one file) or PostgreSQL.'),
   metrics: metricsSchema,
+  navigators: z
+    .array(navigatorSchema)
+    .default([])
+    .describe(
+      'Alloy Navigator Express instances, reached through their REST API: jobs name one in `navigator`.',
+    ),
   jobs: z.array(jobSchema).min(1, 'list at least one job').describe('The sync jobs: one per AlloyScan site.'),
 });
 
@@ -172,3 +328,7 @@ export type ImportSoftwareOption = JobConfig['importSoftware'];
 export type OnRetireOption = JobConfig['onRetire'];
 /** Where the client secret lives. Only the reference travels; the value is resolved in the worker. */
 export type SecretReference = JobConfig['clientSecret'];
+/** One Navigator as configured: carries its secret's reference, never its value. */
+export type NavigatorConfig = z.output<typeof navigatorSchema>;
+export type MappingSource = (typeof MAPPING_SOURCES)[number];
+export type MappingMode = (typeof MAPPING_MODES)[number];

@@ -22,12 +22,13 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../activities/failures';
 import type { SyncJobConfig } from '../common/sync-types';
-import { configSchema } from './config-schema';
+import { configSchema, type NavigatorConfig } from './config-schema';
 import type { z } from 'zod';
 
 export type SyncConfig = {
   store: z.output<typeof configSchema>['store'] & { databaseUrl?: string | undefined };
   metrics?: z.output<typeof configSchema>['metrics'];
+  navigators: NavigatorConfig[];
   jobs: SyncJobConfig[];
 };
 
@@ -37,13 +38,19 @@ export function parseConfig(raw: unknown, source: string, env: NodeJS.ProcessEnv
   const problems = [
     ...(res.success ? [] : res.error.issues.map((i) => ({ path: i.path, message: i.message }))),
     ...duplicateJobIds(raw),
+    ...navigatorReferences(raw),
   ];
   if (!res.success || problems.length > 0) {
     const lines = problems.map((p) => `  - ${p.path.length ? p.path.join('.') : '(root)'}: ${p.message}`);
     throw new ConfigError(`invalid configuration in ${source}:\n${lines.join('\n')}`);
   }
   const databaseUrl = env.DATABASE_URL?.trim() || undefined;
-  return { store: { ...res.data.store, databaseUrl }, metrics: res.data.metrics, jobs: res.data.jobs };
+  return {
+    store: { ...res.data.store, databaseUrl },
+    metrics: res.data.metrics,
+    navigators: res.data.navigators,
+    jobs: res.data.jobs,
+  };
 }
 
 /**
@@ -64,6 +71,38 @@ function duplicateJobIds(raw: unknown): { path: PropertyKey[]; message: string }
       out.push({
         path: ['jobs', i, 'id'],
         message: `duplicate job id "${id}" (also jobs.${earlier}.id): job ids must be unique`,
+      });
+  });
+  return out;
+}
+
+/**
+ * Navigator ids used twice, and jobs naming a Navigator that is not configured: read from the
+ * raw input beside the schema, so they are listed with every other problem.
+ */
+function navigatorReferences(raw: unknown): { path: PropertyKey[]; message: string }[] {
+  const root = raw as { navigators?: unknown; jobs?: unknown } | null;
+  const navigators = Array.isArray(root?.navigators) ? (root.navigators as unknown[]) : [];
+  const ids = new Map<string, number>();
+  const out: { path: PropertyKey[]; message: string }[] = [];
+  navigators.forEach((n, i) => {
+    const id = (n as { id?: unknown } | null)?.id;
+    if (typeof id !== 'string') return;
+    const earlier = ids.get(id);
+    if (earlier === undefined) ids.set(id, i);
+    else
+      out.push({
+        path: ['navigators', i, 'id'],
+        message: `duplicate navigator id "${id}" (also navigators.${earlier}.id): navigator ids must be unique`,
+      });
+  });
+  const jobs = Array.isArray(root?.jobs) ? (root.jobs as unknown[]) : [];
+  jobs.forEach((job, i) => {
+    const ref = (job as { navigator?: unknown } | null)?.navigator;
+    if (typeof ref === 'string' && !ids.has(ref))
+      out.push({
+        path: ['jobs', i, 'navigator'],
+        message: `names navigator "${ref}", which is not under navigators (${ids.size ? [...ids.keys()].join(', ') : 'none configured'})`,
       });
   });
   return out;

@@ -5,7 +5,7 @@
  */
 import { type Client, ScheduleNotFoundError } from '@temporalio/client';
 import { UsageError } from '../activities/failures';
-import type { NavigatorStore } from '../activities/navigator/store-types';
+import type { SyncStore } from '../activities/store/store-types';
 import type { RunOutcome, SyncJobConfig } from '../common/sync-types';
 import type { SyncConfig } from './config';
 import { scheduleId, upsertSchedule } from './schedules';
@@ -39,7 +39,7 @@ export interface JobStatus {
 
 export async function jobStatus(
   client: Client,
-  store: NavigatorStore,
+  store: SyncStore,
   job: SyncJobConfig,
 ): Promise<JobStatus> {
   const state = await store.jobState(job.id);
@@ -73,7 +73,7 @@ export async function jobStatus(
 }
 
 /** The job's schedule must exist and the job must not be deleted for the schedule verbs. */
-async function liveSchedule(client: Client, store: NavigatorStore, job: SyncJobConfig) {
+async function liveSchedule(client: Client, store: SyncStore, job: SyncJobConfig) {
   const state = await store.jobState(job.id);
   if (state?.deletedAt) throw deletedError(job.id, state.deletedAt);
   const handle = client.schedule.getHandle(scheduleId(job.id));
@@ -93,7 +93,7 @@ export function deletedError(jobId: string, at: string): UsageError {
 /** Pause (disable) or unpause (enable) the job's schedule; forced runs work either way. */
 export async function setJobEnabled(
   client: Client,
-  store: NavigatorStore,
+  store: SyncStore,
   job: SyncJobConfig,
   enabled: boolean,
 ) {
@@ -104,7 +104,7 @@ export async function setJobEnabled(
 }
 
 /** Delete the job's schedule and mark the job deleted; the run log, records and histories stay. */
-export async function deleteJob(client: Client, store: NavigatorStore, job: SyncJobConfig): Promise<void> {
+export async function deleteJob(client: Client, store: SyncStore, job: SyncJobConfig): Promise<void> {
   await store.upsertJob(job);
   try {
     await client.schedule.getHandle(scheduleId(job.id)).delete();
@@ -115,7 +115,7 @@ export async function deleteJob(client: Client, store: NavigatorStore, job: Sync
 }
 
 /** Undo `deleteJob`: clear the mark and create the schedule again, paused as the configuration says. */
-export async function restoreJob(client: Client, store: NavigatorStore, job: SyncJobConfig): Promise<void> {
+export async function restoreJob(client: Client, store: SyncStore, job: SyncJobConfig): Promise<void> {
   await store.setJobDeleted(job.id, null);
   await upsertSchedule(client, job, { configChanged: true });
 }

@@ -16,7 +16,7 @@ import {
   ScheduleOverlapPolicy,
 } from '@temporalio/client';
 import { runDetails, runSearchAttributes, runSummary } from '../common/search-attributes';
-import type { NavigatorStore } from '../activities/navigator/store-types';
+import type { SyncStore } from '../activities/store/store-types';
 import type { SyncJobConfig, SyncRunInput } from '../common/sync-types';
 import { TASK_QUEUE, WORKFLOW_TYPES } from '../common/task-queue';
 import { ensureSearchAttributes } from './temporal';
@@ -122,7 +122,7 @@ function describeApplied(a: Applied, job: SyncJobConfig): string {
  */
 export async function applyConfiguration(
   client: Client,
-  store: NavigatorStore,
+  store: SyncStore,
   jobs: SyncJobConfig[],
 ): Promise<{ applied: Applied[]; orphansPaused: string[] }> {
   await ensureSearchAttributes(client, client.options.namespace);

@@ -2,7 +2,7 @@
 import { type NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import type { AlloyScanClient } from '../activities/alloyscan/client-types';
-import type { NavigatorStore } from '../activities/navigator/store-types';
+import type { SyncStore } from '../activities/store/store-types';
 import { TASK_QUEUE } from '../common/task-queue';
 import type { SyncJobConfig } from '../common/sync-types';
 import { realClientFor } from '../ops/site-client';
@@ -10,7 +10,7 @@ import { realClientFor } from '../ops/site-client';
 export interface SyncWorkerOptions {
   connection: NativeConnection;
   namespace: string;
-  store: NavigatorStore;
+  store: SyncStore;
   taskQueue?: string;
   /** Override the API client factory (tests); default: the real client with the secret resolved here. */
   clientFor?: (job: SyncJobConfig) => AlloyScanClient;

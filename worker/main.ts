@@ -5,8 +5,8 @@
  */
 import type { Worker } from '@temporalio/worker';
 import { UsageError } from '../activities/failures';
-import { createNavigatorStore } from '../activities/navigator';
-import type { NavigatorStore } from '../activities/navigator/store-types';
+import { createSyncStore } from '../activities/store';
+import type { SyncStore } from '../activities/store/store-types';
 import { applyConfiguration, describeConfiguration } from '../ops/schedules';
 import { type SyncConfig, loadConfig } from '../ops/config';
 import { Command, CommanderError } from 'commander';
@@ -18,7 +18,7 @@ import { installRuntime, watchJobs } from './telemetry';
 
 export interface RunningWorker {
   worker: Worker;
-  store: NavigatorStore;
+  store: SyncStore;
   /** Resolves when the worker has stopped. */
   done: Promise<void>;
   stop(): Promise<void>;
@@ -29,7 +29,7 @@ export async function startWorker(
   config: SyncConfig,
   log: (msg: string) => void = console.log,
 ): Promise<RunningWorker> {
-  const store = await createNavigatorStore({
+  const store = await createSyncStore({
     databaseUrl: config.store.databaseUrl,
     sqlitePath: config.store.sqlitePath,
   });

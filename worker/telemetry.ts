@@ -9,7 +9,7 @@
 import type { Client } from '@temporalio/client';
 import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
 import { gauges, METRIC } from '../activities/metrics';
-import type { NavigatorStore } from '../activities/navigator/store-types';
+import type { SyncStore } from '../activities/store/store-types';
 import type { SyncJobConfig } from '../common/sync-types';
 import { scheduleId } from '../ops/schedules';
 
@@ -39,7 +39,7 @@ export function installRuntime(opts: TelemetryOptions): void {
 /** Keep the job gauges current while the worker runs; returns a stop function. */
 export async function watchJobs(
   client: Client,
-  store: NavigatorStore,
+  store: SyncStore,
   jobs: SyncJobConfig[],
 ): Promise<() => void> {
   const meter = Runtime.instance().metricMeter;

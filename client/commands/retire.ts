@@ -16,7 +16,7 @@ export function retireCommand(config: () => Promise<SyncConfig>): Command {
       if (kind !== 'computer' && kind !== 'hardware')
         throw new UsageError(`kind must be computer or hardware, not "${kind}"`);
       const { AmbiguousRecordError, RecordNotFoundError } =
-        await import('../../activities/navigator/index.js');
+        await import('../../activities/store/index.js');
       try {
         const rec = await withStore(await config(), (store) =>
           store.retire(kind, nameOrId, new Date().toISOString()),

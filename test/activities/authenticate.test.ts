@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AlloyScanClient } from '../../activities/alloyscan/client-types';
 import { createAuthenticate, filterFingerprint } from '../../activities/authenticate';
-import type { NavigatorStore } from '../../activities/navigator/store-types';
+import type { SyncStore } from '../../activities/store/store-types';
 import type { RunReport, SyncJobConfig } from '../../common/sync-types';
 import { jobConfig } from '../helpers/jobs';
 import { engines } from '../helpers/stores';
@@ -26,14 +26,14 @@ function fakeClient(): AlloyScanClient {
 }
 
 /** A store whose run log is `runs`, newest first, answering the look-ups as the real one does. */
-function fakeStore(runs: Partial<RunReport>[], pending?: string): NavigatorStore {
+function fakeStore(runs: Partial<RunReport>[], pending?: string): SyncStore {
   const good = runs.filter((r) => r.outcome === 'succeeded' && !r.dryRun) as RunReport[];
   return {
     upsertJob: () => Promise.resolve(),
     fullPassReason: () => Promise.resolve(pending),
     lastSuccess: () => Promise.resolve(good[0]),
     lastFullPass: () => Promise.resolve(good.find((r) => r.full)?.finishedAt),
-  } as unknown as NavigatorStore;
+  } as unknown as SyncStore;
 }
 
 const NOW = new Date('2026-11-26T12:00:00Z');

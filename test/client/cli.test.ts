@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createNavigatorStore, type SqlNavigatorStore } from '../../activities/navigator';
+import { createSyncStore, type SqlSyncStore } from '../../activities/store';
 import { TASK_QUEUE } from '../../common/task-queue';
 import { startEmulator, type EmulatedSite, type Emulator } from '../../emulator';
 import { startTestWorker } from '../helpers/sync-harness';
@@ -24,7 +24,7 @@ interface CliResult {
 describe('operator CLI', () => {
   let env: TestWorkflowEnvironment;
   let emulator: Emulator;
-  let store: SqlNavigatorStore;
+  let store: SqlSyncStore;
   let stopWorker: () => Promise<void>;
   const dir = mkdtempSync(join(tmpdir(), 'cli-'));
   const sqlitePath = join(dir, 'navigator.sqlite');
@@ -32,7 +32,7 @@ describe('operator CLI', () => {
   before(async () => {
     env = await createTestEnv();
     emulator = await startEmulator({ port: 0 });
-    store = await createNavigatorStore({ sqlitePath });
+    store = await createSyncStore({ sqlitePath });
     await store.migrate();
     const worker = await startTestWorker(env, store, TASK_QUEUE);
     stopWorker = () => worker.stop();

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ScheduleNotFoundError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createNavigatorStore, type SqlNavigatorStore } from '../../activities/navigator';
+import { createSyncStore, type SqlSyncStore } from '../../activities/store';
 import type { RunReport } from '../../common/sync-types';
 import { TASK_QUEUE } from '../../common/task-queue';
 import { startEmulator, type EmulatedSite, type Emulator } from '../../emulator';
@@ -26,7 +26,7 @@ describe('the job lifecycle from the CLI', () => {
   let env: TestWorkflowEnvironment;
   let emulator: Emulator;
   let site: EmulatedSite;
-  let store: SqlNavigatorStore;
+  let store: SqlSyncStore;
   let stopWorker: () => Promise<void>;
   let cli: (...args: string[]) => Promise<CliRun>;
 
@@ -53,7 +53,7 @@ describe('the job lifecycle from the CLI', () => {
         ],
       }),
     );
-    store = await createNavigatorStore({ sqlitePath });
+    store = await createSyncStore({ sqlitePath });
     await store.migrate();
     const worker = await startTestWorker(env, store, TASK_QUEUE);
     stopWorker = () => worker.stop();

@@ -12,20 +12,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { Client } from 'pg';
-import { createNavigatorStore, type Engine, type SqlNavigatorStore } from '../../activities/navigator';
-import type { NavigatorStore } from '../../activities/navigator/store-types';
+import { createSyncStore, type Engine, type SqlSyncStore } from '../../activities/store';
+import type { SyncStore } from '../../activities/store/store-types';
 
 export const PG_TEST_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 export interface StoreEngine {
   name: Engine;
   /** A fresh, empty store (migrated unless `migrate: false`). Each call gets its own file / schema. */
-  open(opts?: { migrate?: boolean }): Promise<SqlNavigatorStore>;
+  open(opts?: { migrate?: boolean }): Promise<SqlSyncStore>;
   /** Removes every file / schema this engine opened (close the stores first). */
   cleanup(): Promise<void>;
 }
 
-async function finish(store: SqlNavigatorStore, migrate: boolean): Promise<SqlNavigatorStore> {
+async function finish(store: SqlSyncStore, migrate: boolean): Promise<SqlSyncStore> {
   if (migrate) await store.migrate();
   return store;
 }
@@ -37,7 +37,7 @@ function sqliteEngine(): StoreEngine {
     open: async ({ migrate = true } = {}) => {
       const dir = mkdtempSync(join(tmpdir(), 'navigator-test-'));
       dirs.push(dir);
-      return finish(await createNavigatorStore({ sqlitePath: join(dir, 'navigator.sqlite') }), migrate);
+      return finish(await createSyncStore({ sqlitePath: join(dir, 'navigator.sqlite') }), migrate);
     },
     cleanup: () => {
       for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
@@ -53,7 +53,7 @@ function postgresEngine(url = PG_TEST_URL): StoreEngine {
     open: async ({ migrate = true } = {}) => {
       const schema = `t_${randomBytes(6).toString('hex')}`;
       schemas.push(schema);
-      return finish(await createNavigatorStore({ databaseUrl: url, schema }), migrate);
+      return finish(await createSyncStore({ databaseUrl: url, schema }), migrate);
     },
     cleanup: async () => {
       if (schemas.length === 0) return;
@@ -84,11 +84,11 @@ export const INVENTORY_TABLES = [
 
 export interface WorkflowStoreEngine extends StoreEngine {
   /** Every row of every inventory table, ordered, for row-for-row comparison. */
-  dumpInventory(store: NavigatorStore): Promise<Record<string, unknown[]>>;
+  dumpInventory(store: SyncStore): Promise<Record<string, unknown[]>>;
 }
 
-async function dumpInventory(store: NavigatorStore): Promise<Record<string, unknown[]>> {
-  const { db } = store as SqlNavigatorStore;
+async function dumpInventory(store: SyncStore): Promise<Record<string, unknown[]>> {
+  const { db } = store as SqlSyncStore;
   const out: Record<string, unknown[]> = {};
   for (const table of INVENTORY_TABLES) {
     const rows = await sql<Record<string, unknown>>`select * from ${sql.table(table)}`.execute(db);

@@ -8,7 +8,7 @@
  *   closes the store and removes its file or schema.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { NavigatorStore } from '../../activities/navigator/store-types';
+import type { SyncStore } from '../../activities/store/store-types';
 import { type ForceOptions, forceSync } from '../../ops/force-sync';
 import type { RunReport, SyncJobConfig } from '../../common/sync-types';
 import { startEmulator, type Emulator } from '../../emulator';
@@ -48,7 +48,7 @@ export async function startStack(opts: { ui?: boolean } = {}): Promise<Stack> {
 }
 
 export interface StoreAndWorker {
-  readonly store: NavigatorStore;
+  readonly store: SyncStore;
   readonly taskQueue: string;
   /** Force a sync of the job on this worker's task queue and await its report. */
   run(job: SyncJobConfig, opts?: Omit<ForceOptions, 'taskQueue'>): Promise<RunReport>;

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import type { NavigatorStore } from '../../activities/navigator/store-types';
+import type { SyncStore } from '../../activities/store/store-types';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { SyncJobConfig, SyncProgress } from '../../common/sync-types';
 import type { EmulatedSite, SiteOptions } from '../../emulator';
@@ -42,7 +42,7 @@ export interface RunningTestWorker {
 /** Start a worker with the real activities on a fresh task queue. */
 export async function startTestWorker(
   env: TestWorkflowEnvironment,
-  store: NavigatorStore,
+  store: SyncStore,
   taskQueue = `test-${randomUUID()}`,
 ): Promise<RunningTestWorker> {
   const worker = await createSyncWorker({

@@ -4,7 +4,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { createNavigatorStore } from '../../activities/navigator';
+import { createSyncStore } from '../../activities/store';
 import { createSyncWorker } from '../../worker/create-worker';
 
 export function spawnWorker(env: {
@@ -29,7 +29,7 @@ export function spawnWorker(env: {
 
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
-  const store = await createNavigatorStore({ sqlitePath: process.env.SQLITE_PATH! });
+  const store = await createSyncStore({ sqlitePath: process.env.SQLITE_PATH! });
   await store.migrate();
   const connection = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS! });
   const worker = await createSyncWorker({

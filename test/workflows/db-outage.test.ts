@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { Client as PgClient } from 'pg';
-import { createNavigatorStore, type SqlNavigatorStore } from '../../activities/navigator';
+import { createSyncStore, type SqlSyncStore } from '../../activities/store';
 import { forceSync } from '../../ops/force-sync';
 import type { RunReport } from '../../common/sync-types';
 import { PG_TEST_URL } from '../helpers/stores';
@@ -59,13 +59,13 @@ describe('a database outage mid-run', () => {
   const schema = `t_${randomBytes(6).toString('hex')}`;
   const upstream = new URL(PG_TEST_URL);
   const proxy = new CuttableProxy(Number(upstream.port || 5432));
-  let store: SqlNavigatorStore;
+  let store: SqlSyncStore;
   before(async () => {
     const port = await proxy.listen();
     const url = new URL(PG_TEST_URL);
     url.hostname = '127.0.0.1';
     url.port = String(port);
-    store = await createNavigatorStore({ databaseUrl: url.toString(), schema });
+    store = await createSyncStore({ databaseUrl: url.toString(), schema });
     await store.migrate();
   });
   after(async () => {

@@ -23,7 +23,7 @@ import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
 import { sql } from 'kysely';
-import { createNavigatorStore, type SqlNavigatorStore } from '../../activities/navigator';
+import { createSyncStore, type SqlSyncStore } from '../../activities/store';
 import type { RunReport, SyncJobConfig, SyncProgress } from '../../common/sync-types';
 import type { FaultOptions, SiteOptions } from '../../emulator/options';
 import { Site } from '../../emulator/site';
@@ -211,11 +211,11 @@ describe('fault soak: the whole run under production faults, one process per par
       await w.stop('SIGKILL');
       kills++;
     };
-    let store: SqlNavigatorStore | undefined;
+    let store: SqlSyncStore | undefined;
     let cli: ReturnType<typeof startCli> | undefined;
     try {
       await startWorker();
-      store = await createNavigatorStore(db ? { databaseUrl: db.url } : { sqlitePath });
+      store = await createSyncStore(db ? { databaseUrl: db.url } : { sqlitePath });
       const handleOf = (id: string) => client!.workflow.getHandle(id);
       const progress = (id: string): Promise<SyncProgress | undefined> =>
         handleOf(id)
@@ -455,7 +455,7 @@ describe('fault soak: the whole run under production faults, one process per par
 
 /** Rows and distinct source ids of the job's live records, and installation rows vs distinct keys. */
 async function distinctRows(
-  store: SqlNavigatorStore,
+  store: SqlSyncStore,
   jobId: string,
 ): Promise<{ total: number; distinct: number; installations: number; distinctInstallations: number }> {
   const recs = await sql<{ total: string | number; uniq: string | number }>`

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createNavigatorStore, type SqlNavigatorStore } from '../../activities/navigator';
+import { createSyncStore, type SqlSyncStore } from '../../activities/store';
 import { forceSync } from '../../ops/force-sync';
 import type { RunReport, SyncJobConfig } from '../../common/sync-types';
 import { startEmulator, type Emulator } from '../../emulator';
@@ -15,12 +15,12 @@ import { spawnWorker } from '../helpers/worker-process';
 describe('runs under faults', () => {
   let env: TestWorkflowEnvironment;
   let emulator: Emulator;
-  let store: SqlNavigatorStore;
+  let store: SqlSyncStore;
   const sqlitePath = join(mkdtempSync(join(tmpdir(), 'faults-')), 'navigator.sqlite');
   before(async () => {
     env = await createTestEnv();
     emulator = await startEmulator({ port: 0 });
-    store = await createNavigatorStore({ sqlitePath });
+    store = await createSyncStore({ sqlitePath });
     await store.migrate();
   });
   after(async () => {

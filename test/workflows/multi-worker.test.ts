@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
-import { createNavigatorStore, type SqlNavigatorStore } from '../../activities/navigator';
+import { createSyncStore, type SqlSyncStore } from '../../activities/store';
 import type { RunReport, SyncJobConfig } from '../../common/sync-types';
 import { parseConfig } from '../../ops/config';
 import { forceSync } from '../../ops/force-sync';
@@ -53,7 +53,7 @@ describe('three workers on a PostgreSQL-backed Temporal, one killed mid-run', ()
   let client: Client;
   let emulator: EmulatorProcess;
   let db: { url: string; drop(): Promise<void> };
-  let store: SqlNavigatorStore;
+  let store: SqlSyncStore;
   let workers: Child[] = [];
   let job: SyncJobConfig;
 
@@ -84,7 +84,7 @@ describe('three workers on a PostgreSQL-backed Temporal, one killed mid-run', ()
     job = parseConfig(raw, config, {}).jobs[0]!;
     const env = { TEMPORAL_ADDRESS: temporal.address, DATABASE_URL: db.url };
     workers = await Promise.all([1, 2, 3].map(() => startWorkerProcess(config, env)));
-    store = await createNavigatorStore({ databaseUrl: db.url });
+    store = await createSyncStore({ databaseUrl: db.url });
   });
   after(async () => {
     for (const w of workers) await w.stop();

@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Client } from 'pg';
-import { createNavigatorStore, type SqlNavigatorStore } from '../../activities/navigator';
-import type { NavigatorStore } from '../../activities/navigator/store-types';
+import { createSyncStore, type SqlSyncStore } from '../../activities/store';
+import type { SyncStore } from '../../activities/store/store-types';
 import { forceSync } from '../../ops/force-sync';
 import type { RunReport } from '../../common/sync-types';
 import { freshDatabase } from '../helpers/processes';
@@ -15,7 +15,7 @@ import { startStack, type Stack } from '../helpers/sync-fixture';
 import { jobFor, siteName, startTestWorker, type RunningTestWorker } from '../helpers/sync-harness';
 
 /** The store, with every error a call of it raised counted by SQLSTATE (40P01: deadlock). */
-function countingErrors(store: SqlNavigatorStore): { store: NavigatorStore; errors: Map<string, number> } {
+function countingErrors(store: SqlSyncStore): { store: SyncStore; errors: Map<string, number> } {
   const errors = new Map<string, number>();
   const counted = new Proxy(store, {
     get(target, key, receiver) {
@@ -40,13 +40,13 @@ function countingErrors(store: SqlNavigatorStore): { store: NavigatorStore; erro
 describe('PostgreSQL: a first import into a freshly created database', () => {
   let stack: Stack;
   let db: { url: string; drop(): Promise<void> };
-  let store: SqlNavigatorStore;
+  let store: SqlSyncStore;
   let worker: RunningTestWorker;
   let errors: Map<string, number>;
   before(async () => {
     stack = await startStack();
     db = await freshDatabase('fresh_import');
-    store = await createNavigatorStore({ databaseUrl: db.url });
+    store = await createSyncStore({ databaseUrl: db.url });
     await store.migrate();
     const counting = countingErrors(store);
     errors = counting.errors;

@@ -10,7 +10,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createNavigatorStore, type SqlNavigatorStore } from '../../activities/navigator';
+import { createSyncStore, type SqlSyncStore } from '../../activities/store';
 import type { RunReport } from '../../common/sync-types';
 import { forceSync } from '../../ops/force-sync';
 import { startStack, type Stack } from '../helpers/sync-fixture';
@@ -22,11 +22,11 @@ describe('a worker killed during the retire write-back', () => {
   const sqlitePath = join(dir, 'navigator.sqlite');
   const taskQueue = `retire-crash-${Date.now()}`;
   let stack: Stack;
-  let store: SqlNavigatorStore;
+  let store: SqlSyncStore;
   let worker: ChildProcess | undefined;
   before(async () => {
     stack = await startStack();
-    store = await createNavigatorStore({ sqlitePath });
+    store = await createSyncStore({ sqlitePath });
     await store.migrate();
   });
   after(async () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { createNavigatorStore, type SqlNavigatorStore } from '../../activities/navigator';
+import { createSyncStore, type SqlSyncStore } from '../../activities/store';
 import { forceSync } from '../../ops/force-sync';
 import type { RunReport } from '../../common/sync-types';
 import { startEmulator, type Emulator } from '../../emulator';
@@ -30,7 +30,7 @@ async function retrying<T>(fn: () => Promise<T>, timeoutMs = 180_000): Promise<T
 describe('a Temporal server restart mid-run', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'restart-'));
   let emulator: Emulator;
-  let store: SqlNavigatorStore;
+  let store: SqlSyncStore;
   let server: DevServer;
   let port: number;
   let uiPort: number;
@@ -38,7 +38,7 @@ describe('a Temporal server restart mid-run', () => {
     [port, uiPort] = [await freePort(), await freePort()];
     server = await startDevServer({ port, uiPort, dataDir });
     emulator = await startEmulator({ port: 0 });
-    store = await createNavigatorStore({ sqlitePath: join(dataDir, 'navigator.sqlite') });
+    store = await createSyncStore({ sqlitePath: join(dataDir, 'navigator.sqlite') });
     await store.migrate();
   });
   after(async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, beforeEach, describe, it } from 'node:test';
-import type { SqlNavigatorStore } from '../../activities/navigator';
+import type { SqlSyncStore } from '../../activities/store';
 import { engines } from '../helpers/stores';
 import { jobConfig } from '../helpers/jobs';
 import { device, devices, install } from './fixtures';
@@ -9,7 +9,7 @@ const REASON = '1 products changed software group';
 
 for (const engine of engines()) {
   describe(`batch ledger and full-pass reason on ${engine.name}`, () => {
-    let store: SqlNavigatorStore;
+    let store: SqlSyncStore;
     beforeEach(async () => {
       store = await engine.open();
     });

@@ -1,5 +1,5 @@
 /**
- * The Navigator store (NavigatorStore) on kysely: SQLite by default, PostgreSQL when a URL
+ * The Navigator store (SyncStore) on kysely: SQLite by default, PostgreSQL when a URL
  * is given. Only activities, the worker and the CLI open it.
  */
 import type { Kysely } from 'kysely';
@@ -43,13 +43,13 @@ import {
   setFullPassReason,
   upsertJob,
 } from './run-repository';
-import type { NavigatorStore, RecordSummary, StoredDeviceState } from './store-types';
+import type { SyncStore, RecordSummary, StoredDeviceState } from './store-types';
 import type { Database } from './tables';
 
-export type CreateNavigatorStoreOptions = OpenDatabaseOptions;
+export type CreateSyncStoreOptions = OpenDatabaseOptions;
 
 /** The store plus what the CLI, tests and benchmarks need beyond the sync's contract. */
-export interface SqlNavigatorStore extends NavigatorStore {
+export interface SqlSyncStore extends SyncStore {
   readonly engine: Engine;
   readonly db: Kysely<Database>;
   /** Reverts the last `steps` migrations (all with Infinity). */
@@ -105,7 +105,7 @@ async function findRecord(
 }
 
 /** Opens the store (no migration: call `migrate()`). */
-export async function createNavigatorStore(opts: CreateNavigatorStoreOptions): Promise<SqlNavigatorStore> {
+export async function createSyncStore(opts: CreateSyncStoreOptions): Promise<SqlSyncStore> {
   const opened = await openDatabase(opts);
   const { db } = opened;
   return {

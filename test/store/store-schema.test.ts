@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, beforeEach, describe, it } from 'node:test';
 import { sql } from 'kysely';
-import type { SqlNavigatorStore } from '../../activities/navigator';
+import type { SqlSyncStore } from '../../activities/store';
 import type { RunReport } from '../../common/sync-types';
 import { engines } from '../helpers/stores';
 import { jobConfig } from '../helpers/jobs';
@@ -18,7 +18,7 @@ const TABLES = [
   'sync_runs',
 ];
 
-async function tables(store: SqlNavigatorStore): Promise<string[]> {
+async function tables(store: SqlSyncStore): Promise<string[]> {
   const query =
     store.engine === 'postgres'
       ? sql<{
@@ -34,7 +34,7 @@ async function tables(store: SqlNavigatorStore): Promise<string[]> {
     .sort();
 }
 
-const fullPassReasons = (store: SqlNavigatorStore) =>
+const fullPassReasons = (store: SqlSyncStore) =>
   store.db.selectFrom('sync_jobs').select('full_pass_reason').execute();
 
 function report(runId: string, startedAt: string, outcome: RunReport['outcome'] = 'succeeded'): RunReport {
@@ -63,7 +63,7 @@ function report(runId: string, startedAt: string, outcome: RunReport['outcome'] 
 
 for (const engine of engines()) {
   describe(`schema and run log on ${engine.name}`, () => {
-    let store: SqlNavigatorStore;
+    let store: SqlSyncStore;
     beforeEach(async () => {
       store = await engine.open({ migrate: false });
     });

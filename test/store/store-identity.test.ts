@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, beforeEach, describe, it } from 'node:test';
-import type { SqlNavigatorStore } from '../../activities/navigator';
+import type { SqlSyncStore } from '../../activities/store';
 import { engines } from '../helpers/stores';
 import { device } from './fixtures';
 
 for (const engine of engines()) {
   describe(`identity ladder on ${engine.name}`, () => {
-    let store: SqlNavigatorStore;
+    let store: SqlSyncStore;
     beforeEach(async () => {
       store = await engine.open();
     });

@@ -111,7 +111,7 @@ export interface StoreCounts {
   retiredInSource: number;
 }
 
-export interface NavigatorStore {
+export interface SyncStore {
   /** Run pending migrations (idempotent). */
   migrate(): Promise<void>;
   close(): Promise<void>;

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isJunkSerial, macKey, nameKey, normaliseMac, serialKey } from '../../activities/navigator';
+import { isJunkSerial, macKey, nameKey, normaliseMac, serialKey } from '../../activities/store';
 import {
   resolveIdentities,
   type LadderDevice,
   type LadderRecord,
-} from '../../activities/navigator/identity-ladder';
+} from '../../activities/store/identity-ladder';
 
 describe('junk serials', () => {
   const cases: [string | undefined, boolean][] = [

@@ -1,5 +1,5 @@
-/** The Navigator store: open it with `createNavigatorStore`, then `migrate()`. */
-export { createNavigatorStore, type CreateNavigatorStoreOptions, type SqlNavigatorStore } from './store';
+/** The Navigator store: open it with `createSyncStore`, then `migrate()`. */
+export { createSyncStore, type CreateSyncStoreOptions, type SqlSyncStore } from './store';
 export { DEFAULT_SQLITE_PATH, openDatabase, type Engine, type OpenDatabaseOptions } from './db';
 export { migrateDown, migrateToLatest, appliedMigrations, MIGRATIONS } from './migrations';
 export { AmbiguousRecordError, RecordNotFoundError } from './errors';

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
-import type { SqlNavigatorStore } from '../../activities/navigator';
+import type { SqlSyncStore } from '../../activities/store';
 import { engines } from '../helpers/stores';
 import { device, devices, install } from './fixtures';
 
 for (const engine of engines()) {
   describe(`applyDevicePage on ${engine.name}`, () => {
-    let store: SqlNavigatorStore;
+    let store: SqlSyncStore;
     beforeEach(async () => {
       store = await engine.open();
     });
@@ -222,7 +222,7 @@ for (const engine of engines()) {
 
 describe('concurrent pages on PostgreSQL', () => {
   const engine = engines().find((e) => e.name === 'postgres')!;
-  let store: SqlNavigatorStore;
+  let store: SqlSyncStore;
   before(async () => {
     store = await engine.open();
   });

@@ -3,8 +3,8 @@ import { after, afterEach, beforeEach, describe, it } from 'node:test';
 import {
   AmbiguousRecordError,
   RecordNotFoundError,
-  type SqlNavigatorStore,
-} from '../../activities/navigator';
+  type SqlSyncStore,
+} from '../../activities/store';
 import { engines } from '../helpers/stores';
 import { device, devices } from './fixtures';
 
@@ -13,7 +13,7 @@ const T2 = '2024-03-02T10:00:00.000Z';
 
 for (const engine of engines()) {
   describe(`retirement and presence on ${engine.name}`, () => {
-    let store: SqlNavigatorStore;
+    let store: SqlSyncStore;
     beforeEach(async () => {
       store = await engine.open();
     });
@@ -185,7 +185,7 @@ for (const engine of engines()) {
 describe('write-back and missing flags counted from the store', () => {
   for (const engine of engines()) {
     describe(`on ${engine.name}`, () => {
-      let store: SqlNavigatorStore;
+      let store: SqlSyncStore;
       beforeEach(async () => {
         store = await engine.open();
       });

@@ -101,7 +101,7 @@ export function createSession(opts: NavigatorClientOptions) {
       const answer: Answer = {
         status: res.status,
         data: res.data,
-        contentType: res.headers['content-type'] as unknown,
+        contentType: res.headers['content-type'],
         retryAfter: res.headers['retry-after'] as unknown,
       };
       if (res.status === 429 || res.status === 503) throttledBy(req, answer);

@@ -65,6 +65,7 @@ export async function startFakeNavigator(
     writes: [] as unknown[],
     faults: [] as Fault[],
     htmlSite: false,
+    denyAll: false,
     seen: [] as string[],
   };
   const app = fastify();
@@ -103,7 +104,7 @@ export async function startFakeNavigator(
   async function gate(req: FastifyRequest, reply: FastifyReply, afterWrite?: () => void): Promise<boolean> {
     state.apiRequests++;
     const token = /^bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
-    if (!token || !state.tokens.has(token)) {
+    if (!token || !state.tokens.has(token) || state.denyAll) {
       await reply
         .code(opts.deniedAs200 ? 200 : 401)
         .send(refusal('Authorization has been denied for this request.'));
@@ -214,6 +215,8 @@ export async function startFakeNavigator(
     fault: (...faults: Fault[]) => void state.faults.push(...faults),
     revokeTokens: () => state.tokens.clear(),
     setHtmlSite: (on: boolean) => void (state.htmlSite = on),
+    /** Deny every API call, even with a fresh token. */
+    setDenyAll: (on: boolean) => void (state.denyAll = on),
     close: () => app.close(),
   };
 }

@@ -11,6 +11,8 @@ export const PAGE_CAP = 37;
 export const CLIENT_ID = 'sync-app';
 export const SECRET = 'nav-secret-Zq8!x/+=%';
 export const STATUSES = ['Auto-Added', 'In Use', 'Retired'];
+/** Classes it serves (only Computers has rows). */
+export const CLASSES = ['Computers', 'InventoryItems', 'SoftwareProducts'];
 
 export interface Fault {
   status?: number;
@@ -133,7 +135,7 @@ export async function startFakeNavigator(
   app.post('/api/v2/:cls', async (req, reply) => {
     if (await gate(req, reply)) return reply;
     const { cls } = req.params as { cls: string };
-    if (cls !== 'Computers') return reply.code(404).send(refusal(`Object class "${cls}" not found.`));
+    if (!CLASSES.includes(cls)) return reply.code(404).send(refusal(`Object class "${cls}" not found.`));
     const b = req.body as {
       fields: string[];
       offset: number;
@@ -142,7 +144,9 @@ export async function startFakeNavigator(
     };
     const bad = b.fields.find((f) => !(f in records[0]!));
     if (bad) return reply.code(400).send(refusal(`Field "${bad}" not found.`));
-    const match = records.filter((r) => (b.filters ?? []).every((f) => r[f.name as keyof Rec] === f.value));
+    const match = (cls === 'Computers' ? records : []).filter((r) =>
+      (b.filters ?? []).every((f) => r[f.name as keyof Rec] === f.value),
+    );
     const page = match.slice(b.offset, b.offset + Math.min(b.limit, PAGE_CAP));
     return envelope({
       Fields: b.fields.map((Name) => ({ Name, DataType: Name === 'ID' ? 'guid' : 'string', Caption: Name })),

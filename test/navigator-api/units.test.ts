@@ -1,6 +1,8 @@
 /** Pure logic of the Navigator client: value normalising, answer schemas, the classification table, token arithmetic, settings. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { ApplicationFailure } from '@temporalio/common';
+import { classifyFailure, toActivityFailure } from '../../activities/failures';
 import { type Answer, type CallContext, judge, tokenFailure } from '../../activities/navigator/classify';
 import { NavigatorError } from '../../activities/navigator/errors';
 import { rowsOf, objectOf } from '../../activities/navigator/rows';
@@ -283,4 +285,21 @@ describe('Navigator client settings', () => {
         (e: unknown) => e instanceof NavigatorError && e.type === 'BadConfig' && message.test(e.message),
       );
     });
+});
+
+describe('NavigatorError in the one failure map', () => {
+  it('keeps its type and message; retries a 429 after Retry-After; never retries setup errors', () => {
+    const throttled = judge({ status: 429, data: env('busy'), retryAfter: '2' }, ctx);
+    assert.ok(throttled.kind === 'failed');
+    const f = classifyFailure(throttled.error);
+    assert.deepEqual([f.type, f.retryable, f.retryAfterMs], ['RateLimited', true, 2000]);
+    const af = toActivityFailure(throttled.error);
+    assert.ok(af instanceof ApplicationFailure);
+    assert.deepEqual([af.type, af.nonRetryable, af.nextRetryDelay], ['RateLimited', false, 2000]);
+    const setup = judge({ status: 404, data: env('Action 7 not found.') }, ctx);
+    assert.ok(setup.kind === 'failed');
+    const g = classifyFailure(setup.error);
+    assert.deepEqual([g.type, g.retryable], ['BadConfig', false]);
+    assert.equal(g.message, setup.error.message);
+  });
 });

@@ -32,25 +32,33 @@ const WORKFLOW_BANNED = [
 
 /**
  * Arrows point one way: entry points (worker/, client/, scripts/) → the shared operations
- * layer (ops/) → activities/ and workflows/ → common/. Each folder lists the folders it must
- * not import; `typeOnly` ones may be imported with `import type` (types derived from schemas).
- * Tests and benchmarks are harnesses: they may import anything.
+ * layer (ops/) → activities/ and workflows/ → common/; schemas/ (zod schemas whose types
+ * common/ derives) sits below them all and imports nothing of the project. Each folder lists
+ * the folders it must not import; `typeOnly` ones may be imported with `import type` (types
+ * derived from schemas). Tests and benchmarks are harnesses: they may import anything.
  */
 const LAYERS = {
+  schemas: {
+    banned: ['common', 'workflows', 'activities', 'ops', 'worker', 'client', 'scripts', 'emulator'],
+    typeOnly: [],
+  },
   common: {
-    banned: ['workflows', 'activities', 'ops', 'worker', 'client', 'scripts', 'emulator'],
-    typeOnly: ['activities', 'ops'],
+    banned: ['workflows', 'activities', 'ops', 'worker', 'client', 'scripts', 'emulator', 'schemas'],
+    typeOnly: ['activities', 'ops', 'schemas'],
   },
   workflows: {
-    banned: ['activities', 'ops', 'worker', 'client', 'scripts', 'emulator'],
-    typeOnly: ['activities'],
+    banned: ['activities', 'ops', 'worker', 'client', 'scripts', 'emulator', 'schemas'],
+    typeOnly: ['activities', 'schemas'],
   },
   activities: { banned: ['workflows', 'ops', 'worker', 'client', 'scripts', 'emulator'], typeOnly: [] },
   ops: { banned: ['worker', 'client', 'scripts', 'emulator'], typeOnly: [] },
   worker: { banned: ['client', 'scripts', 'emulator'], typeOnly: [] },
   client: { banned: ['worker', 'scripts', 'emulator'], typeOnly: [] },
   scripts: { banned: ['client'], typeOnly: [] },
-  emulator: { banned: ['workflows', 'activities', 'ops', 'worker', 'client', 'scripts'], typeOnly: [] },
+  emulator: {
+    banned: ['workflows', 'activities', 'ops', 'worker', 'client', 'scripts', 'schemas'],
+    typeOnly: [],
+  },
 };
 
 /** Deterministic workflow code (and the common types it imports) uses no I/O module. */

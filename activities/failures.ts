@@ -3,7 +3,8 @@
  * Temporal may retry it. Activities throw `toActivityFailure(err)`; entry points turn
  * `classifyFailure(err)` into a sentence and an exit code (ops/exit-codes.ts).
  *
- * - API errors are typed by the AlloyScan client (AlloyScanError, QuarantineError);
+ * - API errors are typed by the AlloyScan client (AlloyScanError, QuarantineError) and by the
+ *   Navigator client (NavigatorError): their type, message and safe details as they are;
  * - store errors carry a driver code (a PostgreSQL SQLSTATE, SQLITE_*, or a socket error of
  *   the pg driver): retryable StoreUnavailable, except SQL errors that only a bug causes;
  * - configuration and usage errors are the operator's to fix: non-retryable;
@@ -13,6 +14,7 @@
 import { ApplicationFailure, TemporalFailure } from '@temporalio/common';
 import { FailureType, NON_RETRYABLE_FAILURES, failureTypeOf } from '../common/failure-types';
 import { AlloyScanError, QuarantineError } from './alloyscan/errors';
+import { NavigatorError } from './navigator/errors';
 
 /** A configuration problem: the message lists every invalid field with its path. */
 export class ConfigError extends Error {
@@ -97,6 +99,25 @@ export function classifyFailure(err: unknown, context: { temporalAddress?: strin
       retryable: !NON_RETRYABLE_FAILURES.includes(err.type),
       retryAfterMs: err.type === FailureType.RateLimited ? err.retryAfterMs : undefined,
       details: [{ status: err.status, method: err.method, path: err.path }],
+    };
+  }
+  if (err instanceof NavigatorError) {
+    const retryable = !NON_RETRYABLE_FAILURES.includes(err.type);
+    return {
+      type: err.type,
+      message: err.message,
+      retryable,
+      // A 429's, or a 503's, Retry-After: Navigator said when to come back.
+      retryAfterMs: retryable ? err.retryAfterMs : undefined,
+      details: [
+        {
+          navigator: err.navigatorId,
+          status: err.status,
+          method: err.method,
+          path: err.path,
+          errorCode: err.errorCode,
+        },
+      ],
     };
   }
   if (err instanceof QuarantineError)

@@ -31,6 +31,7 @@ export const METRIC = {
   navigatorLostAnswers: 'alloyscan_sync_navigator_lost_answers',
   navigatorThrottled: 'alloyscan_sync_navigator_rate_limited_calls',
   navigatorVerifyOk: 'alloyscan_sync_navigator_verify_ok',
+  navigatorApiCalls: 'alloyscan_sync_navigator_api_calls',
 } as const;
 
 /** The activity's metric meter, or undefined outside an activity (plain unit tests). */
@@ -57,6 +58,21 @@ export function callCounter(
     calls.add(1, { job, status: statusClass(status) });
     if (token) tokens.add(1, { job });
   };
+}
+
+/** Counts a Navigator's API calls by kind (read, write, token) and status class: counters made once per client. */
+export function navigatorCallCounter(
+  meter: MetricMeter | undefined,
+  navigator: string,
+  job: string,
+): (status: number | undefined, kind: 'read' | 'write' | 'token') => void {
+  if (!meter) return () => {};
+  const calls = meter.createCounter(
+    METRIC.navigatorApiCalls,
+    'calls',
+    'Navigator API calls by kind and status class',
+  );
+  return (status, kind) => calls.add(1, { job, navigator, kind, status: statusClass(status) });
 }
 
 /** What a finished run adds to the job's counters and gauges: the report's own figures. */

@@ -1,23 +1,24 @@
 /**
  * Workflow-safe domain types shared by the AlloyScan client, the Navigator store, the
- * activities and the workflow. Plain data only: no classes, no I/O.
+ * activities and the workflow. Plain data only: no classes, no I/O. Types derived from zod
+ * schemas come from schemas/ (which imports nothing of the project), as types only.
  */
 
-import type { SourceDevice } from '../activities/alloyscan/schema';
+import type { SourceDevice } from '../schemas/alloyscan-records';
 
-/** Platforms the *selected platforms* import option can name. */
-export const PLATFORMS = ['Windows', 'Linux', 'macOS'] as const;
-export type Platform = (typeof PLATFORMS)[number];
+/** Platforms the *selected platforms* import option can name (the list itself: schemas/platforms.ts). */
+export type { Platform } from '../schemas/platforms';
 
-/** The job's software-import and retire options (derived from the config schema). */
+/** The job's software-import and retire options (derived from their schemas). */
 export type {
   ImportSoftwareOption as ImportSoftware,
   OnRetireOption as OnRetire,
-} from '../ops/config-schema';
+} from '../schemas/job-options';
 
 /**
- * What the AlloyScan API returns, as its schemas (activities/alloyscan/schema.ts) parse it:
- * derived from them, so they cannot drift. Missing strings are undefined.
+ * What the AlloyScan API returns, as its schemas (schemas/alloyscan-records.ts, re-exported by
+ * activities/alloyscan/schema.ts) parse it: derived from them, so they cannot drift. Missing
+ * strings are undefined.
  */
 export type {
   SourceDevice,
@@ -26,7 +27,7 @@ export type {
   SourceProduct,
   SourceSnapshot,
   SourceSoftwareGroup,
-} from '../activities/alloyscan/schema';
+} from '../schemas/alloyscan-records';
 
 /** The fields that name and identify a device, on both sides. */
 export type DeviceIdentity = Pick<

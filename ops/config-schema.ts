@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { DEFAULT_PAGE_SIZE, DEFAULT_TOKEN_PATH } from '../activities/alloyscan/schema';
 import { DEFAULT_REQUESTS_PER_SECOND } from '../activities/alloyscan/settings';
 import { DEFAULT_SQLITE_PATH } from '../activities/store/db';
-import { PLATFORMS } from '../common/domain';
+import { importSoftwareSchema, onRetireSchema } from '../schemas/job-options';
 import { cronProblem } from './cron';
 
 const secretRef = z.union(
@@ -20,20 +20,7 @@ const secretRef = z.union(
   { error: 'must be { env: NAME } or { file: PATH } (a reference, never the secret itself)' },
 );
 
-const importSoftware = z
-  .union(
-    [z.literal('all'), z.literal('none'), z.strictObject({ selected: z.array(z.enum(PLATFORMS)).min(1) })],
-    {
-      error: `must be "all", "none" or { selected: [${PLATFORMS.join(', ')}] }`,
-    },
-  )
-  .transform((v) =>
-    v === 'all'
-      ? { mode: 'all' as const }
-      : v === 'none'
-        ? { mode: 'none' as const }
-        : { mode: 'selected' as const, platforms: v.selected },
-  );
+const importSoftware = importSoftwareSchema;
 
 const cron = z.string().superRefine((s, ctx) => {
   const problem = cronProblem(s);
@@ -88,8 +75,7 @@ export const jobSchema = z.strictObject({
     .describe(
       "Discovered software to import: `all`, `none`, or `{ selected: [Windows, Linux, macOS] }` (by the device's platform).",
     ),
-  onRetire: z
-    .enum(['keep', 'delete'])
+  onRetire: onRetireSchema
     .default('keep')
     .describe(
       'When a Navigator user retires a record: `keep` its AlloyScan device, or `delete` it from AlloyScan on the next run.',

@@ -11,8 +11,15 @@ export function describeSecretRef(ref: SecretRef): string {
   return 'env' in ref ? `environment variable ${ref.env}` : `file ${ref.file}`;
 }
 
-/** The secret's value; a non-retryable BadConfig failure when the reference cannot be resolved. */
-export function resolveSecret(ref: SecretRef, env: NodeJS.ProcessEnv = process.env): string {
+/**
+ * The secret's value; a non-retryable BadConfig failure when the reference cannot be resolved.
+ * `setting` names it in that sentence (default: the job's client secret reference).
+ */
+export function resolveSecret(
+  ref: SecretRef,
+  env: NodeJS.ProcessEnv = process.env,
+  setting = 'the client secret reference',
+): string {
   let value: string | undefined;
   try {
     value = 'env' in ref ? env[ref.env] : readFileSync(ref.file, 'utf8');
@@ -21,7 +28,7 @@ export function resolveSecret(ref: SecretRef, env: NodeJS.ProcessEnv = process.e
     throw ApplicationFailure.create({
       type: FailureType.BadConfig,
       nonRetryable: true,
-      message: `the client secret reference (${describeSecretRef(ref)}) cannot be read: ${code}`,
+      message: `${setting} (${describeSecretRef(ref)}) cannot be read: ${code}`,
     });
   }
   const trimmed = value?.trim();
@@ -29,7 +36,7 @@ export function resolveSecret(ref: SecretRef, env: NodeJS.ProcessEnv = process.e
     throw ApplicationFailure.create({
       type: FailureType.BadConfig,
       nonRetryable: true,
-      message: `the client secret reference (${describeSecretRef(ref)}) is not set or empty`,
+      message: `${setting} (${describeSecretRef(ref)}) is not set or empty`,
     });
   }
   return trimmed;

@@ -36,6 +36,20 @@ export interface ListParams {
   filters?: NavigatorFilter[];
   /** Default: by `ID` ascending (stable paging). */
   sort?: NavigatorSort[];
+  /** The setting that named the class (e.g. `navigators.main.classes.computer`): named when Navigator has no such class or field. */
+  setting?: string;
+}
+
+/** Optional per-call options of writes, checks and dictionaries. */
+export interface CallOptions {
+  /** The setting that named the action, class or field (e.g. `navigators.main.templates.computer`): a fatal setup error names it. */
+  setting?: string;
+}
+
+/** Where the client's log lines go (an activity's logger by default; none outside an activity). */
+export interface NavigatorLogger {
+  info(message: string, meta?: Record<string, unknown>): unknown;
+  warn(message: string, meta?: Record<string, unknown>): unknown;
 }
 
 /** What a create or a step action came to. */
@@ -66,6 +80,8 @@ export interface NavigatorClientOptions {
   refreshMarginMs?: number;
   /** The job the calls are for: their metrics' `job` label. */
   jobId?: string;
+  /** Log lines (token issued, denied, throttled, answer lost): never a secret or a token. Default: the activity's logger. */
+  logger?: NavigatorLogger;
 }
 
 export interface NavigatorClient {
@@ -78,13 +94,18 @@ export interface NavigatorClient {
   /** `GET v2/object/<oid>`: its fields by name; undefined on "Object … not found.". */
   getObject(oidOrGuid: string): Promise<NavigatorRow | undefined>;
   /** `POST v2` with `{ActionId, Fields}`: runs the create action (a Template). */
-  create(actionId: string, fields: Record<string, string>): Promise<WriteOutcome>;
+  create(actionId: string, fields: Record<string, string>, opts?: CallOptions): Promise<WriteOutcome>;
   /** `POST v2/object/<oid>/action/<actionId>` with a flat body of form fields. */
-  stepAction(oid: string, actionId: string, fields: Record<string, string>): Promise<WriteOutcome>;
+  stepAction(
+    oid: string,
+    actionId: string,
+    fields: Record<string, string>,
+    opts?: CallOptions,
+  ): Promise<WriteOutcome>;
   /** `GET v2/object/<oid>/action/<actionId>/check`: is the action open for this object now (diagnosis). */
-  checkAction(oid: string, actionId: string): Promise<boolean>;
+  checkAction(oid: string, actionId: string, opts?: CallOptions): Promise<boolean>;
   /** The values a classification field (Status, Type) of a class accepts. */
-  dictionary(className: string, field: string): Promise<string[]>;
+  dictionary(className: string, field: string, opts?: CallOptions): Promise<string[]>;
   /** Calls made so far (token requests included), write calls (creates + step actions), 429s met. */
   readonly apiCalls: number;
   readonly writeCalls: number;

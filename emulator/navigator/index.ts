@@ -12,3 +12,4 @@ export {
   MESSAGES,
   STATUS,
 } from './paths';
+export { writeSecretFile } from './secret-file';

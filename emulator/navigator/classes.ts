@@ -27,6 +27,8 @@ export interface FieldDef {
   indexed: boolean;
   dictionary?: readonly string[];
   refersTo?: readonly ClassKind[];
+  /** Holds a GUID (the key, or a reference to a class without OIDs): answered braced, matched unbraced. */
+  guidValued: boolean;
 }
 
 export interface ClassDef {
@@ -49,6 +51,7 @@ function fieldDef(kind: ClassKind, name: string, type: FieldType): FieldDef {
     indexed: INDEXED_FIELDS.includes(name),
     dictionary: DICTIONARIES[kind]?.[name],
     refersTo: type === 'reference' ? REFERENCES[name] : undefined,
+    guidValued: type === 'guid' || (type === 'reference' && !REFERENCES[name]?.some((k) => OID_PREFIXES[k])),
   };
 }
 

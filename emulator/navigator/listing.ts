@@ -9,7 +9,15 @@ import { badRequest } from './envelope';
 import type { ListFilter, ListRequest } from './list-request';
 import { MESSAGES } from './paths';
 import type { ClassStore } from './store';
-import { formatValue, normalizeGuid, parsePeriod, textKey, type NavRecord, type Zone } from './values';
+import {
+  filterKey,
+  formatValue,
+  normalizeGuid,
+  parsePeriod,
+  textKey,
+  type NavRecord,
+  type Zone,
+} from './values';
 
 type Predicate = (r: NavRecord) => boolean;
 
@@ -62,7 +70,7 @@ function predicateOf(def: ClassDef, f: ListFilter, zone: Zone): Predicate {
   if (field.type === 'date') return datePredicate(field, f, zone);
   if (f.operation !== '=' && f.operation !== '<>')
     throw badRequest(MESSAGES.operationOnText(f.operation, field.name));
-  const key = field.type === 'guid' ? (normalizeGuid(f.value) ?? textKey(f.value)) : textKey(f.value);
+  const key = filterKey(field, f.value);
   const equal = f.operation === '=';
   const name = field.name;
   return (r) => (textKey(r[name]) === key) === equal;
@@ -79,7 +87,7 @@ function candidates(store: ClassStore, filters: ListFilter[]): NavRecord[] | und
     if (field.type === 'guid' || field.type === 'oid') {
       const r = field.type === 'guid' ? store.byIdExact(normalizeGuid(f.value) ?? '') : store.get(f.value);
       found = r ? [r] : [];
-    } else found = store.matching(field, f.value);
+    } else found = store.matching(field, filterKey(field, f.value));
     if (found && (!best || found.length < best.length)) best = found;
   }
   return best?.sort((a, b) => ((a.ID ?? '') < (b.ID ?? '') ? -1 : 1));

@@ -80,7 +80,7 @@ export function formatDate(iso: string, zone: Zone): string {
 /** A stored value as the API answers it. */
 export function formatValue(field: FieldDef, value: string | null | undefined, zone: Zone): string {
   if (value === null || value === undefined) return '';
-  if (field.type === 'guid') return formatGuid(value);
+  if (field.guidValued) return formatGuid(value);
   if (field.type === 'date') return formatDate(value, zone);
   return value;
 }
@@ -96,4 +96,9 @@ export function inputText(value: unknown): string | undefined {
 /** The index/compare key of a text value: trimmed, lower-case. */
 export function textKey(value: string | null | undefined): string {
   return (value ?? '').trim().toLowerCase();
+}
+
+/** The compare key of a value a caller filters on: a GUID field's unbraced, else its text key. */
+export function filterKey(field: FieldDef, value: string): string {
+  return field.guidValued ? (normalizeGuid(value) ?? textKey(value)) : textKey(value);
 }

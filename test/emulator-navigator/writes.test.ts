@@ -126,7 +126,7 @@ describe('Navigator emulator: objects, templates and step actions', () => {
 
   it('updates through step action 401 (any writable field but Status) and stamps Modified_Date', async () => {
     const pc = await createComputer(emu, token, { Name: 'PC-4', Model: 'old' });
-    const before = (await emu.store.of('computer')?.get(pc.ObjectOID)) ?? {};
+    const before = emu.store.of('computer')?.get(pc.ObjectOID) ?? {};
     const createdAt = before.Modified_Date;
     await new Promise((r) => setTimeout(r, 5));
     const res = await step(pc.ObjectOID, '401', {

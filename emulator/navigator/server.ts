@@ -49,6 +49,7 @@ function configure(app: FastifyInstance, nav: Navigator): void {
         .send({ error: status < 500 ? 'invalid_request' : 'internal_error', message: err.message });
     const answer =
       status < 500 ? badRequest(MESSAGES.badRequest(err.message)) : new ApiError(500, 500, MESSAGES.internal);
+    if (status < 500) nav.counters.add('refused');
     return sendError(nav, reply, answer);
   });
   app.setNotFoundHandler(async (req, reply) => {
@@ -56,6 +57,7 @@ function configure(app: FastifyInstance, nav: Navigator): void {
       return reply.code(404).send({ error: 'not_found', message: 'not found' });
     const fault = await gateway(nav, 'other', req, reply);
     if (!fault) return reply;
+    nav.counters.add('refused');
     return sendError(nav, reply, new ApiError(404, ERROR_CODES.notFound, MESSAGES.routeNotFound));
   });
 }

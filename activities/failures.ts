@@ -162,6 +162,7 @@ export function toActivityFailure(err: unknown): Error {
     message: f.message,
     nonRetryable: !f.retryable,
     details: f.details,
-    ...(f.retryAfterMs !== undefined ? { nextRetryDelay: f.retryAfterMs } : {}),
+    // A zero delay is not "at once" to the server: it ends the retries (retry state TIMEOUT).
+    ...(f.retryAfterMs ? { nextRetryDelay: f.retryAfterMs } : {}),
   });
 }

@@ -23,6 +23,32 @@ export async function mapLimit<T, R>(
   return out;
 }
 
+/**
+ * As mapLimit, but after a failure no new item starts and those in flight are waited for
+ * before the first error is thrown: nothing runs on behind the caller (a retried attempt must
+ * not race a write the failed one still has in flight).
+ */
+export async function mapLimitSettled<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  let failed: { error: unknown } | undefined;
+  const worker = async (): Promise<void> => {
+    while (next < items.length && !failed) {
+      const i = next++;
+      try {
+        await fn(items[i] as T);
+      } catch (error) {
+        failed ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failed) throw failed.error;
+}
+
 /** The activity's context, or undefined outside an activity (plain unit tests). */
 export function currentContext(): Context | undefined {
   try {

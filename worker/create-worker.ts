@@ -6,6 +6,10 @@ import type { SyncStore } from '../activities/store/store-types';
 import { TASK_QUEUE } from '../common/task-queue';
 import type { SyncJobConfig } from '../common/sync-types';
 import { realClientFor } from '../ops/site-client';
+import { ConfigError } from '../activities/failures';
+import type { NavigatorTarget } from '../activities/destination/navigator/push';
+import type { NavigatorConfig } from '../common/sync-types';
+import { navigatorClientFor } from '../ops/navigator-client';
 
 export interface SyncWorkerOptions {
   connection: NativeConnection;
@@ -14,6 +18,8 @@ export interface SyncWorkerOptions {
   taskQueue?: string;
   /** Override the API client factory (tests); default: the real client with the secret resolved here. */
   clientFor?: (job: SyncJobConfig) => AlloyScanClient;
+  /** The Navigators jobs may write into (the configuration's `navigators`). */
+  navigators?: NavigatorConfig[];
   maxConcurrentActivityTaskExecutions?: number;
   /** A prebuilt workflow bundle (tests build it once); default: bundle workflows/ at start. */
   workflowBundle?: WorkflowBundle;
@@ -30,10 +36,27 @@ export async function createSyncWorker(opts: SyncWorkerOptions): Promise<Worker>
     activities: createActivities({
       store: opts.store,
       clientFor: opts.clientFor ?? ((job, budget) => realClientFor(job, { budget })),
+      navigatorFor: navigatorsOf(opts.navigators ?? []),
     }),
     maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? 16,
     // On shutdown, in-flight activities get this long to finish, then are cancelled; their
     // heartbeated cursors let the next attempt (on any worker) resume.
     shutdownGraceTime: '10 seconds',
   });
+}
+
+/**
+ * The Navigator of a job, with a client built for the calling activity (its counters are the
+ * activity's; the token, the rate budget and the in-flight bound are shared per Navigator).
+ */
+function navigatorsOf(navigators: NavigatorConfig[]): (id: string, jobId: string) => NavigatorTarget {
+  const byId = new Map(navigators.map((n) => [n.id, n]));
+  return (id, jobId) => {
+    const config = byId.get(id);
+    if (!config)
+      throw new ConfigError(
+        `job ${jobId} names navigator "${id}", which this worker's configuration does not have (navigators: ${[...byId.keys()].join(', ') || 'none'})`,
+      );
+    return { config, client: navigatorClientFor(config, { jobId }) };
+  };
 }

@@ -106,7 +106,7 @@ export async function recordsToPush(
               : toLink({
                   job_id: jobId,
                   source_id: r.l_source_id,
-                  kind: (r.l_kind ?? kind),
+                  kind: r.l_kind ?? kind,
                   guid: r.l_guid,
                   oid: r.l_oid,
                   rule: r.l_rule,

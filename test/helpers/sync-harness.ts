@@ -9,7 +9,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type { SyncStore } from '../../activities/store/store-types';
 import type { WorkflowHandle } from '@temporalio/client';
-import type { SyncJobConfig, SyncProgress } from '../../common/sync-types';
+import type { NavigatorConfig, SyncJobConfig, SyncProgress } from '../../common/sync-types';
 import type { EmulatedSite, SiteOptions } from '../../emulator';
 import { createSyncWorker } from '../../worker/create-worker';
 import { jobConfig } from './jobs';
@@ -44,12 +44,14 @@ export async function startTestWorker(
   env: TestWorkflowEnvironment,
   store: SyncStore,
   taskQueue = `test-${randomUUID()}`,
+  opts: { navigators?: NavigatorConfig[] } = {},
 ): Promise<RunningTestWorker> {
   const worker = await createSyncWorker({
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     store,
     taskQueue,
+    ...(opts.navigators && { navigators: opts.navigators }),
     workflowBundle: await workflowBundle(),
   });
   const stopped = worker.run();

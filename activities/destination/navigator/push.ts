@@ -12,7 +12,7 @@ import type { NavigatorKind, QuarantinedRecord } from '../../../common/domain';
 import { FailureType } from '../../../common/failure-types';
 import type { NavigatorConfig } from '../../../common/sync-types';
 import type { NavigatorClient, WriteOutcome } from '../../navigator/client-types';
-import { mapLimit } from '../../run-helpers';
+import { mapLimitSettled } from '../../run-helpers';
 import type { PushRecord, RunNavigatorStats, SyncStore } from '../../store/store-types';
 import { createFields, dropFilled, mapRecord, mappingRules, updateFields, writtenValues } from './mapping';
 import { matchPlan } from './matching';
@@ -46,7 +46,7 @@ export function className(cfg: NavigatorConfig, kind: NavigatorKind): string {
 export async function pushRecords(ctx: PushContext, records: PushRecord[]): Promise<void> {
   const plans: Plan[] = [];
   for (const rec of records) plans.push(await planFor(ctx, rec));
-  await mapLimit(plans, ctx.target.config.concurrency, async (plan) => {
+  await mapLimitSettled(plans, ctx.target.config.concurrency, async (plan) => {
     const stats: Partial<RunNavigatorStats> = {};
     const before = ctx.target.client.throttled;
     try {

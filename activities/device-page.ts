@@ -21,6 +21,7 @@ import type { StoredDeviceState } from './store/store-types';
 import { processBatch } from './page-batch';
 import { CURSOR_VERSION, mergeBatch, retryLater, type PageCursor } from './page-cursor';
 import { asActivity, budgetFor, lastHeartbeat } from './run-helpers';
+import { pushStale } from './navigator-steps';
 
 export interface DevicePageInput {
   job: SyncJobConfig;
@@ -102,6 +103,9 @@ async function runPage(
     beats.flush();
     throw err;
   }
+  // A Navigator destination: this page's devices go there now, while other pages are read
+  // (idempotent: a retry finds them pushed; the push step after the pass catches the rest).
+  if (input.job.navigator && !input.dryRun) await pushStale(deps, input, cur.toRead, () => beats.moved());
   const { received, total, counts, quarantined, quarantineSample, apiCalls, samples } = cur;
   return {
     offset: input.offset,

@@ -6,6 +6,7 @@ import { createProcessDevicePage } from './device-page';
 import { createRecordRun, createVerifyCounts } from './report';
 import { findEarlierRun, forwardForce } from './find-other-run';
 import { createFlagMissing, createRetireWriteBack } from './retire';
+import { createNavigatorSteps } from './navigator-steps';
 
 export function createActivities(deps: ActivityDeps) {
   return {
@@ -16,6 +17,7 @@ export function createActivities(deps: ActivityDeps) {
     flagMissing: createFlagMissing(deps),
     verifyCounts: createVerifyCounts(deps),
     recordRun: createRecordRun(deps),
+    ...createNavigatorSteps(deps),
     findEarlierRun,
     forwardForce,
   };

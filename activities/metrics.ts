@@ -6,7 +6,7 @@
  */
 import type { MetricMeter } from '@temporalio/common';
 import { DEVICE_SKIP } from '../common/counts';
-import type { RunReport } from '../common/sync-types';
+import type { NavigatorReport, RunReport } from '../common/sync-types';
 import { currentContext } from './run-helpers';
 
 export const METRIC = {
@@ -26,6 +26,11 @@ export const METRIC = {
   throttled: 'alloyscan_sync_rate_limited_calls',
   scheduleInterval: 'alloyscan_sync_schedule_interval_seconds',
   schedulePaused: 'alloyscan_sync_schedule_paused',
+  navigatorRecords: 'alloyscan_sync_navigator_records',
+  navigatorWriteCalls: 'alloyscan_sync_navigator_write_calls',
+  navigatorLostAnswers: 'alloyscan_sync_navigator_lost_answers',
+  navigatorThrottled: 'alloyscan_sync_navigator_rate_limited_calls',
+  navigatorVerifyOk: 'alloyscan_sync_navigator_verify_ok',
   navigatorApiCalls: 'alloyscan_sync_navigator_api_calls',
 } as const;
 
@@ -99,7 +104,48 @@ export function recordRunMetrics(meter: MetricMeter | undefined, r: RunReport): 
       .createGauge(METRIC.rateReached, 'float', 'calls/s', 'Request rate the last run reached')
       .set(r.rate.reached, { job });
   }
+  if (r.navigator) navigatorMetrics(meter, r.jobId, r.navigator);
   gauges(meter, r);
+}
+
+/** A Navigator destination's side of a run. */
+function navigatorMetrics(meter: MetricMeter, job: string, n: NavigatorReport): void {
+  const labels = { job, navigator: n.navigator };
+  const records = meter.createCounter(
+    METRIC.navigatorRecords,
+    '',
+    'Navigator records a run created, adopted, updated, flagged or could not write',
+  );
+  const adopted = Object.values(n.adopted).reduce((a, b) => a + b, 0);
+  for (const [change, v] of Object.entries({
+    created: n.created,
+    adopted,
+    updated: n.updated,
+    unchanged: n.unchanged,
+    marked_missing: n.markedMissing,
+    refused: n.refused,
+    ambiguous: n.ambiguous,
+  }))
+    records.add(v, { ...labels, change });
+  meter
+    .createCounter(METRIC.navigatorWriteCalls, '', 'Create and step-action calls sent to Navigator')
+    .add(n.writeCalls, labels);
+  meter
+    .createCounter(
+      METRIC.navigatorLostAnswers,
+      '',
+      'Navigator writes whose answer was lost (looked up before repeating)',
+    )
+    .add(n.lostAnswers, labels);
+  meter.createCounter(METRIC.navigatorThrottled, '', 'Navigator calls answered 429').add(n.throttled, labels);
+  meter
+    .createGauge(
+      METRIC.navigatorVerifyOk,
+      'float',
+      '',
+      '1 when Navigator held exactly the linked records at the last run',
+    )
+    .set(n.verify.ok ? 1 : 0, labels);
 }
 
 /** The job's gauges after a run: when it last finished and succeeded, whether it verified, whether it waits. */

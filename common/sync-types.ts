@@ -12,6 +12,8 @@ import type { QuarantinedRecord } from './domain';
 import type { JobConfig } from '../ops/config-schema';
 export type { SecretReference as SecretRef } from '../ops/config-schema';
 export type SyncJobConfig = JobConfig;
+/** A Navigator the sync writes into (ops/config-schema.ts): its secret as a reference only. */
+export type { NavigatorConfig, MappingMode, MappingSource } from '../ops/config-schema';
 
 export type Trigger = 'schedule' | 'manual';
 
@@ -67,6 +69,8 @@ export interface SyncCheckpoint extends PassTotals {
   catalog: { products: number; groupChanged: number };
   /** The job's request rate as the pass learned it (absent in checkpoints recorded before it). */
   rate?: PassRate;
+  /** A Navigator destination: its records listed before the pass, and retirements read back there. */
+  navigator?: { listed: number; retired: number; apiCalls: number };
 }
 
 /** What the inventory pass learned of the site's workload limit. */
@@ -197,8 +201,40 @@ export interface RunReport {
   /** Dry runs: a sample of records per kind of change. */
   samples?: { added: string[]; updated: string[]; missing: string[]; deleted: string[] };
   apiCalls: number;
+  /** Jobs writing into a Navigator: what the run did there (absent for the SQL store destination). */
+  navigator?: NavigatorReport;
   errors: string[];
   message: string;
+}
+
+/** What a run did in its Navigator (jobs with `navigator`), counted from the links in the state store. */
+export interface NavigatorReport {
+  /** The navigator's id in the configuration. */
+  navigator: string;
+  created: number;
+  /** Existing records adopted, by the rule that found them (lostAnswer: a create whose answer was lost). */
+  adopted: Record<string, number>;
+  updated: number;
+  /** Linked records the run did not need to write. */
+  unchanged: number;
+  /** Records flagged through the markMissing action. */
+  markedMissing: number;
+  /** Retired in Navigator by a user since the last run (read back before the write-back). */
+  retiredInNavigator?: number;
+  /** Live links after the run, per class. */
+  linked: { computers: number; inventoryItems: number };
+  apiCalls: number;
+  writeCalls: number;
+  throttled: number;
+  lostAnswers: number;
+  /** Devices Navigator refused (quarantined with its errorText). */
+  refused: number;
+  /** Devices several Navigator records matched (quarantined with the candidates). */
+  ambiguous: number;
+  /** Discovered Installations kept in the sync store, not written to Navigator, and why. */
+  installationsNotWritten: number;
+  installationsReason: string;
+  verify: { expected: number; found: number; duplicates: number; ok: boolean };
 }
 
 /** Live progress, returned by the `progress` query. */

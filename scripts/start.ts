@@ -2,8 +2,9 @@
  * `npm start`: the whole local stack on embedded defaults. Temporal dev server (file DB,
  * Web UI) unless TEMPORAL_ADDRESS points elsewhere; the AlloyScan emulator with a demo site
  * and an App registration (secret written to a 0600 file, referenced by the config); the
- * SQLite store; the worker with one schedule per job; a first forced run whose report is
- * printed. Ctrl-C stops everything it started.
+ * SQLite store; the Navigator emulator beside it (its Application secret in a 0600 file too);
+ * the worker with one schedule per job; a first forced run whose report is printed. Ctrl-C
+ * stops everything it started.
  * With ALLOYSCAN_SYNC_CONFIG set, that configuration is used instead of the demo site.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { waitForReport, printReport } from '../ops/follow-run';
 import { forceSync } from '../ops/force-sync';
 import { type SyncConfig, loadConfig, parseConfig } from '../ops/config';
 import { startDevServer, type DevServer } from './dev-server';
+import { startNavigatorDemo } from './navigator-demo';
 import { startWorker } from '../worker/main';
 import { installRuntime } from '../worker/telemetry';
 import { webUiLinks, webUiRuns } from '../ops/web-ui';
@@ -115,6 +117,13 @@ async function main(): Promise<void> {
   else {
     const emulator = await startEmulator({ port: Number(process.env.ALLOYSCAN_EMULATOR_PORT ?? 8787) });
     cleanups.unshift(() => emulator.close());
+    // The demo's Navigator: apiUrl, clientId and secretFile are what a navigators entry takes.
+    const navigator = await startNavigatorDemo(DATA);
+    cleanups.unshift(() => navigator.close());
+    log(
+      `Navigator emulator at ${navigator.apiUrl} (Application ${navigator.clientId}, secret in ${navigator.secretFile})`,
+    );
+    log(`  Navigator ground truth: ${navigator.groundTruthUrl}`);
     config = demoConfig(emulator);
   }
   const running = await startWorker(config, log);

@@ -4,6 +4,7 @@
  */
 import type { FlagMissingOutput, WriteBackOutput } from '../activities/retire';
 import type { VerifyOutput } from '../activities/report';
+import type { NavigatorReport } from '../common/sync-types';
 import { DEVICE_SKIP, emptyTotals } from '../common/counts';
 import { failureText } from '../common/failure-types';
 import type {
@@ -29,11 +30,18 @@ export interface Completed extends RunContext {
   writeBack: WriteBackOutput | undefined;
   missing: FlagMissingOutput | undefined;
   stored: VerifyOutput;
+  /** A Navigator destination's side of the run (verify included). */
+  navigator?: NavigatorReport | undefined;
 }
 
 /** A run that went through every step (a dry run, or one stopped by the missing threshold, included). */
 export function completedReport(run: Completed): RunReport {
   const { input, writeBack, missing, stored, complete } = run;
+  const navigator = run.navigator && {
+    ...run.navigator,
+    retiredInNavigator: checkpointOf(run).navigator?.retired ?? 0,
+    apiCalls: run.navigator.apiCalls + (checkpointOf(run).navigator?.apiCalls ?? 0),
+  };
   const cp = checkpointOf(run);
   const dryRun = !!input.dryRun;
   // Devices this run listed, less those its write-back then deleted from the source (counted
@@ -48,7 +56,8 @@ export function completedReport(run: Completed): RunReport {
     complete &&
     !missing?.thresholdExceeded &&
     importedDevices + notStored === sourceDevices &&
-    stored.installations === stored.expectedInstallations;
+    stored.installations === stored.expectedInstallations &&
+    (navigator === undefined || navigator.verify.ok);
   const outcome: RunOutcome = missing?.thresholdExceeded
     ? 'needs-confirmation'
     : dryRun
@@ -89,6 +98,7 @@ export function completedReport(run: Completed): RunReport {
       budget: Math.round(cp.rate.budget),
       throttled: cp.rate.throttled,
     },
+    ...(navigator && { navigator }),
   });
   return { ...report, message: summarise(report) };
 }
@@ -215,7 +225,24 @@ function summarise(r: RunReport): string {
       `verify: source ${r.verify.sourceDevices} vs imported ${r.verify.importedDevices} + skipped ${r.verify.skippedDevices} devices, expected ${r.verify.expectedInstallations} vs stored ${r.verify.storedInstallations} installations`,
     );
   }
+  if (r.navigator) parts.push(navigatorLine(r.navigator));
   return parts.join('; ');
+}
+
+/** The Navigator side in one clause. */
+function navigatorLine(n: NavigatorReport): string {
+  const adopted = Object.values(n.adopted).reduce((a, b) => a + b, 0);
+  const v = n.verify;
+  return [
+    `Navigator ${n.navigator}: created ${n.created}, adopted ${adopted}, updated ${n.updated}, unchanged ${n.unchanged}`,
+    `${n.writeCalls} write calls`,
+    ...(n.refused + n.ambiguous
+      ? [`${n.refused + n.ambiguous} devices refused or ambiguous (quarantined)`]
+      : []),
+    ...(v.ok
+      ? []
+      : [`Navigator verify: ${v.found} of ${v.expected} records found, ${v.duplicates} duplicates`]),
+  ].join(', ');
 }
 
 /**

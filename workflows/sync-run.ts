@@ -98,11 +98,22 @@ async function runSync(input: SyncRunInput, state: SyncRunState): Promise<RunRep
         { job, runId: state.runId, dryRun, confirm: !!input.confirmMissing },
       ])
     : undefined;
+  // A Navigator destination: whatever the pages did not push (a killed attempt), and the missing flags.
+  const toNavigator = job.navigator !== undefined && !dryRun;
+  if (toNavigator)
+    await walk.pushNavigator.executeWithOptions({ summary: STEP.pushNavigator }, [
+      { job, runId: state.runId, dryRun },
+    ]);
   enter(state, 'verify');
   const stored = await storeActivities.verifyCounts.executeWithOptions({ summary: STEP.verifyCounts }, [
     { job, runId: state.runId },
   ]);
-  const report = completedReport({ input, state, complete, writeBack, missing, stored });
+  const navigator = toNavigator
+    ? await walk.verifyNavigator.executeWithOptions({ summary: STEP.verifyNavigator }, [
+        { job, runId: state.runId, dryRun },
+      ])
+    : undefined;
+  const report = completedReport({ input, state, complete, writeBack, missing, stored, navigator });
   await storeActivities.recordRun.executeWithOptions({ summary: STEP.recordRun }, [report]);
   return report;
 }
@@ -126,11 +137,27 @@ async function beginPass(input: SyncRunInput, state: SyncRunState): Promise<void
     catalog.fullPassReason ??
     (catalog.groupChanged > 0 ? groupChangeReason(catalog.groupChanged) : undefined);
   state.authenticated(auth, reason);
+  // A Navigator destination: its records listed (the identity rules' input) and its retirements
+  // read back before the pass, so the write-back sees them.
+  const mirror =
+    input.job.navigator !== undefined && !input.dryRun
+      ? await heartbeatingActivities(input.heartbeatTimeout).walk.prepareNavigator.executeWithOptions(
+          { summary: STEP.prepareNavigator },
+          [{ job: input.job, runId: state.runId, dryRun: false }],
+        )
+      : undefined;
   state.beginPass(input.job.pageSize, auth.deviceTotal, {
     quarantined: catalog.quarantined,
     quarantineSample: catalog.quarantineSample,
     apiCalls: auth.apiCalls + catalog.apiCalls,
     catalog: { products: catalog.products, groupChanged: catalog.groupChanged },
+    ...(mirror && {
+      navigator: {
+        listed: (mirror.records.computer ?? 0) + (mirror.records.hardware ?? 0),
+        retired: mirror.retired,
+        apiCalls: mirror.apiCalls,
+      },
+    }),
   });
 }
 

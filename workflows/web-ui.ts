@@ -23,6 +23,9 @@ export const STEP_SUMMARY = {
   retireWriteBack: 'retire write-back (delete retired records in AlloyScan)',
   flagMissing: 'missing look-ups (devices the pass did not see)',
   verifyCounts: 'verify counts (source vs store)',
+  prepareNavigator: 'Navigator: list its records (matching) and read back retirements',
+  pushNavigator: 'Navigator: create, adopt, update and flag what the pages left',
+  verifyNavigator: 'Navigator: verify (its records vs the links)',
   recordRun: 'record the run report',
   forwardForce: 'hand forces to the run in progress',
 } as const;

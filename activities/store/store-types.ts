@@ -112,6 +112,8 @@ export interface StoreCounts {
 }
 
 export interface SyncStore {
+  /** The state of jobs that write into a Navigator: links, the mirror of its records, counters. */
+  readonly navigator: NavigatorStateStore;
   /** Run pending migrations (idempotent). */
   migrate(): Promise<void>;
   close(): Promise<void>;
@@ -218,4 +220,107 @@ export interface SyncStore {
   lastSuccess(jobId: string): Promise<RunReport | undefined>;
   /** When the job's newest successful full pass (not a dry run) finished, if ever: however many runs ago. */
   lastFullPass(jobId: string): Promise<string | undefined>;
+}
+
+/** A device's link to a Navigator record (a job writing into a Navigator). */
+export interface NavigatorLink {
+  sourceId: string;
+  kind: NavigatorKind;
+  /** Absent while a create is pending. */
+  guid?: string | undefined;
+  oid?: string | undefined;
+  rule?: string | undefined;
+  /** The mapped values last written. */
+  mapped?: Record<string, string> | undefined;
+  sourceHash?: string | undefined;
+  pendingSince?: string | undefined;
+  retiredAt?: string | undefined;
+  missingMarkedAt?: string | undefined;
+}
+
+/** The stored values of a device the Navigator mapping reads (a state record's columns). */
+export interface StateRecordValues {
+  name: string | null;
+  dns_name: string | null;
+  ip_address: string | null;
+  mac_address: string | null;
+  serial_number: string | null;
+  serial_key: string | null;
+  asset_tag: string | null;
+  manufacturer: string | null;
+  model: string | null;
+  os_name: string | null;
+  os_version: string | null;
+  platform: string | null;
+  audit_date: string | null;
+  device_type: string | null;
+  missing_confirmed_at: string | null;
+  expected_installations: number;
+}
+
+/** A state record whose Navigator side needs work, with its link (if any). */
+export interface PushRecord {
+  kind: NavigatorKind;
+  sourceId: string;
+  recordId: number;
+  contentHash: string;
+  missing: boolean;
+  record: StateRecordValues;
+  link?: NavigatorLink | undefined;
+}
+
+/** A Navigator record's match keys, as listed. */
+export interface MirrorRow {
+  guid: string;
+  kind: NavigatorKind;
+  oid?: string | undefined;
+  nameKey?: string | undefined;
+  serialKey?: string | undefined;
+  macKey?: string | undefined;
+  deviceKey?: string | undefined;
+  retired: boolean;
+}
+
+export interface RunNavigatorStats {
+  apiCalls: number;
+  writeCalls: number;
+  throttled: number;
+  unknownOutcomes: number;
+  refused: number;
+  ambiguous: number;
+}
+
+export interface LinkTally {
+  created: number;
+  /** Existing Navigator records linked by a rule (deviceId, nameSerial, serial, macName, lostAnswer). */
+  adopted: Record<string, number>;
+  updated: number;
+  markedMissing: number;
+  /** Live links per kind (not retired). */
+  linked: Partial<Record<NavigatorKind, number>>;
+  stats: RunNavigatorStats;
+}
+
+/** The sync's state for a Navigator destination (links, mirror, counters), kept in the SQL store. */
+export interface NavigatorStateStore {
+  /** State records needing work in Navigator (devices refused in `runId` are left for the next run). */
+  recordsToPush(
+    jobId: string,
+    runId: string,
+    opts: { sourceIds?: string[]; after?: { kind: NavigatorKind; sourceId: string }; limit: number },
+  ): Promise<PushRecord[]>;
+  saveLink(jobId: string, runId: string, link: import('./link-repository').LinkWrite): Promise<void>;
+  writeMirror(jobId: string, rows: MirrorRow[], reset: boolean): Promise<void>;
+  mirrorCandidates(
+    jobId: string,
+    kind: NavigatorKind,
+    keys: { deviceKey?: string; nameKey?: string; serialKey?: string; macKey?: string },
+    limit: number,
+  ): Promise<{ guid: string; oid?: string | undefined }[]>;
+  retireFromMirror(jobId: string): Promise<number>;
+  retireLink(jobId: string, kind: NavigatorKind, sourceId: string): Promise<void>;
+  addRunStats(jobId: string, runId: string, d: Partial<RunNavigatorStats>): Promise<void>;
+  linkTally(jobId: string, runId: string): Promise<LinkTally>;
+  linkedGuids(jobId: string, guids: string[]): Promise<Map<string, { sourceId: string; retired: boolean }>>;
+  linkedSources(jobId: string, sourceIds: string[]): Promise<Set<string>>;
 }

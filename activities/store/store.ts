@@ -45,6 +45,18 @@ import {
 } from './run-repository';
 import type { SyncStore, RecordSummary, StoredDeviceState } from './store-types';
 import type { Database } from './tables';
+import {
+  addRunStats,
+  linkedGuids,
+  linkedSources,
+  linkTally,
+  mirrorCandidates,
+  recordsToPush,
+  retireFromMirror,
+  retireLink,
+  saveLink,
+  writeMirror,
+} from './link-repository';
 
 export type CreateSyncStoreOptions = OpenDatabaseOptions;
 
@@ -111,6 +123,18 @@ export async function createSyncStore(opts: CreateSyncStoreOptions): Promise<Sql
   return {
     engine: opened.engine,
     db,
+    navigator: {
+      recordsToPush: (jobId, runId, o) => recordsToPush(db, jobId, runId, o),
+      saveLink: (jobId, runId, link) => saveLink(db, jobId, runId, link, nowIso()),
+      writeMirror: (jobId, rows, reset) => writeMirror(db, jobId, rows, reset),
+      mirrorCandidates: (jobId, kind, keys, limit) => mirrorCandidates(db, jobId, kind, keys, limit),
+      retireFromMirror: (jobId) => retireFromMirror(db, jobId, nowIso()),
+      retireLink: (jobId, kind, sourceId) => retireLink(db, jobId, kind, sourceId, nowIso()),
+      addRunStats: (jobId, runId, d) => addRunStats(db, jobId, runId, d),
+      linkTally: (jobId, runId) => linkTally(db, jobId, runId),
+      linkedGuids: (jobId, guids) => linkedGuids(db, jobId, guids),
+      linkedSources: (jobId, ids) => linkedSources(db, jobId, ids),
+    },
     migrate: () => migrateToLatest(opened),
     migrateDown: (steps = 1) => migrateDown(opened, steps),
     appliedMigrations: () => appliedMigrations(opened),

@@ -149,6 +149,57 @@ export interface RunBatchTable {
   result: string;
 }
 
+/** The link of an AlloyScan device to a Navigator record, for a job writing into a Navigator. */
+export interface NavigatorLinkTable {
+  job_id: string;
+  source_id: string;
+  kind: NavigatorKind;
+  /** Null while a create is pending (sent, answer not yet recorded). */
+  guid: string | null;
+  oid: string | null;
+  /** How the record was found: created, lostAnswer, deviceId, nameSerial, serial, macName. */
+  rule: string | null;
+  /** JSON of the mapped values last written (field -> value). */
+  mapped: string | null;
+  /** The state record's content hash those values were computed from. */
+  source_hash: string | null;
+  /** A create was sent at this time and its outcome is not recorded: look by the device id field before creating again. */
+  pending_since: string | null;
+  retired_at: string | null;
+  missing_marked_at: string | null;
+  linked_run: string | null;
+  updated_run: string | null;
+  marked_run: string | null;
+  /** The run that last met a refusal for this device (not retried again in that run). */
+  refused_run: string | null;
+  updated_at: string;
+}
+
+/** A Navigator record's match keys, as listed at the start of a run (the identity rules' input). */
+export interface NavigatorMirrorTable {
+  job_id: string;
+  guid: string;
+  kind: NavigatorKind;
+  oid: string | null;
+  name_key: string | null;
+  serial_key: string | null;
+  mac_key: string | null;
+  device_key: string | null;
+  retired: number;
+}
+
+/** Per-run Navigator call counters, added to as calls complete (a killed attempt's calls stay counted). */
+export interface NavigatorRunStatsTable {
+  job_id: string;
+  run_id: string;
+  api_calls: number;
+  write_calls: number;
+  throttled: number;
+  unknown_outcomes: number;
+  refused: number;
+  ambiguous: number;
+}
+
 export interface Database {
   computers: RecordTable;
   hardware: RecordTable;
@@ -159,6 +210,9 @@ export interface Database {
   quarantined_records: QuarantinedRecordTable;
   run_seen: RunSeenTable;
   run_batches: RunBatchTable;
+  navigator_links: NavigatorLinkTable;
+  navigator_mirror: NavigatorMirrorTable;
+  navigator_run_stats: NavigatorRunStatsTable;
 }
 
 export function recordTable(kind: NavigatorKind): RecordTableName {

@@ -7,7 +7,7 @@ import type { Client } from '@temporalio/client';
 import { SingleBar, Presets } from 'cli-progress';
 import { classifyFailure } from '../activities/failures';
 import { FailureType, failureText, failureTypeOf } from '../common/failure-types';
-import type { RunReport } from '../common/sync-types';
+import type { NavigatorReport, RunReport } from '../common/sync-types';
 import { progressQuery } from '../workflows/signals';
 import type { RunOutcomeView } from './exit-codes';
 
@@ -132,7 +132,20 @@ export function printReport(view: RunOutcomeView, out: (s: string) => void = con
     out(
       `  rate: reached ${r.rate.reached} calls/s (ceiling ${r.rate.ceiling}, budget at the end ${r.rate.budget}/s), ${r.rate.throttled} × 429 from the site`,
     );
+  if (r.navigator) for (const line of navigatorLines(r.navigator)) out(`  ${line}`);
   if (r.samples)
     for (const [k, names] of Object.entries(r.samples))
       if (names.length) out(`  would ${k}: ${names.join(', ')}`);
+}
+
+/** The Navigator destination's lines of a report. */
+export function navigatorLines(n: NavigatorReport): string[] {
+  const adopted = Object.entries(n.adopted).filter(([, v]) => v > 0);
+  const v = n.verify;
+  return [
+    `navigator ${n.navigator}: created ${n.created}, adopted ${adopted.reduce((a, [, b]) => a + b, 0)}${adopted.length ? ` (${adopted.map(([rule, k]) => `${k} by ${rule}`).join(', ')})` : ''}, updated ${n.updated}, unchanged ${n.unchanged}, flagged missing ${n.markedMissing}, retired there ${n.retiredInNavigator ?? 0}`,
+    `navigator ${n.navigator}: ${n.writeCalls} write calls of ${n.apiCalls} API calls, ${n.throttled} × 429, ${n.lostAnswers} answers lost (looked up before repeating), ${n.refused} refused and ${n.ambiguous} ambiguous (quarantined)`,
+    `navigator ${n.navigator}: ${n.installationsNotWritten} installations not written to Navigator: ${n.installationsReason}`,
+    `navigator ${n.navigator}: verify: ${v.found} of ${v.expected} linked records found live, ${v.duplicates} duplicates (Computers ${n.linked.computers}, Inventory Items ${n.linked.inventoryItems}) → ${v.ok ? 'OK' : 'MISMATCH'}`,
+  ];
 }

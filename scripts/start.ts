@@ -14,7 +14,7 @@ import { waitForReport, printReport } from '../ops/follow-run';
 import { forceSync } from '../ops/force-sync';
 import { type SyncConfig, loadConfig, parseConfig } from '../ops/config';
 import { startDevServer, type DevServer } from './dev-server';
-import { startNavigatorDemo } from './navigator-demo';
+import { startNavigatorDemo, type NavigatorDemo } from './navigator-demo';
 import { startWorker } from '../worker/main';
 import { installRuntime } from '../worker/telemetry';
 import { webUiLinks, webUiRuns } from '../ops/web-ui';
@@ -49,7 +49,7 @@ function demoRegistration(site: EmulatedSite): { clientId: string; secretFile: s
   return { clientId: reg.clientId, secretFile };
 }
 
-function demoConfig(emulator: Emulator): SyncConfig {
+function demoConfig(emulator: Emulator, navigator: NavigatorDemo): SyncConfig {
   const devices = Number(process.env.DEMO_DEVICES ?? 2000);
   const site = emulator.addSite({ name: 'demo', seed: 1, devices });
   const reg = demoRegistration(site);
@@ -67,6 +67,24 @@ function demoConfig(emulator: Emulator): SyncConfig {
         // The emulator is local: no workload limit to respect.
         requestsPerSecond: 500,
         pageConcurrency: 2,
+        navigator: 'demo',
+      },
+    ],
+    navigators: [
+      {
+        id: 'demo',
+        apiUrl: navigator.apiUrl,
+        clientId: navigator.clientId,
+        clientSecret: { file: navigator.secretFile },
+        templates: { computer: '301', inventoryItem: '302' },
+        actions: {
+          updateComputer: '401',
+          updateInventoryItem: '402',
+          markMissing: { computer: '405', inventoryItem: '406' },
+        },
+        deviceIdField: 'Audit_ID',
+        requestsPerSecond: 500,
+        concurrency: 8,
       },
     ],
     store: { sqlitePath: resolve(DATA, 'navigator.sqlite') },
@@ -113,18 +131,20 @@ async function main(): Promise<void> {
     log(`Temporal dev server at ${started.address}${started.process ? '' : ' (already running: reused)'}`);
   }
   let config: SyncConfig;
+  let demoNavigator: NavigatorDemo | undefined;
   if (fromFile) config = fromFile;
   else {
     const emulator = await startEmulator({ port: Number(process.env.ALLOYSCAN_EMULATOR_PORT ?? 8787) });
     cleanups.unshift(() => emulator.close());
     // The demo's Navigator: apiUrl, clientId and secretFile are what a navigators entry takes.
     const navigator = await startNavigatorDemo(DATA);
+    demoNavigator = navigator;
     cleanups.unshift(() => navigator.close());
     log(
       `Navigator emulator at ${navigator.apiUrl} (Application ${navigator.clientId}, secret in ${navigator.secretFile})`,
     );
     log(`  Navigator ground truth: ${navigator.groundTruthUrl}`);
-    config = demoConfig(emulator);
+    config = demoConfig(emulator, navigator);
   }
   const running = await startWorker(config, log);
   cleanups.unshift(() => running.stop());
@@ -137,6 +157,11 @@ async function main(): Promise<void> {
     log(`first run of job ${job.id}: ${res.action} ${res.workflowId}`);
     const outcome = await waitForReport(client, res.workflowId, { progress: true });
     printReport(outcome);
+  }
+  if (demoNavigator) {
+    log(`Navigator records the sync wrote (the emulator's ground truth):`);
+    log(`  Computers: ${demoNavigator.groundTruthUrl}`);
+    log(`  Inventory Items: ${demoNavigator.groundTruthUrl.replace('class=Computers', 'class=InventoryItems')}`);
   }
   const ui = server?.uiUrl ?? process.env.TEMPORAL_UI_URL;
   if (ui) {

@@ -148,6 +148,12 @@ async function main(): Promise<void> {
   }
   const running = await startWorker(config, log);
   cleanups.unshift(() => running.stop());
+  if (demoNavigator) {
+    // The Navigator emulator keeps its records in memory: it starts empty, so links to the
+    // records an earlier start created point nowhere. Forget them; this run creates them again.
+    const cleared = await running.store.navigator.clearLinks('demo');
+    if (cleared > 0) log(`the Navigator emulator started empty: ${cleared} links of job demo cleared`);
+  }
 
   const settings = temporalSettings();
   const client = await connectClient(settings);

@@ -447,3 +447,10 @@ export async function linkedSources(
   }
   return out;
 }
+
+/** Forget every Navigator link of a job (the demo's in-memory Navigator starts empty on each start). */
+export async function clearLinks(db: Kysely<Database>, jobId: string): Promise<number> {
+  const res = await db.deleteFrom('navigator_links').where('job_id', '=', jobId).executeTakeFirst();
+  await db.deleteFrom('navigator_mirror').where('job_id', '=', jobId).execute();
+  return Number(res.numDeletedRows);
+}

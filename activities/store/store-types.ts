@@ -323,4 +323,6 @@ export interface NavigatorStateStore {
   linkTally(jobId: string, runId: string): Promise<LinkTally>;
   linkedGuids(jobId: string, guids: string[]): Promise<Map<string, { sourceId: string; retired: boolean }>>;
   linkedSources(jobId: string, sourceIds: string[]): Promise<Set<string>>;
+  /** Forget every link of the job (a Navigator that was emptied: the next run creates the records again). */
+  clearLinks(jobId: string): Promise<number>;
 }

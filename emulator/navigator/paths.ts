@@ -112,7 +112,7 @@ export const MESSAGES = {
   badOperation: (op: string) => `Operation "${op}" is not supported.`,
   operationOnText: (op: string, f: string) => `Operation "${op}" cannot be applied to field "${f}".`,
   notClassification: (f: string) => `Field "${f}" is not a classification field.`,
-  badRequest: (what: string) => `The request is invalid: ${what}.`,
+  badRequest: (what: string) => `The request is invalid: ${what.replace(/\.$/, '')}.`,
   versionNotFound: (v: string) => `API version "${v}" is not supported.`,
   routeNotFound: 'No HTTP resource was found that matches the request URI.',
   throttled: 'The API workload limit has been exceeded. Try again later.',

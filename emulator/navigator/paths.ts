@@ -34,7 +34,8 @@
  *   none and none is given. A field outside the action's form → `Field "<x>" cannot be set
  *   by this action.`
  * - Random faults (rates) never touch the token endpoint; `failNext` without a route arms
- *   the next API calls except token requests (name `route: 'token'` to fault those). Faults
+ *   the next API calls except token requests (name `route: 'token'` to fault those); an armed
+ *   5xx answers 503, an armed lost answer on a read drops the socket after the handler. Faults
  *   and the workload limit come before the bearer check, as a gateway in front would.
  */
 

@@ -34,7 +34,8 @@
  *   none and none is given. A field outside the action's form → `Field "<x>" cannot be set
  *   by this action.`
  * - Random faults (rates) never touch the token endpoint; `failNext` without a route arms
- *   the next API calls except token requests (name `route: 'token'` to fault those). Faults
+ *   the next API calls except token requests (name `route: 'token'` to fault those); an armed
+ *   5xx answers 503, an armed lost answer on a read drops the socket after the handler. Faults
  *   and the workload limit come before the bearer check, as a gateway in front would.
  */
 
@@ -112,7 +113,7 @@ export const MESSAGES = {
   badOperation: (op: string) => `Operation "${op}" is not supported.`,
   operationOnText: (op: string, f: string) => `Operation "${op}" cannot be applied to field "${f}".`,
   notClassification: (f: string) => `Field "${f}" is not a classification field.`,
-  badRequest: (what: string) => `The request is invalid: ${what}.`,
+  badRequest: (what: string) => `The request is invalid: ${what.replace(/\.$/, '')}.`,
   versionNotFound: (v: string) => `API version "${v}" is not supported.`,
   routeNotFound: 'No HTTP resource was found that matches the request URI.',
   throttled: 'The API workload limit has been exceeded. Try again later.',

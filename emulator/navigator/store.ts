@@ -13,8 +13,8 @@ type Bucket = NavRecord | Set<NavRecord>;
 export class ClassStore {
   private readonly byId = new Map<string, NavRecord>();
   private readonly byOid = new Map<string, NavRecord>();
-  private sorted: string[] = [];
-  private pending: string[] = [];
+  private sorted: NavRecord[] = [];
+  private pending: NavRecord[] = [];
   private readonly indexes = new Map<string, Map<string, Bucket>>();
   private nextOid = 1;
   private readonly rng: () => number;
@@ -41,7 +41,7 @@ export class ClassStore {
     if ('Modified_Date' in record) record.Modified_Date = nowIso;
     this.byId.set(record.ID, record);
     if (record.OID) this.byOid.set(record.OID, record);
-    this.pending.push(record.ID);
+    this.pending.push(record);
     for (const [name, index] of this.indexes) add(index, textKey(record[name]), record);
     return record;
   }
@@ -65,10 +65,10 @@ export class ClassStore {
     return guid ? this.byId.get(guid) : this.byOid.get(key.trim().toUpperCase());
   }
 
-  /** Every ID in ascending order (lower-case text order). */
-  idsInOrder(): readonly string[] {
+  /** Every record by ID ascending (lower-case text order); records, not IDs, so a scan does no lookups. */
+  inIdOrder(): readonly NavRecord[] {
     if (this.pending.length > 0) {
-      this.sorted = merge(this.sorted, this.pending.sort());
+      this.sorted = merge(this.sorted, this.pending.sort(byId));
       this.pending = [];
     }
     return this.sorted;
@@ -116,12 +116,17 @@ function remove(index: Map<string, Bucket>, key: string, record: NavRecord): voi
   }
 }
 
-function merge(a: string[], b: string[]): string[] {
-  const out = new Array<string>(a.length + b.length);
+/** Orders records by ID (lower-case GUID text). */
+export function byId(a: NavRecord, b: NavRecord): number {
+  return (a.ID ?? '') < (b.ID ?? '') ? -1 : 1;
+}
+
+function merge(a: NavRecord[], b: NavRecord[]): NavRecord[] {
+  const out = new Array<NavRecord>(a.length + b.length);
   let i = 0;
   let j = 0;
   let k = 0;
-  while (i < a.length && j < b.length) out[k++] = (a[i] as string) < (b[j] as string) ? a[i++]! : b[j++]!;
+  while (i < a.length && j < b.length) out[k++] = byId(a[i]!, b[j]!) < 0 ? a[i++]! : b[j++]!;
   while (i < a.length) out[k++] = a[i++]!;
   while (j < b.length) out[k++] = b[j++]!;
   return out;

@@ -10,6 +10,9 @@ const TABLES = [
   'computers',
   'discovered_installations',
   'hardware',
+  'navigator_links',
+  'navigator_mirror',
+  'navigator_run_stats',
   'quarantined_records',
   'run_batches',
   'run_seen',
@@ -83,7 +86,14 @@ for (const engine of engines()) {
         '0003_run_batches',
         '0004_write_back_run',
         '0005_job_lifecycle',
+        '0010_navigator_links',
       ]);
+      await store.migrateDown();
+      assert.deepEqual(
+        await tables(store),
+        TABLES.filter((t) => !t.startsWith('navigator_')),
+        'the Navigator state tables go with their migration',
+      );
       await store.migrateDown();
       await store.migrateDown();
       assert.deepEqual(await store.appliedMigrations(), [
@@ -95,7 +105,7 @@ for (const engine of engines()) {
       assert.deepEqual(await store.appliedMigrations(), ['0001_inventory', '0002_sync_log']);
       assert.deepEqual(
         await tables(store),
-        TABLES.filter((t) => t !== 'run_batches'),
+        TABLES.filter((t) => t !== 'run_batches' && !t.startsWith('navigator_')),
       );
       await assert.rejects(fullPassReasons(store), 'full_pass_reason dropped');
       await store.migrateDown();

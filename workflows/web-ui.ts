@@ -64,5 +64,20 @@ export function reportMemo(r: RunReport): Record<string, unknown> {
     verify: r.verify.ok ? 'OK' : r.dryRun ? 'not checked (dry run)' : 'MISMATCH',
     quarantined: r.quarantined,
     apiCalls: r.apiCalls,
+    ...(r.navigator && {
+      navigator: {
+        id: r.navigator.navigator,
+        created: r.navigator.created,
+        adopted: r.navigator.adopted,
+        updated: r.navigator.updated,
+        unchanged: r.navigator.unchanged,
+        flaggedMissing: r.navigator.markedMissing,
+        writeCalls: r.navigator.writeCalls,
+        throttled: r.navigator.throttled,
+        lostAnswers: r.navigator.lostAnswers,
+        refused: r.navigator.refused + r.navigator.ambiguous,
+        verify: r.navigator.verify.ok ? 'OK' : 'MISMATCH',
+      },
+    }),
   };
 }

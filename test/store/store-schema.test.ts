@@ -83,7 +83,9 @@ for (const engine of engines()) {
         '0003_run_batches',
         '0004_write_back_run',
         '0005_job_lifecycle',
+        '0006_run_seen_sweeps',
       ]);
+      await store.migrateDown();
       await store.migrateDown();
       await store.migrateDown();
       assert.deepEqual(await store.appliedMigrations(), [

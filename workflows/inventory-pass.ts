@@ -33,6 +33,7 @@ export async function runInventoryPass(input: SyncRunInput, state: SyncRunState)
           dryRun: !!input.dryRun,
           trackedGroups: auth.trackedGroups,
           rate: state.rateShare(rps, pages),
+          ...(state.sweep ? { sweep: state.sweep } : {}),
         },
       ])
       .then((res) => {

@@ -84,7 +84,7 @@ describe('a site that changes while it is read', () => {
       });
       after(() => f?.stop());
 
-      it('finds every device an offset shift hid and flags every gone device in one run (full, continued as new)', async () => {
+      it('finds every device an offset shift hid and flags every gone device in one run (full, continued as new)', async (t) => {
         const site = stack.emulator.addSite({ name: siteName('churn'), devices: 1500, seed: 19 });
         const job = jobFor(site, { pageSize: 50, pageConcurrency: 4, requestsPerSecond: 5000 });
         await f.run(job); // the first import, on a still site
@@ -114,6 +114,7 @@ describe('a site that changes while it is read', () => {
         await assertReportIsStore(f, job, r);
         assert.ok(r.verify.ok, r.message);
         assert.equal(exitCodeForRun({ ok: true, report: r }), ExitCode.ok);
+        t.diagnostic(`full run: ${r.message}`);
 
         const again = await f.run(job); // nothing changes any more
         assert.equal(again.retire.flaggedMissing, 0);
@@ -123,22 +124,33 @@ describe('a site that changes while it is read', () => {
         await assertStoreMatchesSite(f, site, job, log.deleted);
       });
 
-      it('on a first import, devices deleted between listing and detail are set aside as gone, not as skipped', async () => {
-        const site = stack.emulator.addSite({ name: siteName('first'), devices: 800, seed: 23 });
+      it("issue 19's site: a first import while it changes converges in one run; the second is exit 0", async (t) => {
+        // 3,000 devices; after the 30th list call 40 appear and 25 are deleted from the first
+        // pages; one device in 97 is deleted between its listing and its detail.
+        const site = stack.emulator.addSite({ name: siteName('issue19'), devices: 3000, seed: 19 });
         site.setChurn({
-          afterListCalls: 5,
-          add: 30,
-          deleteFirst: { count: 20, within: 200 },
-          deleteListedRate: 1 / 50,
+          afterListCalls: 30,
+          add: 40,
+          deleteFirst: { count: 25, within: 500 },
+          deleteListedRate: 1 / 97,
         });
         const job = jobFor(site, { pageSize: 50, pageConcurrency: 4, requestsPerSecond: 5000 });
         const r = await f.run(job);
         const log = site.churnLog();
         assert.ok(r.listing && r.listing.gone > 0, 'some devices vanished while read');
+        assert.ok(r.listing.sweeps >= 1 && r.listing.foundBySweeps > 0, 'the shifted devices found');
         assert.equal(r.verify.skippedDevices, 0, 'nothing present was set aside');
         await assertStoreMatchesSite(f, site, job, log.deleted);
         await assertReportIsStore(f, job, r);
         assert.ok(r.verify.ok, r.message);
+        assert.equal(exitCodeForRun({ ok: true, report: r }), ExitCode.ok);
+        t.diagnostic(`run 1: ${r.message}; deleted ${log.deleted.length}, added ${log.added.length}`);
+
+        const again = await f.run(job); // nothing changes any more
+        assert.equal(again.retire.flaggedMissing, 0);
+        assert.ok(again.verify.ok, again.message);
+        assert.equal(exitCodeForRun({ ok: true, report: again }), ExitCode.ok);
+        await assertStoreMatchesSite(f, site, job, log.deleted);
       });
 
       it('on a site that changes during every run, flags every device deleted before the run and no present one', async () => {

@@ -33,6 +33,12 @@ export interface DevicePageInput {
   trackedGroups: string[];
   /** This page's share of the job's request rate (absent in histories recorded before it). */
   rate?: RateShare;
+  /**
+   * A re-list sweep (1…) of a list that moved while the pass read it: only devices new to
+   * the run are processed and counted; repeats are expected, and malformed items were the
+   * pass's to quarantine. Absent: the pass.
+   */
+  sweep?: number;
 }
 
 export interface DevicePageOutput extends PassTotals {
@@ -145,18 +151,20 @@ async function startPage(
   const page = await client.listDevices({ offset: input.offset, limit: input.limit });
   const totals = emptyTotals();
   const counts = totals.counts;
-  counts.listed = page.items.length;
   const ids = page.items.map((d) => d.id);
-  const repeats = await deps.store.markSeen(job.id, runId, input.offset, ids);
-  counts.duplicates = repeats.size;
+  const sweep = input.sweep ?? 0;
+  const repeats = await deps.store.markSeen(job.id, runId, input.offset, ids, sweep);
   const fresh = page.items.filter((d) => !repeats.has(d.id));
-  const quarantinedIds = page.quarantined.map((q) => q.sourceId);
+  counts.listed = sweep ? fresh.length : page.items.length;
+  counts.duplicates = sweep ? 0 : repeats.size;
+  const quarantined = sweep ? [] : page.quarantined;
+  const quarantinedIds = quarantined.map((q) => q.sourceId);
   const states = await deps.store.getDeviceStates(job.id, [...fresh.map((d) => d.id), ...quarantinedIds]);
   const changed = fresh.filter((d) => input.full || !d.lastSeen || states.get(d.id)?.lastSeen !== d.lastSeen);
   counts.unchanged = fresh.length - changed.length;
-  if (page.quarantined.length) {
-    if (!input.dryRun) await deps.store.saveQuarantine(job.id, runId, page.quarantined);
-    mergeCounts(counts.skipped, { [DEVICE_SKIP.quarantined]: page.quarantined.length });
+  if (quarantined.length) {
+    if (!input.dryRun) await deps.store.saveQuarantine(job.id, runId, quarantined);
+    mergeCounts(counts.skipped, { [DEVICE_SKIP.quarantined]: quarantined.length });
     counts.notStored += quarantinedIds.filter((id) => !isLive(states.get(id))).length;
   }
   return {
@@ -169,8 +177,8 @@ async function startPage(
     done: 0,
     round: 0,
     retry: [],
-    quarantined: page.quarantined.length,
-    quarantineSample: page.quarantined.slice(0, SAMPLE_SIZE),
+    quarantined: quarantined.length,
+    quarantineSample: quarantined.slice(0, SAMPLE_SIZE),
     apiCalls: client.apiCalls - before,
   };
 }

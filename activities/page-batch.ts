@@ -4,7 +4,7 @@
  * committed batch keeps the counts of the first commit (the batch ledger).
  */
 import { DEVICE_SKIP, emptyCounts, SAMPLE_SIZE } from '../common/counts';
-import type { SyncJobConfig } from '../common/sync-types';
+import type { PageCounts, SyncJobConfig } from '../common/sync-types';
 import type { AlloyScanClient } from './alloyscan/client-types';
 import { buildUpserts, type BuildContext, type DeviceRead } from './build-upserts';
 import type { ActivityDeps } from './deps';
@@ -38,6 +38,7 @@ export async function processBatch(
   const counts = emptyCounts();
   const out: BatchOutcome = { counts, quarantine: [], samples: { added: [], updated: [] }, retry: [] };
   const ok: DeviceRead[] = [];
+  const gone: string[] = [];
   const known = new Set(cur.known);
   for (const r of reads) {
     if (r.kind === 'retry') {
@@ -50,8 +51,10 @@ export async function processBatch(
       continue;
     }
     counts.detailsRead++;
-    if (r.kind === 'skip') mergeCounts(counts.skipped, { [r.reason]: 1 });
-    else {
+    if (r.kind === 'skip') {
+      mergeCounts(counts.skipped, { [r.reason]: 1 });
+      if (r.gone) countGone(counts, gone, r.id, known.has(r.id));
+    } else {
       out.quarantine.push(r.record);
       mergeCounts(counts.skipped, { [DEVICE_SKIP.quarantined]: 1 });
     }
@@ -68,6 +71,9 @@ export async function processBatch(
     sampleSize: SAMPLE_SIZE,
     batch: { runId: input.runId, key: `${input.offset}:${cur.round}:${cur.done}` },
   });
+  // Gone is a fact per device: its record is flagged missing now, whatever becomes of the pass.
+  if (gone.length && !input.dryRun)
+    await deps.store.flagMissing(input.job.id, gone, { at: now(deps), runId: input.runId });
   out.quarantine.push(...built.quarantine);
   if (out.quarantine.length && !input.dryRun)
     await deps.store.saveQuarantine(input.job.id, input.runId, out.quarantine);
@@ -82,4 +88,14 @@ export async function processBatch(
   mergeCounts(counts.adopted, res.adopted);
   out.samples = res.samples;
   return out;
+}
+
+function countGone(counts: PageCounts, gone: string[], id: string, stored: boolean): void {
+  gone.push(id);
+  counts.gone = (counts.gone ?? 0) + 1;
+  if (!stored) counts.goneNotStored = (counts.goneNotStored ?? 0) + 1;
+}
+
+function now(deps: ActivityDeps): string {
+  return (deps.now ?? (() => new Date()))().toISOString();
 }

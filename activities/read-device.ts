@@ -1,6 +1,8 @@
 /**
  * Reading one device for the page step: its detail, then its current audit snapshot. A 404
- * is a skip with a reason, a malformed record a quarantine, a 5xx/reset a device to retry in
+ * is a skip with a reason; the device is *gone* when its detail answers 404 (a snapshot 404
+ * is confirmed by reading the detail again: a device reaudited meanwhile is not gone), and
+ * the caller flags its record missing. A malformed record a quarantine, a 5xx/reset a device to retry in
  * the next round; a 429 is read again here once the rate budget lets it (it has slowed down
  * and waited out Retry-After), a few times before it too waits for the next round. Anything
  * else (bad credentials, …) fails the attempt.
@@ -15,7 +17,7 @@ import type { DeviceRead } from './build-upserts';
 export type Read =
   | ({ kind: 'ok' } & DeviceRead)
   | { kind: 'retry'; id: string; error: AlloyScanError }
-  | { kind: 'skip'; id: string; reason: string }
+  | { kind: 'skip'; id: string; reason: string; gone: boolean }
   | { kind: 'quarantine'; id: string; record: QuarantinedRecord };
 
 /** 429s read again within the attempt before the device waits for the next round. */
@@ -32,10 +34,13 @@ export async function readDevice(client: AlloyScanClient, id: string): Promise<R
 async function readOnce(client: AlloyScanClient, id: string): Promise<Read> {
   try {
     const detail = await client.getDevice(id);
-    if (!detail) return { kind: 'skip', id, reason: DEVICE_SKIP.vanished };
+    if (!detail) return { kind: 'skip', id, reason: DEVICE_SKIP.vanished, gone: true };
     if (!detail.auditId) return { kind: 'ok', detail, snapshot: undefined };
     const snapshot = await client.getSnapshot(detail.auditId);
-    if (!snapshot) return { kind: 'skip', id, reason: DEVICE_SKIP.snapshotVanished };
+    if (!snapshot) {
+      const gone = (await client.getDevice(id)) === undefined;
+      return { kind: 'skip', id, reason: DEVICE_SKIP.snapshotVanished, gone };
+    }
     return { kind: 'ok', detail, snapshot };
   } catch (err) {
     if (err instanceof QuarantineError) return { kind: 'quarantine', id, record: err.record };

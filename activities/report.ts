@@ -11,6 +11,8 @@ export interface VerifyInput {
   job: SyncJobConfig;
   /** The run whose listing decides which retired records are still in the source. */
   runId?: string;
+  /** The run's final re-list sweep (0 or absent: the pass), for `unseen`. */
+  sweep?: number;
 }
 
 export interface VerifyOutput extends StoreCounts {
@@ -18,6 +20,10 @@ export interface VerifyOutput extends StoreCounts {
   tally?: RunTally | undefined;
   /** The records the run quarantined, each once, and the first few. */
   quarantine?: { count: number; sample: QuarantinedRecord[] } | undefined;
+  /** Live records the run's final listing did not list (after the walk: those it confirmed present). */
+  unseen?: number;
+  /** Records the run flagged missing (devices its pages found gone, and those the walk confirmed gone). */
+  flaggedByRun?: number;
 }
 
 export function createVerifyCounts(deps: ActivityDeps) {
@@ -30,7 +36,9 @@ export function createVerifyCounts(deps: ActivityDeps) {
       if (!runId) return counts;
       const tally = await deps.store.runTally(job.id, runId);
       const quarantine = await deps.store.quarantineSummary(job.id, runId, SAMPLE_SIZE);
-      return { ...counts, tally, quarantine };
+      const unseen = await deps.store.countUnseen(job.id, runId, input.sweep);
+      const flaggedByRun = await deps.store.flaggedBy(job.id, runId);
+      return { ...counts, tally, quarantine, unseen, flaggedByRun };
     });
   };
 }

@@ -1,7 +1,9 @@
 /**
  * The retire step. (a) Write-back: records a Navigator user retired are deleted in AlloyScan
- * when the job says `delete` (404 = already gone = done). (b) Missing: after a complete pass,
- * live devices the pass did not see are looked up one by one; only a 404 flags them missing.
+ * when the job says `delete` (404 = already gone = done). (b) Missing: after a pass whose
+ * listing covered every offset, live devices it did not list (after re-list sweeps: that the
+ * final sweep did not list) are looked up one by one; only a 404 flags them missing. Devices
+ * found gone while their page was read were flagged by the page step already.
  *
  * What each did is counted from the store (which run wrote a record back or flagged it, and
  * how), never from a heartbeat: a worker killed mid-step leaves counts that are still exact.
@@ -98,6 +100,8 @@ export interface FlagMissingInput {
   /** Apply even when the share of unseen devices exceeds the job's threshold. */
   confirm: boolean;
   rate?: RateShare;
+  /** The run's final re-list sweep (absent or 0: the pass): records it did not list are unseen. */
+  sweep?: number;
 }
 
 export interface FlagMissingOutput {
@@ -117,6 +121,8 @@ interface MissingCursor {
   v: typeof MISSING_CURSOR;
   after?: string | undefined;
   acc?: FlagMissingOutput;
+  /** Records the run had flagged before the walk (devices its pages found gone). */
+  before?: number;
 }
 
 const LOOKUP_BATCH = 200;
@@ -151,12 +157,13 @@ async function lookUpUnseen(
     if (start === 'done') return emptyMissing(0, false);
     if (typeof start === 'number') return emptyMissing(start, true);
     cursor.acc = emptyMissing(start.unseen, false);
+    cursor.before = await deps.store.flaggedBy(job.id, runId);
   }
   const acc = cursor.acc!;
   const client = deps.clientFor(job, budgetFor(job, input.rate));
   let base = client.apiCalls;
   for (;;) {
-    const ids = await deps.store.listUnseen(job.id, runId, LOOKUP_BATCH, cursor.after);
+    const ids = await deps.store.listUnseen(job.id, runId, LOOKUP_BATCH, cursor.after, input.sweep);
     if (ids.length === 0) break;
     const found = await mapLimit(ids, deps.detailConcurrency ?? DETAIL_CONCURRENCY, (id) =>
       stillExists(client, id),
@@ -174,7 +181,7 @@ async function lookUpUnseen(
   }
   if (input.dryRun) return { ...acc, flagged: 0 };
   // Flags an attempt committed before it died are no longer unseen: count them from the store.
-  const flagged = await deps.store.flaggedBy(job.id, runId);
+  const flagged = (await deps.store.flaggedBy(job.id, runId)) - (cursor.before ?? 0);
   return { ...acc, flagged, confirmedMissing: flagged };
 }
 
@@ -197,7 +204,7 @@ async function beginMissing(
 ): Promise<{ unseen: number } | 'done' | number> {
   // The pass just filled run_seen (and a first import the record tables): plan with that known.
   await deps.store.refreshStatistics();
-  const unseen = await deps.store.countUnseen(input.job.id, input.runId);
+  const unseen = await deps.store.countUnseen(input.job.id, input.runId, input.sweep);
   if (unseen === 0) return 'done';
   const live = (await deps.store.counts(input.job.id)).liveDevices;
   if (!input.confirm && unseen > input.job.missingThreshold * live) return unseen;

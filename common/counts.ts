@@ -31,6 +31,8 @@ export function emptyCounts(): PageCounts {
     skipped: {},
     installationsKept: 0,
     notStored: 0,
+    gone: 0,
+    goneNotStored: 0,
   };
 }
 

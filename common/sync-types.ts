@@ -69,6 +69,12 @@ export interface SyncCheckpoint extends PassTotals {
   catalog: { products: number; groupChanged: number };
   /** The job's request rate as the pass learned it (absent in checkpoints recorded before it). */
   rate?: PassRate;
+  /** The listing sweep `planner` reads: absent or 0 the pass, 1… a re-list of a list that moved. */
+  sweep?: number;
+  /** Devices new to the run that the re-list sweeps found (an offset shift had hidden them). */
+  foundBySweeps?: number;
+  /** Listed devices found gone while the current sweep (or the pass) was read. */
+  sweepGone?: number;
   /** A Navigator destination: its records listed before the pass, and retirements read back there. */
   navigator?: { listed: number; retired: number; apiCalls: number };
 }
@@ -146,6 +152,10 @@ export interface PageCounts {
   installationsKept: number;
   /** Listed devices that are not in the store after the pass (quarantined or vanished before ever being imported). */
   notStored: number;
+  /** Listed devices found gone (404) while read: their records are flagged missing (absent in older histories). */
+  gone?: number;
+  /** Of those, the ones never imported (also in `notStored`). */
+  goneNotStored?: number;
 }
 
 /** `skipped`: another run of the job was in progress when this one started (runs never overlap). */
@@ -180,12 +190,32 @@ export interface RunReport {
     stillPresent: number;
     flaggedMissing: number;
     thresholdExceeded: boolean;
+    /** Of those flagged, devices found gone (404) while their page was read (absent in older reports). */
+    flaggedGone?: number;
+  };
+  /** How the device list moved while the run read it (absent in older reports). */
+  listing?: {
+    totalAtStart: number;
+    totalAtEnd: number;
+    /** Re-list sweeps after the pass (the list moved while it was read). */
+    sweeps: number;
+    /** Devices new to the run found by the sweeps. */
+    foundBySweeps: number;
+    /** The final listing reached every offset (else the unseen walk was skipped). */
+    covered: boolean;
+    /** The final listing saw one total on every page (the site was still at the end). */
+    stable: boolean;
+    /** Listed devices found gone (404) while read. */
+    gone: number;
   };
   verify: {
+    /** Devices present at the end: the final listing's total, less those the write-back deleted. */
     sourceDevices: number;
     importedDevices: number;
-    /** Listed devices not in the store (quarantined or vanished before ever being imported): see counts.skipped. */
+    /** Listed devices still present but not in the store (quarantined, never imported): see counts.skipped. */
     skippedDevices: number;
+    /** Live records neither listed by the final listing nor confirmed present by lookup (absent in older reports). */
+    unconfirmed?: number;
     expectedInstallations: number;
     storedInstallations: number;
     ok: boolean;

@@ -1,6 +1,6 @@
 /**
  * Admin routes (no auth: a loopback test tool) under /admin/sites: create sites, manage
- * App registrations, tracking flags, faults, workload limits, mutations, and read the
+ * App registrations, tracking flags, faults, workload limits, churn, mutations, and read the
  * Security log, stats, traffic and ground truth. Errors: 400 invalid body, 404 unknown
  * site/registration/product, 409 duplicate site. Bodies are JSON.
  */
@@ -105,6 +105,8 @@ const ROUTES: [method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, handler:
   ['PUT', '/faults', (s, _p, b) => done(() => s.setFaults(parseFaultOptions(b ?? {})))],
   ['GET', '/stats', (s) => ({ status: 200, body: s.stats() })],
   ['DELETE', '/stats', (s) => done(() => s.resetStats())],
+  ['PUT', '/churn', (s, _p, b) => done(() => s.setChurn(b ?? {}))],
+  ['GET', '/churn', (s) => ({ status: 200, body: s.churnLog() })],
   ['PUT', '/workload-limit', (s, _p, b) => done(() => s.setWorkloadLimit(parseWorkloadLimit(b ?? {})))],
   ['GET', '/traffic', (s) => ({ status: 200, body: s.traffic() })],
   ['DELETE', '/traffic', (s) => done(() => s.resetTraffic())],

@@ -3,6 +3,8 @@ export { startEmulator } from './server';
 export { PATHS } from './routes';
 export { JUNK_SERIALS } from './inventory';
 export type {
+  ChurnLog,
+  ChurnOptions,
   EmulatedSite,
   Emulator,
   FaultOptions,

@@ -139,6 +139,7 @@ function registerDeviceRoutes(app: FastifyInstance, lookup: SiteLookup): void {
       const json = deviceJson(site.inv.device(i, site.store.genOf(i)));
       return site.faults.apply(json, site.inv.deviceId(i), 'name');
     });
+    site.churn.afterList(indices); // a site changing while it is read (churn.ts)
     return { status: 200, body: { items, total } };
   });
   apiRoute(app, lookup, 'GET', PATHS.device, 'devices.get', (site, p) => {

@@ -5,6 +5,7 @@
  */
 import { AuthState, type RegistrationOptions } from './auth';
 import { buildCatalog, findProduct, type Product } from './catalog';
+import { Churn, type ChurnLog, type ChurnOptions } from './churn';
 import { DeviceStore } from './device-store';
 import { FaultEngine, type MalformedVariant } from './faults';
 import { countGroundTruth, typeFilter } from './ground-truth';
@@ -31,6 +32,7 @@ export class Site implements EmulatedSite {
   readonly auth: AuthState;
   readonly faults: FaultEngine;
   readonly gate: WorkloadGate;
+  readonly churn: Churn;
   private readonly tracking = new Map<string, boolean>();
   private requests: Record<string, number> = {};
 
@@ -44,11 +46,20 @@ export class Site implements EmulatedSite {
     this.auth = new AuthState(this.opts.tokenTtlSeconds);
     this.faults = new FaultEngine(this.opts.seed, this.opts.faults);
     this.gate = new WorkloadGate(this.opts.workloadLimit);
+    this.churn = new Churn(this.inv, this.store);
     for (const [group, track] of Object.entries(this.opts.tracking)) this.tracking.set(group, track);
   }
 
   setFaults(f: FaultOptions): void {
     this.faults.set(parseFaultOptions(f));
+  }
+
+  setChurn(c: ChurnOptions): void {
+    this.churn.set(c);
+  }
+
+  churnLog(): ChurnLog {
+    return this.churn.report();
   }
 
   setWorkloadLimit(limit: WorkloadLimit): void {

@@ -1,11 +1,12 @@
 /** The emulator's programmatic contract (re-exported by index.ts). */
 import type { Registration, RegistrationOptions, SecurityEvent } from './auth';
+import type { ChurnLog, ChurnOptions } from './churn';
 import type { MalformedVariant } from './faults';
 import type { FaultOptions, SiteOptions } from './options';
 import type { TrafficReport, TrafficSecond } from './traffic';
 import type { WorkloadLimit } from './workload-limit';
 
-export type { FaultOptions, SiteOptions, SecurityEvent, MalformedVariant };
+export type { FaultOptions, SiteOptions, SecurityEvent, MalformedVariant, ChurnLog, ChurnOptions };
 export type { TrafficReport, TrafficSecond, WorkloadLimit };
 
 export interface Emulator {
@@ -67,6 +68,10 @@ export interface EmulatedSite {
   addDevices(n: number): string[];
   /** Also what API DELETE does; unknown or already deleted ids are ignored. */
   deleteDevices(deviceIds: string[]): void;
+  /** Replaces the site's churn (devices added/deleted on cue of list calls; {} = none); see churn.ts. */
+  setChurn(c: ChurnOptions): void;
+  /** Extra (test aid): list calls since the churn was set, and the ids it added and deleted. */
+  churnLog(): ChurnLog;
   /** Throws on an unknown product id. */
   setProductGroup(productId: string, group: string): void;
   setTracking(group: string, track: boolean): void;

@@ -121,8 +121,13 @@ export function printReport(view: RunOutcomeView, out: (s: string) => void = con
   for (const [reason, n] of Object.entries(c.skipped)) out(`  skipped ${n}: ${reason}`);
   const rt = r.retire;
   out(
-    `  retire: deleted ${rt.writeBackDeleted} (+${rt.writeBackAlreadyGone} already gone), unseen ${rt.unseen}, flagged missing ${rt.flaggedMissing}${rt.thresholdExceeded ? ' (THRESHOLD EXCEEDED: needs confirmation)' : ''}`,
+    `  retire: deleted ${rt.writeBackDeleted} (+${rt.writeBackAlreadyGone} already gone), unseen ${rt.unseen}, flagged missing ${rt.flaggedMissing}${rt.flaggedGone ? ` (${rt.flaggedGone} found gone while read)` : ''}${rt.thresholdExceeded ? ' (THRESHOLD EXCEEDED: needs confirmation)' : ''}`,
   );
+  const l = r.listing;
+  if (l && (l.sweeps > 0 || l.totalAtStart !== l.totalAtEnd || !l.covered))
+    out(
+      `  listing: ${l.totalAtStart} → ${l.totalAtEnd} devices during the run, read again ${l.sweeps}× (${l.foundBySweeps} found), ${l.gone} gone while read${l.covered ? '' : ', NOT COVERED: unseen walk skipped'}${l.stable ? '' : ', still changing at the end'}`,
+    );
   const v = r.verify;
   out(
     `  verify: source ${v.sourceDevices} devices vs imported ${v.importedDevices} + skipped ${v.skippedDevices}; expected ${v.expectedInstallations} installations vs stored ${v.storedInstallations} → ${r.dryRun ? 'not checked (dry run)' : v.ok ? 'OK' : 'MISMATCH'}`,

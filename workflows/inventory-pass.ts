@@ -21,7 +21,7 @@ export async function runInventoryPass(input: SyncRunInput, state: SyncRunState)
   const started = Date.now();
   const pageActivities = heartbeatingActivities(input.heartbeatTimeout).page;
   const launch = (req: PageRequest): void => {
-    const summary = pageSummary(req, state.progress());
+    const summary = pageSummary(req, state.progress(), state.sweep);
     const page = pageActivities.processDevicePage
       .executeWithOptions({ summary }, [
         {
@@ -33,6 +33,7 @@ export async function runInventoryPass(input: SyncRunInput, state: SyncRunState)
           dryRun: !!input.dryRun,
           trackedGroups: auth.trackedGroups,
           rate: state.rateShare(rps, pages),
+          ...(state.sweep ? { sweep: state.sweep } : {}),
         },
       ])
       .then((res) => {

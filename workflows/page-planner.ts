@@ -41,6 +41,11 @@ export function exhausted(s: PlannerState): boolean {
   return s.gaps.length === 0 && s.nextOffset >= s.total;
 }
 
+/** The listing reached every offset: nothing left to hand out and no page came back empty below the total. */
+export function isCovered(s: PlannerState): boolean {
+  return exhausted(s) && !s.truncated;
+}
+
 /** A pass is complete when the total held still and no page came back empty below it. */
 export function isComplete(s: PlannerState): boolean {
   return exhausted(s) && s.totalStable && !s.truncated;

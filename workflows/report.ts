@@ -17,6 +17,7 @@ import type {
 } from '../common/sync-types';
 import { workflowInfo } from '@temporalio/workflow';
 import { newPlanner } from './page-planner';
+import { listingOf, listingSentences, verifyDevices } from './report-verify';
 import type { SyncRunState } from './sync-run-state';
 
 interface RunContext {
@@ -25,8 +26,10 @@ interface RunContext {
 }
 
 export interface Completed extends RunContext {
-  /** The pass saw a stable total and every offset below it. */
+  /** The final listing saw a stable total and every offset below it. */
   complete: boolean;
+  /** The final listing reached every offset (absent: as `complete`). */
+  covered?: boolean;
   writeBack: WriteBackOutput | undefined;
   missing: FlagMissingOutput | undefined;
   stored: VerifyOutput;
@@ -37,6 +40,7 @@ export interface Completed extends RunContext {
 /** A run that went through every step (a dry run, or one stopped by the missing threshold, included). */
 export function completedReport(run: Completed): RunReport {
   const { input, writeBack, missing, stored, complete } = run;
+  const covered = run.covered ?? complete;
   const navigator = run.navigator && {
     ...run.navigator,
     retiredInNavigator: checkpointOf(run).navigator?.retired ?? 0,
@@ -44,20 +48,14 @@ export function completedReport(run: Completed): RunReport {
   };
   const cp = checkpointOf(run);
   const dryRun = !!input.dryRun;
-  // Devices this run listed, less those its write-back then deleted from the source (counted
-  // by the store: exact even when the write-back was retried after a crash).
-  const deletedListed = writeBack?.deletedListed ?? writeBack?.deleted ?? 0;
-  const sourceDevices = cp.planner.total - (dryRun ? 0 : deletedListed);
-  const importedDevices = stored.liveDevices + stored.retiredInSource;
-  const notStored = cp.counts.notStored ?? 0;
+  const devices = verifyDevices(cp, { covered, complete, dryRun, writeBack, missing, stored });
   // A dry run wrote nothing, so the store cannot match what it saw; a guarded missing pass left stale records live.
   const verifyOk =
     !dryRun &&
-    complete &&
-    !missing?.thresholdExceeded &&
-    importedDevices + notStored === sourceDevices &&
+    devices.ok &&
     stored.installations === stored.expectedInstallations &&
     (navigator === undefined || navigator.verify.ok);
+  const flaggedMissing = stored.flaggedByRun ?? missing?.flagged ?? 0;
   const outcome: RunOutcome = missing?.thresholdExceeded
     ? 'needs-confirmation'
     : dryRun
@@ -65,7 +63,7 @@ export function completedReport(run: Completed): RunReport {
       : 'succeeded';
   const report = baseReport(run, outcome, {
     pages: cp.pagesDone,
-    complete,
+    complete: covered,
     counts: dryRun ? cp.counts : withTally(cp.counts, stored.tally),
     retire: {
       writeBackDeleted: writeBack?.deleted ?? 0,
@@ -73,13 +71,16 @@ export function completedReport(run: Completed): RunReport {
       unseen: missing?.unseen ?? 0,
       confirmedMissing: missing?.confirmedMissing ?? 0,
       stillPresent: missing?.stillPresent ?? 0,
-      flaggedMissing: missing?.flagged ?? 0,
+      flaggedMissing,
       thresholdExceeded: missing?.thresholdExceeded ?? false,
+      flaggedGone: flaggedMissing - (missing?.flagged ?? 0),
     },
+    listing: listingOf(cp, run.state.auth?.deviceTotal ?? cp.planner.total, covered, complete),
     verify: {
-      sourceDevices,
-      importedDevices,
-      skippedDevices: notStored,
+      sourceDevices: devices.sourceDevices,
+      importedDevices: devices.importedDevices,
+      skippedDevices: devices.skippedDevices,
+      unconfirmed: devices.unconfirmed,
       expectedInstallations: stored.expectedInstallations,
       storedInstallations: stored.installations,
       ok: verifyOk,
@@ -100,7 +101,7 @@ export function completedReport(run: Completed): RunReport {
     },
     ...(navigator && { navigator }),
   });
-  return { ...report, message: summarise(report) };
+  return { ...report, message: summarise(report, devices.drift) };
 }
 
 /** A run that stood down for `earlier`, an earlier run of its job still in progress. */
@@ -204,7 +205,7 @@ function withTally(c: PageCounts, tally: VerifyOutput['tally']): PageCounts {
   };
 }
 
-function summarise(r: RunReport): string {
+function summarise(r: RunReport, drift: number): string {
   const c = r.counts;
   const parts = [
     `${r.dryRun ? 'would add' : 'added'} ${c.added}, ${r.dryRun ? 'would update' : 'updated'} ${c.updated}, unchanged ${c.unchanged} devices`,
@@ -218,11 +219,13 @@ function summarise(r: RunReport): string {
       `${r.retire.unseen} devices unseen exceed the missing threshold: re-run with a forced sync and --confirm-missing`,
     );
   }
-  if (!r.complete)
-    parts.push('pass incomplete (the device list changed while it was read): missing flags not applied');
+  parts.push(...listingSentences(r, drift));
   if (!r.verify.ok && !r.dryRun) {
+    const unconfirmed = r.verify.unconfirmed
+      ? `, ${r.verify.unconfirmed} live records neither listed nor looked up`
+      : '';
     parts.push(
-      `verify: source ${r.verify.sourceDevices} vs imported ${r.verify.importedDevices} + skipped ${r.verify.skippedDevices} devices, expected ${r.verify.expectedInstallations} vs stored ${r.verify.storedInstallations} installations`,
+      `verify: source ${r.verify.sourceDevices} vs imported ${r.verify.importedDevices} + skipped ${r.verify.skippedDevices} devices${unconfirmed}, expected ${r.verify.expectedInstallations} vs stored ${r.verify.storedInstallations} installations`,
     );
   }
   if (r.navigator) parts.push(navigatorLine(r.navigator));

@@ -15,7 +15,10 @@ import type {
   SyncProgress,
   SyncRunInput,
 } from '../common/sync-types';
-import { estimatedPages, newPlanner, nextPage, pageDone } from './page-planner';
+import { estimatedPages, isComplete, newPlanner, nextPage, pageDone } from './page-planner';
+
+/** Re-list sweeps after the pass at most, while the list keeps moving under them. */
+export const MAX_SWEEPS = 3;
 
 export type Phase = SyncProgress['phase'];
 
@@ -72,6 +75,29 @@ export class SyncRunState {
     this.#checkpoint = cp;
   }
 
+  /** The listing sweep being read: 0 the pass, 1… re-list sweeps. */
+  get sweep(): number {
+    return this.#checkpoint?.sweep ?? 0;
+  }
+
+  /**
+   * The listing just read moved (its total changed, or a page came back empty below it): an
+   * offset shift may have hidden devices, so the list is read again (a bounded number of times).
+   */
+  needsSweep(): boolean {
+    const cp = this.#pass();
+    return this.sweep < MAX_SWEEPS && !isComplete(cp.planner);
+  }
+
+  /** Read the whole list again from offset 0; only devices new to the run are processed. */
+  beginSweep(pageSize: number): void {
+    const cp = this.#pass();
+    cp.sweep = this.sweep + 1;
+    cp.foundBySweeps ??= 0;
+    cp.sweepGone = 0;
+    cp.planner = newPlanner(pageSize, cp.planner.total);
+  }
+
   /** The next page to read, counted as in flight; undefined when every offset was handed out. */
   takePage(): PageRequest | undefined {
     const req = nextPage(this.#pass().planner);
@@ -94,6 +120,8 @@ export class SyncRunState {
     const cp = this.#pass();
     pageDone(cp.planner, req, res.received, res.total);
     addTotals(cp, res);
+    if (cp.sweep) cp.foundBySweeps = (cp.foundBySweeps ?? 0) + res.counts.listed;
+    cp.sweepGone = (cp.sweepGone ?? 0) + (res.counts.gone ?? 0);
     cp.pagesDone++;
     this.#inFlight--;
     const rate = this.#rate(rps);

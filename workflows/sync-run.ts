@@ -22,13 +22,16 @@ import { SA_OUTCOME, runSearchAttributes } from '../common/search-attributes';
 import type { RunOutcome, RunReport, SyncRunInput } from '../common/sync-types';
 import { authActivities, heartbeatingActivities, storeActivities } from './activity-proxies';
 import { runInventoryPass } from './inventory-pass';
-import { isComplete } from './page-planner';
+import { isComplete, isCovered } from './page-planner';
 import { completedReport, failedReport, skippedReport } from './report';
 import { forceSyncSignal, progressQuery } from './signals';
 import { SyncRunState, type Phase } from './sync-run-state';
 import { currentDetails, reportMemo, STEP_SUMMARY as STEP } from './web-ui';
 
 export { forceSyncSignal, progressQuery } from './signals';
+
+/** Patch of the re-list sweeps and the unseen walk after a covered listing whose total moved. */
+const GONE_DEVICES = 'gone-devices';
 
 /** Synchronise one AlloyScan site into the Navigator store; the result is the run report. */
 export async function syncRunWorkflow(input: SyncRunInput): Promise<RunReport> {
@@ -76,6 +79,50 @@ async function runSync(input: SyncRunInput, state: SyncRunState): Promise<RunRep
   if (input.checkpoint) state.resume(input.checkpoint);
   else await beginPass(input, state);
   enter(state, 'inventory');
+  await readListing(input, state);
+  // Added after the first recorded histories (patched): a listing that moved is read again.
+  while (state.needsSweep() && patched(GONE_DEVICES)) {
+    state.beginSweep(job.pageSize);
+    await readListing(input, state);
+  }
+  enter(state, 'retire');
+  const walk = heartbeatingActivities(input.heartbeatTimeout).walk;
+  const planner = state.checkpoint!.planner;
+  const complete = isComplete(planner);
+  const covered = isCovered(planner);
+  const writeBack = await walk.retireWriteBack.executeWithOptions({ summary: STEP.retireWriteBack }, [
+    { job, dryRun, runId: state.runId },
+  ]);
+  // A listing that covered every offset is walked even when its total moved (patched, as above).
+  const sweep = state.sweep;
+  const missing =
+    complete || (covered && patched(GONE_DEVICES))
+      ? await walk.flagMissing.executeWithOptions({ summary: STEP.flagMissing }, [
+          { job, runId: state.runId, dryRun, confirm: !!input.confirmMissing, sweep },
+        ])
+      : undefined;
+  // A Navigator destination: whatever the pages did not push (a killed attempt), and the missing flags.
+  const toNavigator = job.navigator !== undefined && !dryRun;
+  if (toNavigator)
+    await walk.pushNavigator.executeWithOptions({ summary: STEP.pushNavigator }, [
+      { job, runId: state.runId, dryRun },
+    ]);
+  enter(state, 'verify');
+  const stored = await storeActivities.verifyCounts.executeWithOptions({ summary: STEP.verifyCounts }, [
+    { job, runId: state.runId, sweep },
+  ]);
+  const navigator = toNavigator
+    ? await walk.verifyNavigator.executeWithOptions({ summary: STEP.verifyNavigator }, [
+        { job, runId: state.runId, dryRun },
+      ])
+    : undefined;
+  const report = completedReport({ input, state, complete, covered, writeBack, missing, stored, navigator });
+  await storeActivities.recordRun.executeWithOptions({ summary: STEP.recordRun }, [report]);
+  return report;
+}
+
+/** One listing (the pass, or a re-list sweep); a long one continues as new carrying the checkpoint. */
+async function readListing(input: SyncRunInput, state: SyncRunState): Promise<void> {
   const pass = await runInventoryPass(input, state);
   if (pass.kind === 'continue') {
     await continueAsNew<typeof syncRunWorkflow>({
@@ -87,35 +134,6 @@ async function runSync(input: SyncRunInput, state: SyncRunState): Promise<RunRep
       pendingForce: state.pendingForce,
     });
   }
-  enter(state, 'retire');
-  const walk = heartbeatingActivities(input.heartbeatTimeout).walk;
-  const complete = isComplete(state.checkpoint!.planner);
-  const writeBack = await walk.retireWriteBack.executeWithOptions({ summary: STEP.retireWriteBack }, [
-    { job, dryRun, runId: state.runId },
-  ]);
-  const missing = complete
-    ? await walk.flagMissing.executeWithOptions({ summary: STEP.flagMissing }, [
-        { job, runId: state.runId, dryRun, confirm: !!input.confirmMissing },
-      ])
-    : undefined;
-  // A Navigator destination: whatever the pages did not push (a killed attempt), and the missing flags.
-  const toNavigator = job.navigator !== undefined && !dryRun;
-  if (toNavigator)
-    await walk.pushNavigator.executeWithOptions({ summary: STEP.pushNavigator }, [
-      { job, runId: state.runId, dryRun },
-    ]);
-  enter(state, 'verify');
-  const stored = await storeActivities.verifyCounts.executeWithOptions({ summary: STEP.verifyCounts }, [
-    { job, runId: state.runId },
-  ]);
-  const navigator = toNavigator
-    ? await walk.verifyNavigator.executeWithOptions({ summary: STEP.verifyNavigator }, [
-        { job, runId: state.runId, dryRun },
-      ])
-    : undefined;
-  const report = completedReport({ input, state, complete, writeBack, missing, stored, navigator });
-  await storeActivities.recordRun.executeWithOptions({ summary: STEP.recordRun }, [report]);
-  return report;
 }
 
 /** authenticate + catalog, then a fresh checkpoint for the inventory pass. */

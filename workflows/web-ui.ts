@@ -10,9 +10,10 @@ import type { PageRequest, RunReport, SyncProgress } from '../common/sync-types'
 const n = (v: number): string => String(Math.round(v)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 
 /** The summary of a page activity. */
-export function pageSummary(req: PageRequest, progress: SyncProgress): string {
+export function pageSummary(req: PageRequest, progress: SyncProgress, sweep = 0): string {
   const page = Math.floor(req.offset / Math.max(1, req.limit)) + 1;
-  return `page ${page}/${Math.max(page, progress.pagesTotal)} (offset ${n(req.offset)})`;
+  const text = `page ${page}/${Math.max(page, progress.pagesTotal)} (offset ${n(req.offset)})`;
+  return sweep ? `re-list ${sweep}, ${text}` : text;
 }
 
 /** Summaries of the other steps' activities. */
@@ -21,7 +22,7 @@ export const STEP_SUMMARY = {
   authenticate: 'authenticate (token, tracked groups, device total)',
   syncCatalog: 'software catalog',
   retireWriteBack: 'retire write-back (delete retired records in AlloyScan)',
-  flagMissing: 'missing look-ups (devices the pass did not see)',
+  flagMissing: 'missing look-ups (devices the listing did not list)',
   verifyCounts: 'verify counts (source vs store)',
   prepareNavigator: 'Navigator: list its records (matching) and read back retirements',
   pushNavigator: 'Navigator: create, adopt, update and flag what the pages left',

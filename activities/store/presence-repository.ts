@@ -19,7 +19,11 @@ function liveOf(db: Kysely<Database>, table: RecordTableName, jobId: string) {
     .where('missing_from_alloyscan', '=', 0);
 }
 
-function unseenIds(db: Kysely<Database>, jobId: string, runId: string, after: string | undefined) {
+/**
+ * Live records whose device the run did not list, or (after re-list sweeps) that its final
+ * sweep `sweep` did not list.
+ */
+function unseenIds(db: Kysely<Database>, jobId: string, runId: string, after: string | undefined, sweep = 0) {
   const part = (table: RecordTableName) =>
     liveOf(db, table, jobId)
       .select(sql<string>`alloyscan_id`.as('source_id'))
@@ -31,7 +35,8 @@ function unseenIds(db: Kysely<Database>, jobId: string, runId: string, after: st
               .select('run_seen.source_id')
               .where('run_seen.job_id', '=', jobId)
               .where('run_seen.run_id', '=', runId)
-              .where('run_seen.source_id', '=', sql.ref<string>(`${table}.alloyscan_id`)),
+              .where('run_seen.source_id', '=', sql.ref<string>(`${table}.alloyscan_id`))
+              .$if(sweep > 0, (qb) => qb.where('run_seen.last_sweep', '>=', sweep)),
           ),
         ),
       )
@@ -46,8 +51,9 @@ export async function listUnseen(
   runId: string,
   limit: number,
   afterSourceId?: string,
+  sweep = 0,
 ): Promise<string[]> {
-  const rows = await unseenIds(db, jobId, runId, afterSourceId)
+  const rows = await unseenIds(db, jobId, runId, afterSourceId, sweep)
     .select('u.source_id')
     .orderBy('u.source_id')
     .limit(limit)
@@ -55,8 +61,13 @@ export async function listUnseen(
   return rows.map((r) => r.source_id);
 }
 
-export async function countUnseen(db: Kysely<Database>, jobId: string, runId: string): Promise<number> {
-  const row = await unseenIds(db, jobId, runId, undefined)
+export async function countUnseen(
+  db: Kysely<Database>,
+  jobId: string,
+  runId: string,
+  sweep = 0,
+): Promise<number> {
+  const row = await unseenIds(db, jobId, runId, undefined, sweep)
     .select((eb) => eb.fn.countAll().as('n'))
     .executeTakeFirst();
   return toCount(row?.n);

@@ -218,8 +218,10 @@ export async function quarantineSummary(
 }
 
 /**
- * Records the ids as seen by the run on the page at `pageOffset`. Returns those first seen on
- * a different page (offset-paging repeats); a retried page gets none of its own ids back.
+ * Records the ids as seen by the run on the page at `pageOffset` of listing sweep `sweep` (0:
+ * the pass; 1…: re-list sweeps). Returns those first seen on another page or by an earlier
+ * sweep (offset-paging repeats); a retried page gets none of its own ids back. A sweep also
+ * marks every id it lists as listed by it (`last_sweep`).
  */
 export async function markSeen(
   db: Kysely<Database>,
@@ -227,6 +229,7 @@ export async function markSeen(
   runId: string,
   pageOffset: number,
   sourceIds: readonly string[],
+  sweep = 0,
 ): Promise<Set<string>> {
   const ids = uniq(sourceIds);
   const seenElsewhere = new Set<string>();
@@ -236,6 +239,7 @@ export async function markSeen(
       run_id: runId,
       source_id,
       page_offset: pageOffset,
+      ...(sweep > 0 ? { sweep, last_sweep: sweep } : {}),
     }));
     const inserted = await db
       .insertInto('run_seen')
@@ -250,9 +254,19 @@ export async function markSeen(
       .where('job_id', '=', jobId)
       .where('run_id', '=', runId)
       .where('source_id', 'in', part)
-      .where('page_offset', '<>', pageOffset)
+      .where((eb) => eb.or([eb('page_offset', '<>', pageOffset), eb('sweep', '<>', sweep)]))
       .execute();
     for (const r of earlier) seenElsewhere.add(r.source_id);
+    if (sweep > 0) {
+      await db
+        .updateTable('run_seen')
+        .set({ last_sweep: sweep })
+        .where('job_id', '=', jobId)
+        .where('run_id', '=', runId)
+        .where('source_id', 'in', part)
+        .where('last_sweep', '<', sweep)
+        .execute();
+    }
   }
   return seenElsewhere;
 }

@@ -145,9 +145,17 @@ export interface SyncStore {
    * Record that this run saw these devices on the page at `pageOffset` (a scratch table,
    * not inventory; purged by `endRun`). Returns the ids that were already seen on a
    * DIFFERENT page of the run (offset-paging repeats), which the caller must not process
-   * again. Re-marking the same page (an activity retry) returns none of its own ids.
+   * again. Re-marking the same page (an activity retry) returns none of its own ids. `sweep`
+   * (default 0, the pass) numbers a re-list sweep: ids an earlier sweep listed are repeats,
+   * and every id it lists is marked as listed by it.
    */
-  markSeen(jobId: string, runId: string, pageOffset: number, sourceIds: string[]): Promise<Set<string>>;
+  markSeen(
+    jobId: string,
+    runId: string,
+    pageOffset: number,
+    sourceIds: string[],
+    sweep?: number,
+  ): Promise<Set<string>>;
   /** Drop the run's scratch rows (seen set, batch ledger). */
   endRun(jobId: string, runId: string): Promise<void>;
 
@@ -175,9 +183,15 @@ export interface SyncStore {
    */
   refreshStatistics(): Promise<string[]>;
 
-  /** Live devices of this job not seen by `runId` (candidates for the missing flag). */
-  listUnseen(jobId: string, runId: string, limit: number, afterSourceId?: string): Promise<string[]>;
-  countUnseen(jobId: string, runId: string): Promise<number>;
+  /** Live devices of this job not seen by `runId`, or not by its sweep `sweep` when > 0 (candidates for the missing flag). */
+  listUnseen(
+    jobId: string,
+    runId: string,
+    limit: number,
+    afterSourceId?: string,
+    sweep?: number,
+  ): Promise<string[]>;
+  countUnseen(jobId: string, runId: string, sweep?: number): Promise<number>;
 
   /** Flag devices as missing from AlloyScan, with the date it was confirmed and the run that did it. */
   flagMissing(jobId: string, sourceIds: string[], flag: { at: string; runId: string }): Promise<number>;

@@ -138,6 +138,10 @@ export interface RunSeenTable {
   source_id: string;
   /** Offset of the page that first saw the id (a retried page re-marks its own ids harmlessly). */
   page_offset: number;
+  /** The listing sweep that first saw the id (0: the pass; 1…: re-list sweeps of a moving list). */
+  sweep: ColumnType<number, number | undefined, number>;
+  /** The last sweep that listed the id. */
+  last_sweep: ColumnType<number, number | undefined, number>;
 }
 
 /** Scratch: the total result of each committed batch of a run (purged when the run ends). */

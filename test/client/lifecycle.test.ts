@@ -156,6 +156,11 @@ describe('the job lifecycle from the CLI', () => {
     const mismatch = await cli('verify', job);
     assert.equal(mismatch.code, 5);
     assert.match(mismatch.stdout, /MISMATCH/);
+    assert.match(
+      mismatch.stdout,
+      /the site moved by \+3 devices since the last successful run ended \(\d+ present then\); the store still matches what that run left/,
+      'it says the site moved, not that the store is wrong',
+    );
   });
 
   it('test-connection --json gives the totals and the tracked groups', async () => {

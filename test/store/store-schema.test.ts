@@ -86,6 +86,7 @@ for (const engine of engines()) {
         '0003_run_batches',
         '0004_write_back_run',
         '0005_job_lifecycle',
+        '0006_run_seen_sweeps',
         '0010_navigator_links',
       ]);
       await store.migrateDown();
@@ -94,6 +95,7 @@ for (const engine of engines()) {
         TABLES.filter((t) => !t.startsWith('navigator_')),
         'the Navigator state tables go with their migration',
       );
+      await store.migrateDown();
       await store.migrateDown();
       await store.migrateDown();
       assert.deepEqual(await store.appliedMigrations(), [

@@ -14,8 +14,12 @@ import { workflowBundle } from '../helpers/temporal-env';
 
 const [sqlite] = storeEngines();
 const HISTORIES = resolve(__dirname, '../../../test/fixtures/histories');
-/** Recorded by the first version of the workflow, and by the current one (RECORD_HISTORY=1 re-records it). */
-const FIXTURES = ['sync-run.json', 'sync-run-v2.json'];
+/**
+ * Recorded by the first version of the workflow, the Web UI version (report memo), and the
+ * current one, whose run meets a site that changes while it is read (re-list sweeps and the
+ * unseen walk after a moved total). RECORD_HISTORY=1 re-records the last one.
+ */
+const FIXTURES = ['sync-run.json', 'sync-run-v2.json', 'sync-run-v3.json'];
 const FIXTURE = resolve(HISTORIES, FIXTURES[FIXTURES.length - 1]!);
 
 /** The history as text, with every payload's data decoded (secrets would be inside them). */
@@ -66,12 +70,15 @@ describe('workflow histories', () => {
       devices: 50,
       faults: { seed: 2, rate429: 0.05, rate5xx: 0.05, retryAfterSeconds: 1 },
     });
-    const job = jobFor(site);
+    // Pages of 10, and the site changes after the second list call: the list is read again.
+    site.setChurn({ afterListCalls: 2, add: 3, deleteFirst: { count: 2, within: 10 } });
+    const job = jobFor(site, { pageSize: 10 });
     secrets.push(process.env[(job.clientSecret as { env: string }).env]!);
     const res = await forceSync(stack.env.client, job, { taskQueue: f.taskQueue });
     workflowIds.push(res.workflowId);
     const report = (await stack.env.client.workflow.getHandle(res.workflowId).result()) as RunReport;
     assert.equal(report.outcome, 'succeeded');
+    assert.ok(report.listing && report.listing.sweeps >= 1, 'the recorded run re-listed the moved list');
     site.revokeTokens();
     const again = await forceSync(stack.env.client, job, { taskQueue: f.taskQueue });
     workflowIds.push(again.workflowId);

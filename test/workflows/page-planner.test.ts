@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { exhausted, isComplete, newPlanner, nextPage, pageDone } from '../../workflows/page-planner';
+import {
+  exhausted,
+  isComplete,
+  isCovered,
+  newPlanner,
+  nextPage,
+  pageDone,
+} from '../../workflows/page-planner';
 
 describe('page planner', () => {
   it('hands out every offset below the total exactly once', () => {
@@ -35,13 +42,17 @@ describe('page planner', () => {
     pageDone(s, c, 1, 201);
     assert.ok(exhausted(s));
     assert.equal(isComplete(s), false);
+    assert.equal(isCovered(s), true, 'a moved total still covers every offset: the unseen walk runs');
   });
 
   it('is not complete when the site returns an empty page below its total', () => {
     const s = newPlanner(100, 200);
     const a = nextPage(s)!;
     pageDone(s, a, 0, 200);
-    nextPage(s);
+    const b = nextPage(s)!;
+    pageDone(s, b, 100, 200);
+    assert.ok(exhausted(s));
     assert.equal(isComplete(s), false);
+    assert.equal(isCovered(s), false, 'offsets 0–99 were never read: the unseen walk is skipped');
   });
 });

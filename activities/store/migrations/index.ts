@@ -9,6 +9,7 @@ import * as m0002 from './0002_sync_log';
 import * as m0003 from './0003_run_batches';
 import * as m0004 from './0004_write_back_run';
 import * as m0005 from './0005_job_lifecycle';
+import * as m0006 from './0006_run_seen_sweeps';
 import * as m0010 from './0010_navigator_links';
 
 /** Keys sort in application order. */
@@ -18,6 +19,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0003_run_batches': m0003,
   '0004_write_back_run': m0004,
   '0005_job_lifecycle': m0005,
+  '0006_run_seen_sweeps': m0006,
   '0010_navigator_links': m0010,
 };
 

@@ -8,11 +8,11 @@
  *   proportion.
  * - Burst: a tenth of a second's worth of tokens, so calls go out at once while there is
  *   budget (no timer per request) without ever exceeding a per-second workload limit.
- * - A 429 tells a rate limit from noise. Evidence that our rate is too high: three 429s in a
+ * - A 429 tells a rate limit from noise. Evidence that our rate is too high: two 429s in a
  *   row (no other answer between), or at least three in the last second making a quarter of
- *   the calls. Only then does every call wait out Retry-After and, when the budget was in use
- *   (calls queue for it, or it sent at least half its rate in a second), the rate drop to
- *   ×0.7, at most once a second. A Retry-After of 2 s or more names a window (a per-minute
+ *   the calls. Only then does every call wait out Retry-After and the rate drop to 0.85× the
+ *   rate in use (the budget's while calls queue for it, else what it sent in the busier of this
+ *   second and the last), at most once a second. A Retry-After of 2 s or more names a window (a per-minute
  *   limit): every call waits for it, the rate stays. An isolated 429 (another client's load, a
  *   quota hiccup) is only counted: its caller retries after its own Retry-After.
  * - While calls succeed the rate creeps back up by a twentieth of the rate where the site said
@@ -44,15 +44,16 @@ export interface RateBudgetState {
   lastAt?: number | undefined;
 }
 
-const DECREASE = 0.7;
-const BUSY = 0.5;
+const DECREASE = 0.85;
 const INCREASE_PER_SECOND = 0.05;
 const BURST_SECONDS = 0.1;
 const MIN_RATE = 0.5;
 /** Evidence of our rate: 429s in a row, or this many in a second making this share of the calls. */
-const STREAK = 3;
+const STREAK = 2;
 const CLUSTER = 3;
 const CLUSTER_SHARE = 0.25;
+/** After the clock's second ends, before calls go out again (clocks of site and worker differ a little). */
+const SECOND_MARGIN_MS = 20;
 /** A Retry-After this long names a window (a per-minute limit): everyone waits, the rate stays. */
 const WINDOW_MS = 2000;
 
@@ -188,15 +189,18 @@ export class RateBudget {
     };
     if (retryAfterMs !== undefined && retryAfterMs >= WINDOW_MS) return pause();
     if (!this.#ourRate()) return;
-    pause();
+    // A Retry-After of whole seconds rounds up the end of the site's one-second window: a
+    // pause to the clock's next second (not a whole second from now) uses the next window in full.
+    const secondEnd = Math.ceil((now + 1) / 1000) * 1000 + SECOND_MARGIN_MS;
+    this.#pausedUntil = Math.max(this.#pausedUntil, Math.min(now + (retryAfterMs ?? 0), secondEnd));
     if (now - this.#lastCut < 1000) return;
     this.#refill();
-    // In use: calls queue for it, or it sent at least half its rate lately. A 429 while a lone
-    // caller sends far below the rate (latency-bound) is a fault or another client, not ours.
-    if (this.#waiting === 0 && this.#sent.recent() < BUSY * this.#rate) return;
+    // From the rate in use: the budget's while calls queue for it; else what it sent lately
+    // (latency-bound pages send below their budget, and a cut above that would change nothing).
+    const used = this.#waiting > 0 ? this.#rate : Math.min(this.#rate, Math.max(1, this.#sent.recent()));
     this.#lastCut = now;
-    this.#knee = this.#rate;
-    this.#rate = Math.max(MIN_RATE, this.#rate * DECREASE);
+    this.#knee = used;
+    this.#rate = Math.max(MIN_RATE, used * DECREASE);
     this.#tokens = Math.min(this.#tokens, 0);
   }
 

@@ -35,6 +35,8 @@ export interface RateUsed {
   ceiling?: number;
   firstAt?: number | undefined;
   lastAt?: number | undefined;
+  /** The rate in use when the site last refused it (evidence of its limit), at `ceiling`. */
+  refusedAt?: number | undefined;
 }
 
 export interface PageRequest {
@@ -93,6 +95,8 @@ export interface PassRate {
   /** Wall time (epoch ms) of the pages' first and last call: the site's view of the pass. */
   firstAt?: number;
   lastAt?: number;
+  /** The job's rate when a page last met evidence of the site's limit: the budget stays at or below it. */
+  refusedAt?: number;
 }
 
 export interface SyncRunInput {

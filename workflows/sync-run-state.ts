@@ -153,11 +153,15 @@ export class SyncRunState {
 
 /**
  * What a page learned of the job's rate: its final rate as a fraction of the share it had
- * (older results: of 1/pages), applied to the job; its 429s and calls; and the wall time of
+ * (older results: of 1/pages), applied to the job, never above the rate at which the site last
+ * refused a page (a lone page creeping up would otherwise pass its guess off as the limit);
+ * its 429s and calls; and the wall time of
  * its first and last call, which bounds the pass as the site saw it.
  */
 function learnRate(rate: PassRate, used: RateUsed, rps: number, pages: number): void {
-  rate.budget = Math.min(rps, used.ceiling ? (used.rate / used.ceiling) * rps : used.rate * pages);
+  const jobRate = (r: number): number => (used.ceiling ? (r / used.ceiling) * rps : r * pages);
+  if (used.refusedAt !== undefined) rate.refusedAt = jobRate(used.refusedAt);
+  rate.budget = Math.min(rps, jobRate(used.rate), rate.refusedAt ?? Infinity);
   rate.throttled += used.throttled;
   rate.pageCalls = (rate.pageCalls ?? 0) + (used.calls ?? 0);
   rate.pageMs = (rate.pageMs ?? 0) + (used.ms ?? 0);

@@ -12,7 +12,8 @@
  *   row (no other answer between), or at least three in the last second making a quarter of
  *   the calls. Only then does every call wait out Retry-After and the rate drop to 0.85× the
  *   rate in use (the budget's while calls queue for it, else what it sent in the busier of this
- *   second and the last), at most once a second. A Retry-After of 2 s or more names a window (a per-minute
+ *   second and the last), at most once a second. The pause of a per-second limit ends with
+ *   the clock's second (Retry-After rounds the window's end up to a whole second). A Retry-After of 2 s or more names a window (a per-minute
  *   limit): every call waits for it, the rate stays. An isolated 429 (another client's load, a
  *   quota hiccup) is only counted: its caller retries after its own Retry-After.
  * - While calls succeed the rate creeps back up by a twentieth of the rate where the site said
@@ -42,6 +43,8 @@ export interface RateBudgetState {
   /** Epoch ms of the first and the last call sent (absent before the first). */
   firstAt?: number | undefined;
   lastAt?: number | undefined;
+  /** The rate in use when the site last refused it (absent: never), at the current ceiling. */
+  refusedAt?: number | undefined;
 }
 
 const DECREASE = 0.85;
@@ -71,6 +74,7 @@ export class RateBudget {
   #streak = 0;
   #recent429: number[] = [];
   #firstAt: number | undefined;
+  #refusedAt: number | undefined;
   /** Calls sent per whole second of the clock. */
   readonly #sent: PerSecond;
   #calls = 0;
@@ -122,6 +126,7 @@ export class RateBudget {
     this.#ceiling = ceiling;
     this.#rate = Math.min(ceiling, Math.max(MIN_RATE, this.#rate * scale));
     if (this.#knee !== undefined) this.#knee *= scale;
+    if (this.#refusedAt !== undefined) this.#refusedAt *= scale;
     this.#tokens = Math.min(this.#tokens, this.#burst());
   }
 
@@ -200,6 +205,7 @@ export class RateBudget {
     const used = this.#waiting > 0 ? this.#rate : Math.min(this.#rate, Math.max(1, this.#sent.recent()));
     this.#lastCut = now;
     this.#knee = used;
+    this.#refusedAt = used;
     this.#rate = Math.max(MIN_RATE, used * DECREASE);
     this.#tokens = Math.min(this.#tokens, 0);
   }

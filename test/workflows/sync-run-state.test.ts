@@ -61,6 +61,22 @@ describe('the run state', () => {
     assert.equal(state.currentShare(20), 20);
   });
 
+  it("keeps the job's budget at or below the rate the site last refused", () => {
+    const state = new SyncRunState(input, 'run', '2026-01-01T00:00:00Z');
+    state.beginPass(10, 40, { catalog: { products: 0, groupChanged: 0 } });
+    const [a, b] = [state.takePage()!, state.takePage()!];
+    state.applyPage(
+      a,
+      { ...page(0, 10, 40), rate: { rate: 20, throttled: 5, ceiling: 75, refusedAt: 30 } },
+      300,
+      4,
+    );
+    assert.equal(state.checkpoint?.rate?.budget, 80);
+    // A lone page crept up to its whole share without a 429: the budget stays at the refused rate.
+    state.applyPage(b, { ...page(10, 10, 40), rate: { rate: 300, throttled: 0, ceiling: 300 } }, 300, 4);
+    assert.equal(state.checkpoint?.rate?.budget, 120);
+  });
+
   it('starts the job where its last run left the budget', () => {
     const state = new SyncRunState(input, 'run', '2026-01-01T00:00:00Z');
     state.authenticated({ ...auth, learnedRate: 120 });

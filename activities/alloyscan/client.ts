@@ -110,6 +110,7 @@ export function createAlloyScanClient(opts: AlloyScanClientOptions): AlloyScanCl
       res = await api.request<unknown>({ method, url, data, headers, signal: cancel });
     } catch (err) {
       countCall(undefined, isToken);
+      budget.onAnswered();
       throw networkFailure(err, ctx(req), s.timeoutMs);
     }
     countCall(res.status, isToken);

@@ -14,8 +14,11 @@
  *   rate in use (the budget's while calls queue for it, else what it sent in the busier of this
  *   second and the last), at most once a second. The pause of a per-second limit ends with
  *   the clock's second (Retry-After rounds the window's end up to a whole second). A Retry-After of 2 s or more names a window (a per-minute
- *   limit): every call waits for it, the rate stays. An isolated 429 (another client's load, a
- *   quota hiccup) is only counted: its caller retries after its own Retry-After.
+ *   limit): every call waits for it, the rate stays. After any other 429 one call goes out
+ *   alone (a probe) until an answer comes: a success says it was noise (another client's load,
+ *   a quota hiccup), and calls go on at the same rate while the refused one is sent again after
+ *   its own Retry-After; a 429 is the second in a row, evidence of a limit. A probe costs one
+ *   round trip, and keeps a page's calls in flight from all meeting a full window.
  * - While calls succeed the rate creeps back up by a twentieth of the rate where the site said
  *   no, per second, never above the ceiling. The 429s met, the calls sent, the time spent
  *   sending (Retry-After pauses included, store writes between batches not) and the wall
@@ -55,6 +58,8 @@ const MIN_RATE = 0.5;
 const STREAK = 2;
 const CLUSTER = 3;
 const CLUSTER_SHARE = 0.25;
+/** How often callers held behind a probe look again. */
+const PROBE_POLL_MS = 5;
 /** After the clock's second ends, before calls go out again (clocks of site and worker differ a little). */
 const SECOND_MARGIN_MS = 20;
 /** A Retry-After this long names a window (a per-minute limit): everyone waits, the rate stays. */
@@ -75,6 +80,9 @@ export class RateBudget {
   #recent429: number[] = [];
   #firstAt: number | undefined;
   #refusedAt: number | undefined;
+  /** After an isolated 429: one call at a time (the probe) until an answer comes. */
+  #probing = false;
+  #probeOut = false;
   /** Calls sent per whole second of the clock. */
   readonly #sent: PerSecond;
   #calls = 0;
@@ -145,19 +153,20 @@ export class RateBudget {
     this.#sent.count();
     this.#tokens -= 1;
     let waitMs = this.#tokens < 0 ? (-this.#tokens / this.#rate) * 1000 : 0;
-    waitMs = Math.max(waitMs, this.#pausedUntil - this.#now());
+    waitMs = Math.max(waitMs, this.#holdMs());
     if (waitMs > 0) {
       this.#waiting++;
       try {
         while (waitMs > 0) {
           await this.#sleep(waitMs);
           // A 429 met while this call waited pauses it too.
-          waitMs = this.#pausedUntil - this.#now();
+          waitMs = this.#holdMs();
         }
       } finally {
         this.#waiting--;
       }
     }
+    if (this.#probing) this.#probeOut = true;
     this.#countSending(asked, this.#now());
   }
 
@@ -177,9 +186,17 @@ export class RateBudget {
     this.#sendingMs += Math.min(idle, Math.max(250, 2000 / this.#rate)) + waited;
   }
 
-  /** The site answered something other than 429: a run of 429s is broken. */
+  /** Until a pause ends, or while a probe after an isolated 429 awaits its answer. */
+  #holdMs(): number {
+    const paused = this.#pausedUntil - this.#now();
+    return Math.max(paused, this.#probing && this.#probeOut ? PROBE_POLL_MS : 0);
+  }
+
+  /** The site answered something other than 429 (or the call failed without an answer): a run of 429s is broken. */
   onAnswered(): void {
     this.#streak = 0;
+    this.#probing = false;
+    this.#probeOut = false;
   }
 
   /** The site answered 429: an isolated one is counted; evidence of our rate pauses everyone and cuts the rate. */
@@ -192,8 +209,11 @@ export class RateBudget {
     const pause = (): void => {
       if (retryAfterMs !== undefined) this.#pausedUntil = Math.max(this.#pausedUntil, now + retryAfterMs);
     };
+    this.#probeOut = false;
     if (retryAfterMs !== undefined && retryAfterMs >= WINDOW_MS) return pause();
-    if (!this.#ourRate()) return;
+    // Noise or a limit? One call goes out alone until an answer says (a success: noise).
+    this.#probing = !this.#ourRate();
+    if (this.#probing) return;
     // A Retry-After of whole seconds rounds up the end of the site's one-second window: a
     // pause to the clock's next second (not a whole second from now) uses the next window in full.
     const secondEnd = Math.ceil((now + 1) / 1000) * 1000 + SECOND_MARGIN_MS;

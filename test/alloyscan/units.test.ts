@@ -118,6 +118,21 @@ describe('rate budget', () => {
     assert.ok(clock.t - t0 <= 20_500, `400 calls at 20/s took ${clock.t - t0} ms`);
   });
 
+  it('after an isolated 429 sends one call alone until an answer says it was noise', async () => {
+    const { budget } = fakeBudget(1000);
+    budget.onThrottled(1000);
+    await budget.acquire(); // the probe
+    let sent = false;
+    const next = budget.acquire().then(() => {
+      sent = true;
+    });
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+    assert.equal(sent, false, 'held behind the probe');
+    budget.onAnswered();
+    await next;
+    assert.deepEqual({ sent, rate: budget.state.rate }, { sent: true, rate: 1000 });
+  });
+
   it('slows down for 429s in a row: the site refuses our rate', async () => {
     const { budget } = fakeBudget(100);
     for (let i = 0; i < 80; i++) await budget.acquire();

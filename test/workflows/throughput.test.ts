@@ -106,6 +106,21 @@ describe('throughput on real-site shapes, counted at the site', () => {
     assert.ok(share >= 0.5, `at least three pages in flight ${(share * 100).toFixed(0)} % of the pass`);
   });
 
+  it("a page left running alone uses the job's whole rate, and the job never more", async () => {
+    // Page 0 has 100 devices (200 calls), page 1 ten (20 calls): after two seconds page 0 runs alone.
+    const site = stack.emulator.addSite({ name: siteName('lone'), seed: 3, devices: 110, catalogSize: 80 });
+    const job = jobFor(site, { requestsPerSecond: 20, pageSize: 100, pageConcurrency: 2 });
+    site.resetTraffic();
+    const { report } = await run(job);
+    assert.ok(report.verify.ok, report.message);
+    const seconds = perSecond(site.traffic());
+    console.log(`lone page: site calls/s ${JSON.stringify(seconds)}`);
+    // At a fixed half share the lone page would send 10 calls a second.
+    const alone = seconds.slice(4, -1);
+    assert.ok(median(alone) >= 16, `median ${median(alone)} calls/s with page 0 alone`);
+    assert.ok(Math.max(...seconds) <= 20 * 1.2, `calls per second ${JSON.stringify(seconds)}`);
+  });
+
   it('(ii, v) one call in 23 answered 429 at any rate, job at its defaults: 0.8 × 20/s reached, every 429 reported', async () => {
     // Fault seed 7: the first API calls (authenticate, catalog) draw no 429, so every 429 is a page's.
     const site = stack.emulator.addSite({

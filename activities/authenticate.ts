@@ -40,6 +40,7 @@ export function createAuthenticate(deps: ActivityDeps) {
         full: fullReason !== undefined,
         fullReason,
         filterFingerprint: fingerprint,
+        learnedRate: (await deps.store.lastSuccess(job.id))?.rate?.budget,
       };
     });
   };

@@ -20,7 +20,10 @@ import { activityMeter, METRIC } from './metrics';
 import type { StoredDeviceState } from './store/store-types';
 import { processBatch } from './page-batch';
 import { CURSOR_VERSION, mergeBatch, retryLater, type PageCursor } from './page-cursor';
-import { asActivity, budgetFor, lastHeartbeat } from './run-helpers';
+import { carriedRate, pageBudget } from './page-rate';
+import { followRateShare } from './rate-share';
+import { throttledRetry } from './read-device';
+import { asActivity, heartbeat, lastHeartbeat } from './run-helpers';
 import { pushStale } from './navigator-steps';
 
 export interface DevicePageInput {
@@ -56,10 +59,11 @@ export function createProcessDevicePage(deps: ActivityDeps) {
   /** Read, filter and upsert one page of the device list, resuming from the last heartbeated batch. */
   return async function processDevicePage(input: DevicePageInput): Promise<DevicePageOutput> {
     return asActivity(async () => {
-      const budget = budgetFor(input.job, input.rate);
+      const budget = pageBudget(input);
       const client = deps.clientFor(input.job, budget);
       const beats = new Heartbeats<PageCursor>();
       const started = Date.now();
+      const stopFollowing = followRateShare(budget);
       try {
         const out = await runPage(deps, client, input, beats, budget);
         activityMeter()
@@ -67,6 +71,7 @@ export function createProcessDevicePage(deps: ActivityDeps) {
           .record(Date.now() - started, { job: input.job.id });
         return out;
       } finally {
+        stopFollowing();
         beats.stop();
       }
     });
@@ -81,7 +86,7 @@ async function runPage(
   budget: RateBudget,
 ): Promise<DevicePageOutput> {
   const resumed = lastHeartbeat<PageCursor>();
-  const cur = resumed?.v === CURSOR_VERSION ? resumed : await startPage(deps, client, input);
+  const cur = resumed?.v === CURSOR_VERSION ? resumed : await startOrKeepRate(deps, client, input, budget);
   // Counted from here: the listing's calls are in the cursor already.
   let base = client.apiCalls;
   const countCalls = (): void => {
@@ -102,10 +107,12 @@ async function runPage(
     cur.done += ids.length;
     cur.batchSize = nextBatchSize(ids.length, Date.now() - started, input.limit);
     countCalls();
+    cur.rate = carriedRate(budget);
     beats.moved();
   }
   if (cur.retry.length) {
     const err = retryLater(cur, transient);
+    cur.rate = carriedRate(budget);
     beats.flush();
     throw err;
   }
@@ -123,8 +130,23 @@ async function runPage(
     quarantineSample,
     apiCalls,
     samples,
-    rate: budget.state,
+    rate: carriedRate(budget),
   };
+}
+
+/** startPage; an attempt that fails before it has a cursor still hands its rate and 429s to the next. */
+async function startOrKeepRate(
+  deps: ActivityDeps,
+  client: AlloyScanClient,
+  input: DevicePageInput,
+  budget: RateBudget,
+): Promise<PageCursor> {
+  try {
+    return await startPage(deps, client, input);
+  } catch (err) {
+    heartbeat({ rate: carriedRate(budget) });
+    throw err;
+  }
 }
 
 /** As many devices as take about BATCH.targetMs, from what the last batch cost. */
@@ -148,7 +170,7 @@ async function startPage(
 ): Promise<PageCursor> {
   const { job, runId } = input;
   const before = client.apiCalls;
-  const page = await client.listDevices({ offset: input.offset, limit: input.limit });
+  const page = await throttledRetry(() => client.listDevices({ offset: input.offset, limit: input.limit }));
   const totals = emptyTotals();
   const counts = totals.counts;
   const ids = page.items.map((d) => d.id);

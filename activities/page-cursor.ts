@@ -7,6 +7,12 @@ import type { QuarantinedRecord } from '../common/domain';
 import { FailureType } from '../common/failure-types';
 import type { PageCounts, PassTotals } from '../common/sync-types';
 import { AlloyScanError } from './alloyscan/errors';
+import type { RateBudgetState } from './alloyscan/rate-budget';
+
+/** What an attempt's rate budget learned and counted, with the share it had: the next attempt starts there. */
+export interface CarriedRate extends RateBudgetState {
+  ceiling: number;
+}
 
 export const CURSOR_VERSION = 2;
 
@@ -27,6 +33,8 @@ export interface PageCursor extends PassTotals {
   retry: string[];
   /** Devices per store transaction, learned from what a batch cost (see device-page.ts). */
   batchSize?: number;
+  /** The attempt's rate budget at the last heartbeat (absent in cursors written before it). */
+  rate?: CarriedRate;
 }
 
 /** What one committed batch adds to the cursor. */

@@ -3,8 +3,8 @@
  * is a skip with a reason; the device is *gone* when its detail answers 404 (a snapshot 404
  * is confirmed by reading the detail again: a device reaudited meanwhile is not gone), and
  * the caller flags its record missing. A malformed record a quarantine, a 5xx/reset a device to retry in
- * the next round; a 429 is read again here once the rate budget lets it (it has slowed down
- * and waited out Retry-After), a few times before it too waits for the next round. Anything
+ * the next round; a 429 is read again here after its Retry-After (and whatever the rate budget
+ * then asks), a few times before it too waits for the next round. Anything
  * else (bad credentials, …) fails the attempt.
  */
 import type { QuarantinedRecord } from '../common/domain';
@@ -28,6 +28,26 @@ export async function readDevice(client: AlloyScanClient, id: string): Promise<R
     const read = await readOnce(client, id);
     const throttled = read.kind === 'retry' && read.error.type === FailureType.RateLimited;
     if (!throttled || attempt >= RATE_LIMITED_REREADS) return read;
+    // Its own pause: an isolated 429 does not stop the page's other calls (rate-budget.ts).
+    await throttlePause(read.error.retryAfterMs);
+  }
+}
+
+/** The wait before a call answered 429 is sent again: its Retry-After, else a second. */
+export function throttlePause(retryAfterMs: number | undefined): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, retryAfterMs ?? 1000));
+}
+
+/** `fn`, sent again after its pause when the site answers 429, up to RATE_LIMITED_REREADS times. */
+export async function throttledRetry<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      const throttled = err instanceof AlloyScanError && err.type === FailureType.RateLimited;
+      if (!throttled || attempt >= RATE_LIMITED_REREADS) throw err;
+      await throttlePause(err.retryAfterMs);
+    }
   }
 }
 

@@ -23,13 +23,22 @@ export interface RateShare {
   start?: number | undefined;
 }
 
-/** Where an activity's rate budget ended, and the 429 answers it met. */
+/** Name of the workflow query a page asks for its share of the job's rate (requests/s). */
+export const RATE_SHARE_QUERY = 'rateShare';
+
+/** Where an activity's rate budget ended, and the 429 answers it met (every attempt of it). */
 export interface RateUsed {
   rate: number;
   throttled: number;
-  /** Calls the page sent and the time from its first to its last (absent in older histories). */
+  /** Calls the page sent and the time spent sending (absent in older histories). */
   calls?: number;
   ms?: number;
+  /** The share it ended with, and the wall time (epoch ms) of its first and last call. */
+  ceiling?: number;
+  firstAt?: number | undefined;
+  lastAt?: number | undefined;
+  /** The rate in use when the site last refused it (evidence of its limit), at `ceiling`. */
+  refusedAt?: number | undefined;
 }
 
 export interface PageRequest {
@@ -48,6 +57,8 @@ export interface PlannerState {
   totalStable: boolean;
   /** Set when the site returned an empty page below its total: the pass cannot be complete. */
   truncated: boolean;
+  /** The most items a short page returned: the site's own page size, once learned. */
+  sitePageSize?: number;
 }
 
 /**
@@ -91,6 +102,11 @@ export interface PassRate {
   /** Calls the pages sent through their budgets and the time each spent sending, summed. */
   pageCalls?: number;
   pageMs?: number;
+  /** Wall time (epoch ms) of the pages' first and last call: the site's view of the pass. */
+  firstAt?: number;
+  lastAt?: number;
+  /** The job's rate when a page last met evidence of the site's limit: the budget stays at or below it. */
+  refusedAt?: number;
 }
 
 export interface SyncRunInput {
@@ -132,6 +148,8 @@ export interface AuthResult {
   trackedGroupsSource: 'site' | 'config';
   deviceTotal: number;
   apiCalls: number;
+  /** The job's request rate as its last successful run learned it (requests/s; absent: none yet). */
+  learnedRate?: number | undefined;
 }
 
 /** Per-step counts accumulated over the pages of a pass. */
@@ -223,11 +241,14 @@ export interface RunReport {
   quarantined: number;
   quarantineSample: QuarantinedRecord[];
   /**
-   * The request rate: the job's ceiling (requestsPerSecond), the rate the pages reached
-   * (their calls over their sending time, times the pages at once), the budget they ended
-   * with (the estimate of the site's limit), and the 429s they met.
+   * The request rate: the job's ceiling (requestsPerSecond), the rate the pages reached (their
+   * calls over the wall time from the first to the last, as the site saw them; never above the
+   * ceiling), the budget they ended with (the estimate of the site's limit, the next run's
+   * start), and the 429s the pages met, failed attempts included.
    */
   rate?: { ceiling: number; reached: number; budget: number; throttled: number };
+  /** The most devices the site returned per list call, when it returned fewer than pageSize asked. */
+  sitePageSize?: number;
   /** Dry runs: a sample of records per kind of change. */
   samples?: { added: string[]; updated: string[]; missing: string[]; deleted: string[] };
   apiCalls: number;

@@ -135,7 +135,7 @@ export function printReport(view: RunOutcomeView, out: (s: string) => void = con
   out(`  quarantined ${r.quarantined}, API calls ${r.apiCalls}`);
   if (r.rate)
     out(
-      `  rate: reached ${r.rate.reached} calls/s (ceiling ${r.rate.ceiling}, budget at the end ${r.rate.budget}/s), ${r.rate.throttled} × 429 from the site`,
+      `  rate: reached ${r.rate.reached} calls/s (ceiling ${r.rate.ceiling}, budget at the end ${r.rate.budget}/s), ${r.rate.throttled} × 429 from the site${r.sitePageSize === undefined ? '' : `; the site's page size ${r.sitePageSize}`}`,
     );
   if (r.navigator) for (const line of navigatorLines(r.navigator)) out(`  ${line}`);
   if (r.samples)

@@ -3,12 +3,20 @@
  * (fetch, filter, upsert). Stops early with a checkpoint when the history should be rolled
  * over (continue-as-new), after letting in-flight pages finish.
  */
-import { setCurrentDetails, workflowInfo } from '@temporalio/workflow';
-import type { PageRequest, SyncCheckpoint, SyncRunInput } from '../common/sync-types';
+import { defineQuery, patched, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  RATE_SHARE_QUERY,
+  type PageRequest,
+  type SyncCheckpoint,
+  type SyncRunInput,
+} from '../common/sync-types';
 import { heartbeatingActivities } from './activity-proxies';
 import { exhausted } from './page-planner';
 import type { SyncRunState } from './sync-run-state';
 import { currentDetails, pageSummary } from './web-ui';
+
+/** A running page asks for its share of the job's rate (see activities/rate-share.ts). */
+const rateShareQuery = defineQuery<number>(RATE_SHARE_QUERY);
 
 export type PassResult = { kind: 'done' } | { kind: 'continue'; checkpoint: SyncCheckpoint };
 
@@ -19,6 +27,9 @@ export async function runInventoryPass(input: SyncRunInput, state: SyncRunState)
   let pagesThisExecution = 0;
   const { requestsPerSecond: rps, pageConcurrency: pages } = input.job;
   const started = Date.now();
+  // Histories recorded before the planner learned a site's page size replay without it.
+  const learnCap = patched('site-page-size');
+  setHandler(rateShareQuery, () => state.currentShare(rps));
   const pageActivities = heartbeatingActivities(input.heartbeatTimeout).page;
   const launch = (req: PageRequest): void => {
     const summary = pageSummary(req, state.progress(), state.sweep);
@@ -37,7 +48,7 @@ export async function runInventoryPass(input: SyncRunInput, state: SyncRunState)
         },
       ])
       .then((res) => {
-        state.applyPage(req, res, rps, pages);
+        state.applyPage(req, res, rps, pages, learnCap);
         setCurrentDetails(currentDetails(state.progress(), Date.now() - started));
         pagesThisExecution++;
         inflight.delete(req.offset);

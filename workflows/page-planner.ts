@@ -2,8 +2,11 @@
  * Plans which device-list pages a pass reads, with bounded parallelism, from the site's
  * `total`. A site may return fewer items than asked for, so a short page leaves a gap that
  * is read next; a pass is *complete* only when `total` stayed the same on every page and
- * every offset below it was covered. Pure and deterministic: it lives in workflow state and
- * travels through continue-as-new as a plain object.
+ * every offset below it was covered. A site that caps its pages (returns at most N items
+ * whatever `limit` asks) is learned from its short pages: the rest of the pass, gaps
+ * included, is handed out in pages of N, so `pageConcurrency` of them run at once. Pure and
+ * deterministic: it lives in workflow state and travels through continue-as-new as a plain
+ * object.
  */
 import type { PageRequest, PlannerState } from '../common/sync-types';
 
@@ -11,18 +14,39 @@ export function newPlanner(pageSize: number, total: number): PlannerState {
   return { pageSize, total, nextOffset: 0, gaps: [], totalStable: true, truncated: false };
 }
 
+/** Devices per page from here on: the job's pageSize, or the site's cap once learned. */
+export function pageLimit(s: PlannerState): number {
+  return Math.min(s.pageSize, s.sitePageSize ?? s.pageSize);
+}
+
 /** The next page to read, or undefined when every offset below `total` was handed out. */
 export function nextPage(s: PlannerState): PageRequest | undefined {
   const gap = s.gaps.shift();
   if (gap) return gap;
   if (s.nextOffset >= s.total) return undefined;
-  const req = { offset: s.nextOffset, limit: Math.min(s.pageSize, s.total - s.nextOffset) };
+  const req = { offset: s.nextOffset, limit: Math.min(pageLimit(s), s.total - s.nextOffset) };
   s.nextOffset += req.limit;
   return req;
 }
 
-/** Record what a page returned: its item count and the total the site reported with it. */
-export function pageDone(s: PlannerState, req: PageRequest, received: number, total: number): void {
+/** Pages left to hand out (gaps, then the untouched rest at the current page size). */
+export function pagesLeft(s: PlannerState): number {
+  return s.gaps.length + Math.ceil(Math.max(0, s.total - s.nextOffset) / pageLimit(s));
+}
+
+/**
+ * Record what a page returned: its item count and the total the site reported with it.
+ * `learnCap` (false in histories recorded before the site's page size was learned): a short
+ * page sets the site's page size to the most items a short page returned, and the unread
+ * rest becomes gaps of that size.
+ */
+export function pageDone(
+  s: PlannerState,
+  req: PageRequest,
+  received: number,
+  total: number,
+  learnCap = false,
+): void {
   if (total !== s.total) {
     s.totalStable = false;
     s.total = total;
@@ -32,8 +56,16 @@ export function pageDone(s: PlannerState, req: PageRequest, received: number, to
     return;
   }
   const end = Math.min(req.offset + req.limit, s.total);
-  if (req.offset + received < end)
-    s.gaps.push({ offset: req.offset + received, limit: end - req.offset - received });
+  const from = req.offset + received;
+  if (from >= end) return;
+  if (!learnCap) {
+    s.gaps.push({ offset: from, limit: end - from });
+    return;
+  }
+  s.sitePageSize = Math.max(s.sitePageSize ?? 0, received);
+  const size = pageLimit(s);
+  for (let offset = from; offset < end; offset += size)
+    s.gaps.push({ offset, limit: Math.min(size, end - offset) });
 }
 
 /** True when nothing is left to hand out (in-flight pages are the caller's to await). */
@@ -53,6 +85,5 @@ export function isComplete(s: PlannerState): boolean {
 
 /** Pages the pass will need in all (for progress), assuming full pages from here on. */
 export function estimatedPages(s: PlannerState, done: number): number {
-  const left = Math.max(0, s.total - s.nextOffset);
-  return done + s.gaps.length + Math.ceil(left / s.pageSize);
+  return done + pagesLeft(s);
 }

@@ -93,9 +93,13 @@ export function completedReport(run: Completed): RunReport {
     ...(stored.quarantine && !dryRun
       ? { quarantined: stored.quarantine.count, quarantineSample: stored.quarantine.sample }
       : {}),
+    sitePageSize: cp.planner.sitePageSize,
     rate: cp.rate && {
       ceiling: input.job.requestsPerSecond,
-      reached: rateReached(cp.rate, Math.min(input.job.pageConcurrency, cp.pagesDone)),
+      reached: Math.min(
+        input.job.requestsPerSecond,
+        rateReached(cp.rate, Math.min(input.job.pageConcurrency, cp.pagesDone)),
+      ),
       budget: Math.round(cp.rate.budget),
       throttled: cp.rate.throttled,
     },
@@ -219,6 +223,8 @@ function summarise(r: RunReport, drift: number): string {
       `${r.retire.unseen} devices unseen exceed the missing threshold: re-run with a forced sync and --confirm-missing`,
     );
   }
+  if (r.sitePageSize !== undefined)
+    parts.push(`the site returned at most ${r.sitePageSize} devices per page: read in pages of that size`);
   parts.push(...listingSentences(r, drift));
   if (!r.verify.ok && !r.dryRun) {
     const unconfirmed = r.verify.unconfirmed
@@ -249,11 +255,14 @@ function navigatorLine(n: NavigatorReport): string {
 }
 
 /**
- * The rate the job's calls went out at with its pages busy: a page's own rate (its calls over
- * the time it was sending) times the pages that run at once. Not the pass's average, which the
- * gaps between pages and a last page running alone pull below what the site allowed.
+ * The rate the site saw: the pages' calls (every attempt's) over the wall time from the first
+ * to the last of them. (Histories before the pages' call times: a page's own rate times the
+ * pages at once, which overstated it.)
  */
 function rateReached(rate: PassRate, pagesAtOnce: number): number {
+  if (rate.firstAt !== undefined && rate.lastAt !== undefined && rate.pageCalls) {
+    return Math.round((rate.pageCalls / Math.max(1000, rate.lastAt - rate.firstAt)) * 1000);
+  }
   if (rate.pageMs && rate.pageCalls) return Math.round((rate.pageCalls / rate.pageMs) * 1000 * pagesAtOnce);
   return rate.ms > 0 ? Math.round((rate.calls / rate.ms) * 1000) : 0; // histories before pageMs
 }

@@ -11,11 +11,12 @@ import type {
   PageRequest,
   PassRate,
   RateShare,
+  RateUsed,
   SyncCheckpoint,
   SyncProgress,
   SyncRunInput,
 } from '../common/sync-types';
-import { estimatedPages, isComplete, newPlanner, nextPage, pageDone } from './page-planner';
+import { estimatedPages, isComplete, newPlanner, nextPage, pageDone, pagesLeft } from './page-planner';
 
 /** Re-list sweeps after the pass at most, while the list keeps moving under them. */
 export const MAX_SWEEPS = 3;
@@ -106,19 +107,29 @@ export class SyncRunState {
   }
 
   /**
-   * A page's share of the job's request rate: runs of a job never overlap and the workflow
-   * runs at most `pages` pages at once, so shares of 1/pages keep the whole job within its
-   * rate on any number of workers. A page starts where the pages before it left the budget.
+   * A page's share of the job's request rate when it starts: runs of a job never overlap, so
+   * the job's rate split among the pages that will run at once (at most `pages`, fewer when
+   * fewer are left) keeps the whole job within it on any number of workers. A page starts
+   * where the pages before it left the budget, in the same proportion.
    */
   rateShare(rps: number, pages: number): RateShare {
     const rate = this.#rate(rps);
-    return { ceiling: rps / pages, start: rate.budget / pages };
+    const atOnce = Math.max(1, Math.min(pages, this.#inFlight + pagesLeft(this.#pass().planner)));
+    return { ceiling: rps / atOnce, start: rate.budget / atOnce };
   }
 
-  /** A page's result: the planner learns what the site returned, the pass adds its totals and what the page learned of the rate. */
-  applyPage(req: PageRequest, res: DevicePageOutput, rps: number, pages: number): void {
+  /** The share of a page running now (the `rateShare` query): the job's rate over the pages in flight. */
+  currentShare(rps: number): number {
+    return rps / Math.max(1, this.#inFlight);
+  }
+
+  /**
+   * A page's result: the planner learns what the site returned (`learnCap`: the site's page
+   * size too), the pass adds its totals and what the page learned of the rate.
+   */
+  applyPage(req: PageRequest, res: DevicePageOutput, rps: number, pages: number, learnCap = false): void {
     const cp = this.#pass();
-    pageDone(cp.planner, req, res.received, res.total);
+    pageDone(cp.planner, req, res.received, res.total, learnCap);
     addTotals(cp, res);
     if (cp.sweep) cp.foundBySweeps = (cp.foundBySweeps ?? 0) + res.counts.listed;
     cp.sweepGone = (cp.sweepGone ?? 0) + (res.counts.gone ?? 0);
@@ -126,12 +137,7 @@ export class SyncRunState {
     this.#inFlight--;
     const rate = this.#rate(rps);
     rate.calls += res.apiCalls;
-    if (res.rate) {
-      rate.budget = Math.min(rps, res.rate.rate * pages);
-      rate.throttled += res.rate.throttled;
-      rate.pageCalls = (rate.pageCalls ?? 0) + (res.rate.calls ?? 0);
-      rate.pageMs = (rate.pageMs ?? 0) + (res.rate.ms ?? 0);
-    }
+    if (res.rate) learnRate(rate, res.rate, rps, pages);
   }
 
   /** Workflow time spent in the inventory pass (over continue-as-new executions). */
@@ -141,7 +147,8 @@ export class SyncRunState {
 
   #rate(rps: number): PassRate {
     const cp = this.#pass();
-    cp.rate ??= { budget: rps, throttled: 0, calls: 0, ms: 0 };
+    // The job's budget starts where its last run left it (a fact of the job, from the run log).
+    cp.rate ??= { budget: Math.min(rps, this.#auth?.learnedRate ?? rps), throttled: 0, calls: 0, ms: 0 };
     return cp.rate;
   }
 
@@ -170,4 +177,22 @@ export class SyncRunState {
     if (!this.#checkpoint) throw new Error('the inventory pass has not begun');
     return this.#checkpoint;
   }
+}
+
+/**
+ * What a page learned of the job's rate: its final rate as a fraction of the share it had
+ * (older results: of 1/pages), applied to the job, never above the rate at which the site last
+ * refused a page (a lone page creeping up would otherwise pass its guess off as the limit);
+ * its 429s and calls; and the wall time of
+ * its first and last call, which bounds the pass as the site saw it.
+ */
+function learnRate(rate: PassRate, used: RateUsed, rps: number, pages: number): void {
+  const jobRate = (r: number): number => (used.ceiling ? (r / used.ceiling) * rps : r * pages);
+  if (used.refusedAt !== undefined) rate.refusedAt = jobRate(used.refusedAt);
+  rate.budget = Math.min(rps, jobRate(used.rate), rate.refusedAt ?? Infinity);
+  rate.throttled += used.throttled;
+  rate.pageCalls = (rate.pageCalls ?? 0) + (used.calls ?? 0);
+  rate.pageMs = (rate.pageMs ?? 0) + (used.ms ?? 0);
+  if (used.firstAt !== undefined) rate.firstAt = Math.min(rate.firstAt ?? Infinity, used.firstAt);
+  if (used.lastAt !== undefined) rate.lastAt = Math.max(rate.lastAt ?? -Infinity, used.lastAt);
 }

@@ -8,6 +8,7 @@
  * Each call is cheap: keep-alive agents, axios's own timeout as the one timeout, and the
  * activity's cancellation signal passed as it is (no signal composed per request).
  */
+import { setMaxListeners } from 'node:events';
 import http from 'node:http';
 import https from 'node:https';
 import axios from 'axios';
@@ -65,6 +66,8 @@ export function createAlloyScanClient(opts: AlloyScanClientOptions): AlloyScanCl
   const cacheKey = tokenCacheKey(s.siteUrl, s.tokenPath, s.clientId, secret);
   const budget = opts.budget ?? new RateBudget({ ceiling: s.requestsPerSecond });
   const cancel = currentContext()?.cancellationSignal;
+  // Each request in flight listens on the one signal (a page sends dozens at once): not a leak.
+  if (cancel) setMaxListeners(0, cancel);
   const origin = new URL(s.siteUrl).host;
   const countCall = callCounter(activityMeter(), opts.jobId ?? s.clientId);
   const api = axios.create({
@@ -107,6 +110,7 @@ export function createAlloyScanClient(opts: AlloyScanClientOptions): AlloyScanCl
       res = await api.request<unknown>({ method, url, data, headers, signal: cancel });
     } catch (err) {
       countCall(undefined, isToken);
+      budget.onAnswered();
       throw networkFailure(err, ctx(req), s.timeoutMs);
     }
     countCall(res.status, isToken);
@@ -118,6 +122,7 @@ export function createAlloyScanClient(opts: AlloyScanClientOptions): AlloyScanCl
       location: res.headers.location,
     };
     if (res.status === 429) budget.onThrottled(parseRetryAfter(result.retryAfter));
+    else budget.onAnswered();
     if (res.status >= 200 && res.status < 300 && answeredHtml(result)) throw htmlAnswer(ctx(req), res.status);
     return result;
   }

@@ -3,19 +3,29 @@
  *
  * - The workflow decides how many activities of a job run at once, so it hands each one its
  *   share of the job's requestsPerSecond (`ceiling`): the job's budget holds across any number
- *   of workers without them talking to each other.
+ *   of workers without them talking to each other. The share follows the pages in flight
+ *   (`setCeiling`): a page left alone gets the whole rate, and keeps what it learned in
+ *   proportion.
  * - Burst: a tenth of a second's worth of tokens, so calls go out at once while there is
  *   budget (no timer per request) without ever exceeding a per-second workload limit.
- * - AIMD: a 429 pauses every call until its Retry-After. When the budget was in use (calls
- *   queue for it, or it sent at least half its rate in a second), a 429 also cuts the rate to
- *   ×0.7, at most once a second: Retry-After pauses alone pace a windowed limit in bursts
- *   (a full window, then a mostly idle one), at about two thirds of the limit.
- *   (Not to what the site admitted in the last second: a page that spent part of that second
- *   writing to the store would cut itself far below its share, again each second.) While
- *   calls succeed the rate creeps back up by a twentieth of the rate where the site said no,
- *   per second, never above the ceiling. The 429s met, and the calls sent over the time spent
- *   sending (Retry-After pauses included, store writes between batches not), go into the report.
+ * - A 429 tells a rate limit from noise. Evidence that our rate is too high: two 429s in a
+ *   row (no other answer between), or at least three in the last second making a quarter of
+ *   the calls. Only then does every call wait out Retry-After and the rate drop to 0.85× the
+ *   rate in use (the budget's while calls queue for it, else what it sent in the busier of this
+ *   second and the last), at most once a second. The pause of a per-second limit ends with
+ *   the clock's second (Retry-After rounds the window's end up to a whole second). A Retry-After of 2 s or more names a window (a per-minute
+ *   limit): every call waits for it, the rate stays. After any other 429 one call goes out
+ *   alone (a probe) until an answer comes: a success says it was noise (another client's load,
+ *   a quota hiccup), and calls go on at the same rate while the refused one is sent again after
+ *   its own Retry-After; a 429 is the second in a row, evidence of a limit. A probe costs one
+ *   round trip, and keeps a page's calls in flight from all meeting a full window.
+ * - While calls succeed the rate creeps back up by a twentieth of the rate where the site said
+ *   no, per second, never above the ceiling. The 429s met, the calls sent, the time spent
+ *   sending (Retry-After pauses included, store writes between batches not) and the wall
+ *   time of the first and last call go into the report.
  */
+import { PerSecond } from './per-second';
+
 export interface RateBudgetOptions {
   /** Requests per second this activity may never exceed. */
   ceiling: number;
@@ -33,16 +43,30 @@ export interface RateBudgetState {
   /** Calls sent through this budget, and the time from the first to the last (ms). */
   calls: number;
   ms: number;
+  /** Epoch ms of the first and the last call sent (absent before the first). */
+  firstAt?: number | undefined;
+  lastAt?: number | undefined;
+  /** The rate in use when the site last refused it (absent: never), at the current ceiling. */
+  refusedAt?: number | undefined;
 }
 
-const DECREASE = 0.7;
-const BUSY = 0.5;
+const DECREASE = 0.85;
 const INCREASE_PER_SECOND = 0.05;
 const BURST_SECONDS = 0.1;
 const MIN_RATE = 0.5;
+/** Evidence of our rate: 429s in a row, or this many in a second making this share of the calls. */
+const STREAK = 2;
+const CLUSTER = 3;
+const CLUSTER_SHARE = 0.25;
+/** How often callers held behind a probe look again. */
+const PROBE_POLL_MS = 5;
+/** After the clock's second ends, before calls go out again (clocks of site and worker differ a little). */
+const SECOND_MARGIN_MS = 20;
+/** A Retry-After this long names a window (a per-minute limit): everyone waits, the rate stays. */
+const WINDOW_MS = 2000;
 
 export class RateBudget {
-  readonly ceiling: number;
+  #ceiling: number;
   #rate: number;
   #tokens: number;
   #refilledAt: number;
@@ -51,6 +75,14 @@ export class RateBudget {
   /** The rate at the last 429: the increase step is a fraction of it. */
   #knee: number | undefined;
   #throttled = 0;
+  /** 429s since the last other answer, and the times of the 429s of the last second. */
+  #streak = 0;
+  #recent429: number[] = [];
+  #firstAt: number | undefined;
+  #refusedAt: number | undefined;
+  /** After an isolated 429: one call at a time (the probe) until an answer comes. */
+  #probing = false;
+  #probeOut = false;
   /** Calls sent per whole second of the clock. */
   readonly #sent: PerSecond;
   #calls = 0;
@@ -64,10 +96,10 @@ export class RateBudget {
 
   constructor(opts: RateBudgetOptions) {
     if (!(opts.ceiling > 0)) throw new RangeError(`a rate ceiling must be positive (got ${opts.ceiling})`);
-    this.ceiling = opts.ceiling;
+    this.#ceiling = opts.ceiling;
     this.#rate = Math.min(opts.ceiling, Math.max(MIN_RATE, opts.start ?? opts.ceiling));
     // Started below the ceiling (an earlier activity met 429s): creep up from there too.
-    if (this.#rate < this.ceiling) this.#knee = this.#rate;
+    if (this.#rate < this.#ceiling) this.#knee = this.#rate;
     this.#now = opts.now ?? Date.now;
     this.#sent = new PerSecond(this.#now);
     this.#sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
@@ -75,8 +107,43 @@ export class RateBudget {
     this.#tokens = this.#burst();
   }
 
+  get ceiling(): number {
+    return this.#ceiling;
+  }
+
   get state(): RateBudgetState {
-    return { rate: this.#rate, throttled: this.#throttled, calls: this.#calls, ms: this.#sendingMs };
+    const { firstAt, lastAt } = { firstAt: this.#firstAt, lastAt: this.#lastCall };
+    return {
+      rate: this.#rate,
+      throttled: this.#throttled,
+      calls: this.#calls,
+      ms: this.#sendingMs,
+      firstAt,
+      lastAt,
+    };
+  }
+
+  /**
+   * A new share of the job's rate (pages in flight changed): the rate moves in proportion, so
+   * what was learned of the site holds for the job as a whole.
+   */
+  setCeiling(ceiling: number): void {
+    if (!(ceiling > 0) || ceiling === this.#ceiling) return;
+    this.#refill();
+    const scale = ceiling / this.#ceiling;
+    this.#ceiling = ceiling;
+    this.#rate = Math.min(ceiling, Math.max(MIN_RATE, this.#rate * scale));
+    if (this.#knee !== undefined) this.#knee *= scale;
+    if (this.#refusedAt !== undefined) this.#refusedAt *= scale;
+    this.#tokens = Math.min(this.#tokens, this.#burst());
+  }
+
+  /** Adds what earlier attempts of the same activity sent and met, so the report has them all. */
+  carry(earlier: RateBudgetState): void {
+    this.#throttled += earlier.throttled;
+    this.#calls += earlier.calls;
+    this.#sendingMs += earlier.ms;
+    this.#firstAt = earlier.firstAt;
   }
 
   /** Resolves when the caller may send its request (at once while the bucket has a token). */
@@ -86,19 +153,20 @@ export class RateBudget {
     this.#sent.count();
     this.#tokens -= 1;
     let waitMs = this.#tokens < 0 ? (-this.#tokens / this.#rate) * 1000 : 0;
-    waitMs = Math.max(waitMs, this.#pausedUntil - this.#now());
+    waitMs = Math.max(waitMs, this.#holdMs());
     if (waitMs > 0) {
       this.#waiting++;
       try {
         while (waitMs > 0) {
           await this.#sleep(waitMs);
           // A 429 met while this call waited pauses it too.
-          waitMs = this.#pausedUntil - this.#now();
+          waitMs = this.#holdMs();
         }
       } finally {
         this.#waiting--;
       }
     }
+    if (this.#probing) this.#probeOut = true;
     this.#countSending(asked, this.#now());
   }
 
@@ -109,6 +177,7 @@ export class RateBudget {
    */
   #countSending(asked: number, sent: number): void {
     this.#calls++;
+    this.#firstAt ??= sent;
     const last = this.#lastCall;
     this.#lastCall = sent;
     if (last === undefined) return;
@@ -117,20 +186,55 @@ export class RateBudget {
     this.#sendingMs += Math.min(idle, Math.max(250, 2000 / this.#rate)) + waited;
   }
 
-  /** The site answered 429: pause until Retry-After; cut the rate if it was what the site refused. */
+  /** Until a pause ends, or while a probe after an isolated 429 awaits its answer. */
+  #holdMs(): number {
+    const paused = this.#pausedUntil - this.#now();
+    return Math.max(paused, this.#probing && this.#probeOut ? PROBE_POLL_MS : 0);
+  }
+
+  /** The site answered something other than 429 (or the call failed without an answer): a run of 429s is broken. */
+  onAnswered(): void {
+    this.#streak = 0;
+    this.#probing = false;
+    this.#probeOut = false;
+  }
+
+  /** The site answered 429: an isolated one is counted; evidence of our rate pauses everyone and cuts the rate. */
   onThrottled(retryAfterMs: number | undefined): void {
     this.#throttled++;
+    this.#streak++;
     const now = this.#now();
-    if (retryAfterMs !== undefined) this.#pausedUntil = Math.max(this.#pausedUntil, now + retryAfterMs);
+    this.#recent429 = this.#recent429.filter((t) => now - t < 1000);
+    this.#recent429.push(now);
+    const pause = (): void => {
+      if (retryAfterMs !== undefined) this.#pausedUntil = Math.max(this.#pausedUntil, now + retryAfterMs);
+    };
+    this.#probeOut = false;
+    if (retryAfterMs !== undefined && retryAfterMs >= WINDOW_MS) return pause();
+    // Noise or a limit? One call goes out alone until an answer says (a success: noise).
+    this.#probing = !this.#ourRate();
+    if (this.#probing) return;
+    // A Retry-After of whole seconds rounds up the end of the site's one-second window: a
+    // pause to the clock's next second (not a whole second from now) uses the next window in full.
+    const secondEnd = Math.ceil((now + 1) / 1000) * 1000 + SECOND_MARGIN_MS;
+    this.#pausedUntil = Math.max(this.#pausedUntil, Math.min(now + (retryAfterMs ?? 0), secondEnd));
     if (now - this.#lastCut < 1000) return;
     this.#refill();
-    // In use: calls queue for it, or it sent at least half its rate lately. A 429 while a lone
-    // caller sends far below the rate (latency-bound) is a fault or another client, not ours.
-    if (this.#waiting === 0 && this.#sent.recent() < BUSY * this.#rate) return;
+    // From the rate in use: the budget's while calls queue for it; else what it sent lately
+    // (latency-bound pages send below their budget, and a cut above that would change nothing).
+    const used = this.#waiting > 0 ? this.#rate : Math.min(this.#rate, Math.max(1, this.#sent.recent()));
     this.#lastCut = now;
-    this.#knee = this.#rate;
-    this.#rate = Math.max(MIN_RATE, this.#rate * DECREASE);
+    this.#knee = used;
+    this.#refusedAt = used;
+    this.#rate = Math.max(MIN_RATE, used * DECREASE);
     this.#tokens = Math.min(this.#tokens, 0);
+  }
+
+  /** 429s in a row, or a cluster of them in the last second: the site refuses our rate, not at random. */
+  #ourRate(): boolean {
+    if (this.#streak >= STREAK) return true;
+    const n = this.#recent429.length;
+    return n >= CLUSTER && n >= CLUSTER_SHARE * this.#sent.recent();
   }
 
   #burst(): number {
@@ -144,35 +248,8 @@ export class RateBudget {
     if (elapsed <= 0) return;
     this.#refilledAt = now;
     this.#tokens = Math.min(this.#burst(), this.#tokens + elapsed * this.#rate);
-    if (this.#knee !== undefined && now - this.#lastCut >= 1000 && this.#rate < this.ceiling) {
-      this.#rate = Math.min(this.ceiling, this.#rate + this.#knee * INCREASE_PER_SECOND * elapsed);
+    if (this.#knee !== undefined && now - this.#lastCut >= 1000 && this.#rate < this.#ceiling) {
+      this.#rate = Math.min(this.#ceiling, this.#rate + this.#knee * INCREASE_PER_SECOND * elapsed);
     }
-  }
-}
-
-/** Events per whole second of the clock: this second's count and the last second's. */
-class PerSecond {
-  #second = 0;
-  #current = 0;
-  #previous = 0;
-  constructor(private readonly now: () => number) {}
-
-  count(): void {
-    this.#roll();
-    this.#current++;
-  }
-
-  /** The busier of this second and the last. */
-  recent(): number {
-    this.#roll();
-    return Math.max(this.#current, this.#previous);
-  }
-
-  #roll(): void {
-    const second = Math.floor(this.now() / 1000);
-    if (second === this.#second) return;
-    this.#previous = second === this.#second + 1 ? this.#current : 0;
-    this.#second = second;
-    this.#current = 0;
   }
 }

@@ -49,6 +49,7 @@ function fakeBudget(ceiling: number, start?: number) {
       const count = (perSecond.get(second) ?? 0) + 1;
       perSecond.set(second, count);
       if (count > limit) budget.onThrottled(retryAfter ? 1000 - (clock.t % 1000) : undefined);
+      else budget.onAnswered();
     }
     return perSecond;
   };
@@ -74,6 +75,7 @@ describe('rate budget', () => {
   it('keeps to a site limit below its ceiling by its Retry-After pauses', async () => {
     const { budget, send } = fakeBudget(300);
     const seconds = [...(await send(3000, 100, true)).values()];
+    // The limit plus the two 429s in a row that tell it from noise.
     assert.ok(Math.max(...seconds) <= 102, JSON.stringify(seconds));
     const settled = seconds.slice(2, -1);
     const mean = settled.reduce((a, b) => a + b, 0) / settled.length;
@@ -98,11 +100,59 @@ describe('rate budget', () => {
       await budget.acquire();
       clock.t += 50; // 20 calls a second: latency-bound, far below the budget
       if (i % 5 === 4) budget.onThrottled(undefined);
+      else budget.onAnswered();
     }
     assert.equal(budget.state.rate, 1000);
   });
 
-  it('pauses every call until Retry-After', async () => {
+  it('does not slow down for isolated 429s at any rate (one call in 23): their callers retry alone', async () => {
+    const { clock, budget } = fakeBudget(20);
+    const t0 = clock.t;
+    for (let i = 1; i <= 400; i++) {
+      await budget.acquire();
+      if (i % 23 === 0) budget.onThrottled(1000);
+      else budget.onAnswered();
+    }
+    assert.equal(budget.state.rate, 20);
+    assert.equal(budget.state.throttled, 17);
+    assert.ok(clock.t - t0 <= 20_500, `400 calls at 20/s took ${clock.t - t0} ms`);
+  });
+
+  it('after an isolated 429 sends one call alone until an answer says it was noise', async () => {
+    const { budget } = fakeBudget(1000);
+    budget.onThrottled(1000);
+    await budget.acquire(); // the probe
+    let sent = false;
+    const next = budget.acquire().then(() => {
+      sent = true;
+    });
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+    assert.equal(sent, false, 'held behind the probe');
+    budget.onAnswered();
+    await next;
+    assert.deepEqual({ sent, rate: budget.state.rate }, { sent: true, rate: 1000 });
+  });
+
+  it('slows down for 429s in a row: the site refuses our rate', async () => {
+    const { budget } = fakeBudget(100);
+    for (let i = 0; i < 80; i++) await budget.acquire();
+    budget.onThrottled(1000);
+    budget.onAnswered();
+    budget.onThrottled(1000);
+    assert.equal(budget.state.rate, 100, 'two 429s with an answer between may still be noise');
+    budget.onThrottled(1000);
+    assert.ok(budget.state.rate <= 70, `rate ${budget.state.rate}`);
+  });
+
+  it('moves its rate with its share of the job, in proportion', () => {
+    const { budget } = fakeBudget(100, 40);
+    budget.setCeiling(400);
+    assert.deepEqual({ ceiling: budget.ceiling, rate: budget.state.rate }, { ceiling: 400, rate: 160 });
+    budget.setCeiling(50);
+    assert.deepEqual({ ceiling: budget.ceiling, rate: budget.state.rate }, { ceiling: 50, rate: 20 });
+  });
+
+  it('pauses every call until a Retry-After that names a window (2 s or more)', async () => {
     const { clock, budget } = fakeBudget(1000);
     budget.onThrottled(2000);
     const t0 = clock.t;

@@ -55,4 +55,36 @@ describe('page planner', () => {
     assert.equal(isComplete(s), false);
     assert.equal(isCovered(s), false, 'offsets 0–99 were never read: the unseen walk is skipped');
   });
+
+  it('learns a site that caps its pages and hands out the rest in pages of that size', () => {
+    const s = newPlanner(500, 500);
+    const first = nextPage(s)!;
+    assert.deepEqual(first, { offset: 0, limit: 500 });
+    pageDone(s, first, 37, 500, true);
+    const reqs = [];
+    for (let r = nextPage(s); r; r = nextPage(s)) reqs.push(r);
+    assert.equal(s.sitePageSize, 37);
+    assert.equal(reqs.length, 13);
+    assert.deepEqual(reqs[0], { offset: 37, limit: 37 });
+    assert.deepEqual(reqs.at(-1), { offset: 481, limit: 19 });
+    for (const r of reqs) pageDone(s, r, Math.min(37, r.limit), 500, true);
+    assert.ok(isComplete(s), 'every offset covered once');
+  });
+
+  it("reads new offsets in pages of the site's size once learned", () => {
+    const s = newPlanner(100, 1000);
+    const a = nextPage(s)!;
+    nextPage(s);
+    pageDone(s, a, 40, 1000, true);
+    assert.deepEqual(nextPage(s), { offset: 40, limit: 40 });
+    assert.deepEqual(nextPage(s), { offset: 80, limit: 20 });
+    assert.deepEqual(nextPage(s), { offset: 200, limit: 40 });
+  });
+
+  it('keeps one gap for a short page in histories recorded before it learned page sizes', () => {
+    const s = newPlanner(500, 500);
+    pageDone(s, nextPage(s)!, 37, 500);
+    assert.deepEqual(nextPage(s), { offset: 37, limit: 463 });
+    assert.equal(s.sitePageSize, undefined);
+  });
 });

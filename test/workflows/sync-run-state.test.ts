@@ -2,10 +2,18 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { DevicePageOutput } from '../../activities/device-page';
 import { emptyTotals } from '../../common/counts';
-import type { SyncRunInput } from '../../common/sync-types';
+import type { AuthResult, SyncRunInput } from '../../common/sync-types';
 import { SyncRunState } from '../../workflows/sync-run-state';
 
 const input = { job: { pageSize: 10 }, trigger: 'manual' } as unknown as SyncRunInput;
+const auth: AuthResult = {
+  full: true,
+  filterFingerprint: '',
+  trackedGroups: [],
+  trackedGroupsSource: 'config',
+  deviceTotal: 400,
+  apiCalls: 0,
+};
 
 function page(offset: number, received: number, total: number): DevicePageOutput {
   return { ...emptyTotals(), offset, limit: 10, received, total };
@@ -38,8 +46,41 @@ describe('the run state', () => {
     state.beginPass(10, 40, { catalog: { products: 0, groupChanged: 0 } });
     assert.deepEqual(state.rateShare(300, 4), { ceiling: 75, start: 75 });
     const req = state.takePage()!;
-    state.applyPage(req, { ...page(0, 10, 40), rate: { rate: 25, throttled: 3 } }, 300, 4);
-    assert.deepEqual(state.rateShare(300, 4), { ceiling: 75, start: 25 });
+    state.applyPage(req, { ...page(0, 10, 40), rate: { rate: 25, throttled: 3, ceiling: 75 } }, 300, 4);
+    // Three pages left: each gets a third of the job's rate, from a third of what was learned.
+    assert.deepEqual(state.rateShare(300, 4), { ceiling: 100, start: 100 / 3 });
     assert.equal(state.checkpoint?.rate?.throttled, 3);
+    assert.equal(state.checkpoint?.rate?.budget, 100);
+  });
+
+  it('gives a page running alone the whole rate, and a running page the rate over the pages in flight', () => {
+    const state = new SyncRunState(input, 'run', '2026-01-01T00:00:00Z');
+    state.beginPass(500, 500, { catalog: { products: 0, groupChanged: 0 } });
+    assert.deepEqual(state.rateShare(20, 4), { ceiling: 20, start: 20 });
+    state.takePage();
+    assert.equal(state.currentShare(20), 20);
+  });
+
+  it("keeps the job's budget at or below the rate the site last refused", () => {
+    const state = new SyncRunState(input, 'run', '2026-01-01T00:00:00Z');
+    state.beginPass(10, 40, { catalog: { products: 0, groupChanged: 0 } });
+    const [a, b] = [state.takePage()!, state.takePage()!];
+    state.applyPage(
+      a,
+      { ...page(0, 10, 40), rate: { rate: 20, throttled: 5, ceiling: 75, refusedAt: 30 } },
+      300,
+      4,
+    );
+    assert.equal(state.checkpoint?.rate?.budget, 80);
+    // A lone page crept up to its whole share without a 429: the budget stays at the refused rate.
+    state.applyPage(b, { ...page(10, 10, 40), rate: { rate: 300, throttled: 0, ceiling: 300 } }, 300, 4);
+    assert.equal(state.checkpoint?.rate?.budget, 120);
+  });
+
+  it('starts the job where its last run left the budget', () => {
+    const state = new SyncRunState(input, 'run', '2026-01-01T00:00:00Z');
+    state.authenticated({ ...auth, learnedRate: 120 });
+    state.beginPass(100, 400, { catalog: { products: 0, groupChanged: 0 } });
+    assert.deepEqual(state.rateShare(400, 4), { ceiling: 100, start: 30 });
   });
 });

@@ -158,6 +158,12 @@ export function deniedTwice(ctx: CallContext): NavigatorError {
   return fail(FailureType.BadCredentials, message, ctx, { status: 401 });
 }
 
+/** Every token a call got ran out before its answer came: retryable (the call waited too long). */
+export function tokensOutlived(ctx: CallContext): NavigatorError {
+  const message = `${call(ctx)}: each new token ran out before the call was answered (tokens live shorter than the wait for an answer): retrying`;
+  return fail(FailureType.Transient, message, ctx, { status: 401 });
+}
+
 const REASONS: Record<string, string> = {
   ECONNABORTED: 'timed out',
   ETIMEDOUT: 'timed out',

@@ -16,6 +16,7 @@ import {
   type Verdict,
   answeredHtml,
   deniedTwice,
+  tokensOutlived,
   errorCodeOf,
   judge,
   networkFailure,
@@ -29,6 +30,9 @@ import { type AccessToken, getToken, invalidateToken, navigatorTokenKey, tokenFr
 import { createNavigatorHttp, navigatorLimits } from './transport';
 
 export type CallKind = 'read' | 'write' | 'token';
+
+/** New tokens a call may ask for when each ran out before its answer came (a queue, a slow answer). */
+const MAX_TOKEN_ATTEMPTS = 4;
 
 export interface NavRequest {
   method: 'GET' | 'POST';
@@ -159,7 +163,12 @@ export function createSession(opts: NavigatorClientOptions) {
       const verdict = judge(sent.answer, ctx(req));
       if (verdict.kind !== 'denied') return { verdict };
       invalidateToken(tokenKey, used);
-      if (attempt === 2) throw deniedTwice(ctx(req));
+      // A token that ran out while its call waited for the budget or an in-flight slot says
+      // nothing about the credentials: only a denial of a token still valid counts.
+      const expired = Date.now() >= used.expiresAt;
+      if (expired && attempt < MAX_TOKEN_ATTEMPTS) continue;
+      if (attempt >= 2 && !expired) throw deniedTwice(ctx(req));
+      if (expired) throw tokensOutlived(ctx(req));
       log?.warn('Navigator denied the token: asking for a new one', {
         navigator: s.navigatorId,
         path: req.path,

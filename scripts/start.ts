@@ -5,9 +5,11 @@
  * SQLite store; the worker with one schedule per job; a first forced run whose report is
  * printed. Ctrl-C stops everything it started.
  * With ALLOYSCAN_SYNC_CONFIG set, that configuration is used instead of the demo site.
+ * SIGINT and SIGTERM stop it cleanly; `npm start` execs node, so a signal sent to npm's PID
+ * (what a supervisor knows) reaches this process, which npm forwards it to.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { startEmulator, type EmulatedSite, type Emulator } from '../emulator';
 import { waitForReport, printReport } from '../ops/follow-run';
 import { forceSync } from '../ops/force-sync';
@@ -19,7 +21,8 @@ import { webUiLinks, webUiRuns } from '../ops/web-ui';
 import { connectClient, temporalSettings } from '../ops/temporal';
 
 const ROOT = resolve(__dirname, '../..');
-const DATA = resolve(ROOT, '.data');
+/** Its files: the demo config and secret, the SQLite store, the dev server's database. */
+const DATA = resolve(ROOT, process.env.ALLOYSCAN_SYNC_DATA_DIR ?? '.data');
 const log = (msg: string): void => console.log(`[start] ${msg}`);
 
 /**
@@ -70,7 +73,9 @@ function demoConfig(emulator: Emulator): SyncConfig {
     store: { sqlitePath: resolve(DATA, 'navigator.sqlite') },
   };
   writeFileSync(resolve(DATA, 'demo-config.json'), JSON.stringify(raw, null, 2));
-  log(`emulator site "demo" (${devices} devices) at ${site.url}; config written to .data/demo-config.json`);
+  log(
+    `emulator site "demo" (${devices} devices) at ${site.url}; config written to ${relative(ROOT, resolve(DATA, 'demo-config.json'))}`,
+  );
   return parseConfig(raw, 'the demo configuration');
 }
 

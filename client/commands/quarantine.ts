@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import { UsageError } from '../../activities/failures';
 import type { SyncConfig } from '../../ops/config';
-import { print, withStore } from '../session';
+import { positiveInt, print, withStore } from '../session';
 
 export function quarantineCommand(config: () => Promise<SyncConfig>): Command {
   return new Command('quarantine')
@@ -11,9 +11,9 @@ export function quarantineCommand(config: () => Promise<SyncConfig>): Command {
     )
     .argument('<job>')
     .option('--run <runId>', 'the run (its run id, as `runs --json` shows it)')
-    .option('-n, --limit <n>', 'how many records', '100')
+    .option('-n, --limit <n>', 'how many records', positiveInt, 100)
     .option('--json', 'print as JSON')
-    .action(async (jobId: string, o: { run?: string; limit: string; json?: boolean }) => {
+    .action(async (jobId: string, o: { run?: string; limit: number; json?: boolean }) => {
       const { findJob } = await import('../../ops/jobs.js');
       const cfg = await config();
       const job = findJob(cfg, jobId);
@@ -23,7 +23,7 @@ export function quarantineCommand(config: () => Promise<SyncConfig>): Command {
         return {
           jobId: job.id,
           runId,
-          records: await store.listQuarantine(job.id, runId, Number(o.limit) || 100),
+          records: await store.listQuarantine(job.id, runId, o.limit),
         };
       });
       print(result, o.json, (r) =>

@@ -171,6 +171,13 @@ describe('operator CLI', () => {
     }
   });
 
+  it('progress on an unknown workflow id says no such run, exit 2, not a failed run', async () => {
+    const r = await cli(['progress', 'sync-demo-nosuch']);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /^no run with workflow id sync-demo-nosuch \(the RUN column of `runs <job>` lists them\)\n$/);
+    assert.doesNotMatch(r.stdout, /FAILED/);
+  });
+
   it('retires a record by ID and refuses an unknown one with a clear message', async () => {
     const site = emulator.addSite({ name: 'cli-retire', devices: 5, typeMix: { computer: 1 } });
     const reg = site.createRegistration();

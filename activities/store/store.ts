@@ -9,7 +9,13 @@ import { runTally } from './batch-ledger';
 import { getProductGroups, upsertCatalog } from './catalog-repository';
 import { openDatabase, refreshStatistics, type Engine, type OpenDatabaseOptions } from './db';
 import { findLinked } from './device-repository';
-import { appliedMigrations, migrateDown, migrateToLatest } from './migrations';
+import {
+  appliedMigrations,
+  migrateDown,
+  migrateToLatest,
+  schemaStatus,
+  type SchemaStatus,
+} from './migrations';
 import { counts, countUnseen, flaggedBy, flagMissing, listUnseen } from './presence-repository';
 import {
   insertManualRecord,
@@ -56,6 +62,8 @@ export interface SqlSyncStore extends SyncStore {
   migrateDown(steps?: number): Promise<void>;
   /** Names of the applied migrations, in order. */
   appliedMigrations(): Promise<string[]>;
+  /** The migrations pending and the ones applied by a newer version (migrates nothing). */
+  schemaStatus(): Promise<SchemaStatus>;
   /** A hand-made or legacy (Network Inventory) record, unlinked, status 'Active'. */
   insertManualRecord(kind: NavigatorKind, fields: ManualRecordFields): Promise<number>;
   listRecords(kind: NavigatorKind, jobId?: string): Promise<NavigatorRecord[]>;
@@ -114,6 +122,7 @@ export async function createSyncStore(opts: CreateSyncStoreOptions): Promise<Sql
     migrate: () => migrateToLatest(opened),
     migrateDown: (steps = 1) => migrateDown(opened, steps),
     appliedMigrations: () => appliedMigrations(opened),
+    schemaStatus: () => schemaStatus(opened),
     close: () => db.destroy(),
     upsertJob: (job) => upsertJob(db, job, nowIso()),
     jobState: (jobId) => jobState(db, jobId),

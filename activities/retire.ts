@@ -197,9 +197,12 @@ async function beginMissing(
 ): Promise<{ unseen: number } | 'done' | number> {
   // The pass just filled run_seen (and a first import the record tables): plan with that known.
   await deps.store.refreshStatistics();
-  const unseen = await deps.store.countUnseen(input.job.id, input.runId);
+  // An attempt killed before its cursor reached the server already flagged some unseen devices:
+  // they are unseen all the same, so the count (and the threshold) includes them.
+  const flaggedBefore = input.dryRun ? 0 : await deps.store.flaggedBy(input.job.id, input.runId);
+  const unseen = (await deps.store.countUnseen(input.job.id, input.runId)) + flaggedBefore;
   if (unseen === 0) return 'done';
-  const live = (await deps.store.counts(input.job.id)).liveDevices;
+  const live = (await deps.store.counts(input.job.id)).liveDevices + flaggedBefore;
   if (!input.confirm && unseen > input.job.missingThreshold * live) return unseen;
   return { unseen };
 }

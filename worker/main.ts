@@ -36,7 +36,12 @@ export async function startWorker(
   const applied = await applyConfiguration(client, store, config.jobs);
   for (const line of describeConfiguration(applied, config.jobs)) log(line);
   const connection = await NativeConnection.connect(settings.connectionOptions);
-  const worker = await createSyncWorker({ connection, namespace: settings.namespace, store });
+  const worker = await createSyncWorker({
+    connection,
+    namespace: settings.namespace,
+    store,
+    retentionDays: config.store.retentionDays,
+  });
   const stopWatching = await watchJobs(client, store, config.jobs);
   log(
     `worker polling task queue ${worker.options.taskQueue} at ${settings.address} (namespace ${settings.namespace})`,

@@ -2,6 +2,7 @@
  * The contract of the Navigator store: what the sync activities need from it. One
  * implementation (kysely) serves both engines: SQLite (default) and PostgreSQL (DATABASE_URL).
  */
+import type { PruneResult } from './retention';
 import type {
   DeviceUpsert,
   IdentityRule,
@@ -148,6 +149,10 @@ export interface SyncStore {
   markSeen(jobId: string, runId: string, pageOffset: number, sourceIds: string[]): Promise<Set<string>>;
   /** Drop the run's scratch rows (seen set, batch ledger). */
   endRun(jobId: string, runId: string): Promise<void>;
+  /** Drop the scratch rows of the job's other runs (ended by a failure); returns how many. */
+  dropStaleScratch(jobId: string, keepRunId: string): Promise<number>;
+  /** Drop the job's run log and quarantine rows older than `before` (ISO), keeping its last success. */
+  pruneRunLog(jobId: string, before: string): Promise<PruneResult>;
 
   /**
    * Upsert catalog products; returns how many changed software group since they were stored.

@@ -49,6 +49,7 @@ import {
   setFullPassReason,
   upsertJob,
 } from './run-repository';
+import { dropStaleScratch, pruneRunLog } from './retention';
 import type { SyncStore, RecordSummary, StoredDeviceState } from './store-types';
 import type { Database } from './tables';
 
@@ -132,6 +133,8 @@ export async function createSyncStore(opts: CreateSyncStoreOptions): Promise<Sql
     applyDevicePage: (jobId, devices, o) => applyDevicePage(db, jobId, devices, o),
     markSeen: (jobId, runId, pageOffset, sourceIds) => markSeen(db, jobId, runId, pageOffset, sourceIds),
     endRun: (jobId, runId) => endRun(db, jobId, runId),
+    dropStaleScratch: (jobId, keepRunId) => dropStaleScratch(db, jobId, keepRunId),
+    pruneRunLog: (jobId, before) => pruneRunLog(db, jobId, before),
     runTally: (jobId, runId) => runTally(db, jobId, runId),
     upsertCatalog: (jobId, products) => upsertCatalog(db, jobId, products, nowIso()),
     fullPassReason: (jobId) => fullPassReason(db, jobId),

@@ -14,7 +14,7 @@ import { ExitCode, exitFor } from '../ops/exit-codes';
 import { NativeConnection } from '@temporalio/worker';
 import { connectClient, temporalAddress, temporalSettings } from '../ops/temporal';
 import { createSyncWorker } from './create-worker';
-import { installRuntime, watchJobs } from './telemetry';
+import { checkJobs, installRuntime, watchJobs } from './telemetry';
 
 export interface RunningWorker {
   worker: Worker;
@@ -43,6 +43,8 @@ export async function startWorker(
     retentionDays: config.store.retentionDays,
   });
   const stopWatching = await watchJobs(client, store, config.jobs);
+  // A job whose site or secret is wrong is said now, not at its next run (4 s at most, in parallel).
+  await checkJobs(config.jobs, log);
   log(
     `worker polling task queue ${worker.options.taskQueue} at ${settings.address} (namespace ${settings.namespace})`,
   );

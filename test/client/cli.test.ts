@@ -82,8 +82,8 @@ describe('operator CLI', () => {
     );
     const r = await cli(['--config', file, 'runs', 'x']);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /jobs\.0\.siteUrl/);
-    assert.match(r.stderr, /jobs\.0\.clientSecret/);
+    assert.match(r.stderr, /jobs\[x\]\.siteUrl/);
+    assert.match(r.stderr, /jobs\[x\]\.clientSecret/);
   });
 
   it('forces a run and follows it to the report (--wait), then lists it in the run log', async () => {

@@ -128,7 +128,8 @@ export function printReport(view: RunOutcomeView, out: (s: string) => void = con
     `  devices: listed ${c.listed}, details read ${c.detailsRead}, added ${c.added}, updated ${c.updated}, unchanged ${c.unchanged}, repeats ${c.duplicates}`,
   );
   out(
-    `  installations: kept by filter ${c.installationsKept}, +${c.installationsAdded} ~${c.installationsUpdated} -${c.installationsRemoved}`,
+    // Only the devices whose details were read this run are filtered: a no-change run keeps 0.
+    `  installations of the ${c.detailsRead} devices read: ${c.installationsKept} kept by the filters, +${c.installationsAdded} ~${c.installationsUpdated} -${c.installationsRemoved}`,
   );
   out(`  tracked groups: ${r.trackedGroups.join(', ') || '(none)'} (from ${r.trackedGroupsSource})`);
   for (const [reason, n] of Object.entries(c.skipped)) out(`  skipped ${n}: ${reason}`);

@@ -129,8 +129,9 @@ async function main(): Promise<void> {
   const client = await connectClient(settings);
   cleanups.unshift(() => client.connection.close());
   for (const job of config.jobs) {
+    const first = (await running.store.listRuns(job.id, 1)).length === 0;
     const res = await forceSync(client, job);
-    log(`first run of job ${job.id}: ${res.action} ${res.workflowId}`);
+    log(`${first ? 'first run' : 'a run at start-up'} of job ${job.id}: ${res.action} ${res.workflowId}`);
     const outcome = await waitForReport(client, res.workflowId, { progress: true });
     printReport(outcome);
   }

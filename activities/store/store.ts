@@ -69,6 +69,8 @@ export interface SqlSyncStore extends SyncStore {
   insertManualRecord(kind: NavigatorKind, fields: ManualRecordFields): Promise<number>;
   listRecords(kind: NavigatorKind, jobId?: string): Promise<NavigatorRecord[]>;
   listInstallations(kind: NavigatorKind, recordId: number): Promise<StoredInstallation[]>;
+  /** The job's run named by its workflow id (as `runs` shows it) or its run id: both ids, if it is in the run log. */
+  findRun(jobId: string, ref: string): Promise<{ runId: string; workflowId: string } | undefined>;
 }
 
 const nowIso = (): string => new Date().toISOString();
@@ -124,6 +126,16 @@ export async function createSyncStore(opts: CreateSyncStoreOptions): Promise<Sql
     migrateDown: (steps = 1) => migrateDown(opened, steps),
     appliedMigrations: () => appliedMigrations(opened),
     schemaStatus: () => schemaStatus(opened),
+    findRun: async (jobId, ref) => {
+      const row = await db
+        .selectFrom('sync_runs')
+        .select(['run_id', 'workflow_id'])
+        .where('job_id', '=', jobId)
+        .where((eb) => eb.or([eb('workflow_id', '=', ref), eb('run_id', '=', ref)]))
+        .orderBy('started_at', 'desc')
+        .executeTakeFirst();
+      return row && { runId: row.run_id, workflowId: row.workflow_id };
+    },
     close: () => db.destroy(),
     upsertJob: (job) => upsertJob(db, job, nowIso()),
     jobState: (jobId) => jobState(db, jobId),

@@ -106,8 +106,13 @@ describe('stopping on SIGTERM sent to the PID a supervisor knows', () => {
     assert.match(worker.output(), /SIGTERM: stopping the worker\n[\s\S]*worker stopped\n/);
   });
 
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    it(`npm start: ${signal} to npm's PID stops the node process and everything it started`, async () => {
+  // One data directory for both starts: the second finds the first's run in its store.
+  const data = join(dir, 'start-data');
+  for (const [signal, says] of [
+    ['SIGTERM', 'first run of job demo'],
+    ['SIGINT', 'a run at start-up of job demo'],
+  ] as const) {
+    it(`npm start: ${signal} to npm's PID stops the node process and everything it started (${says})`, async () => {
       // package.json's own start script, with the set-up step (npm ci, go install) left out.
       const pkg = JSON.parse(readFileSync(resolve(REPO, 'package.json'), 'utf8')) as {
         scripts: { start: string };
@@ -121,11 +126,12 @@ describe('stopping on SIGTERM sent to the PID a supervisor knows', () => {
           TEMPORAL_ADDRESS: env.address,
           ALLOYSCAN_EMULATOR_PORT: '0',
           ALLOYSCAN_SYNC_METRICS: `127.0.0.1:${await freePort()}`,
-          ALLOYSCAN_SYNC_DATA_DIR: join(app, 'data'),
+          ALLOYSCAN_SYNC_DATA_DIR: data,
           DEMO_DEVICES: '20',
         },
       });
       await until(npm, /worker running with the schedules/);
+      assert.match(npm.output(), new RegExp(`\\[start\\] ${says}: started`));
       const nodePid = Number(
         /^(\d+)/.exec(readFileSync(`/proc/${npm.child.pid}/task/${npm.child.pid}/children`, 'utf8'))?.[1],
       );

@@ -210,6 +210,14 @@ export interface SyncStore {
   saveQuarantine(jobId: string, runId: string, records: QuarantinedRecord[]): Promise<void>;
   /** Of these source ids, those the run already quarantined as one of `kinds` (device, product, …). */
   quarantinedIds(jobId: string, runId: string, kinds: string[], sourceIds: string[]): Promise<Set<string>>;
+  /** Name by `sourceId` the run's record of `kind` with this excerpt that was named by its position; whether one was. */
+  nameQuarantinedRecord(q: {
+    jobId: string;
+    runId: string;
+    kind: string;
+    rawExcerpt: string;
+    sourceId: string;
+  }): Promise<boolean>;
   /** The run's quarantined records: how many (each once) and the first few, for the report. */
   quarantineSummary(
     jobId: string,

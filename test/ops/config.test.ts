@@ -100,8 +100,7 @@ describe('configuration', () => {
     { name: 'a threshold above 1', job: { missingThreshold: 2 }, path: 'jobs[acme].missingThreshold' },
   ];
   for (const { name, job, path } of table) {
-    it(`rejects ${name}, naming ${path}`, () =>
-      assert.ok(problems(job).includes(path), problems(job)));
+    it(`rejects ${name}, naming ${path}`, () => assert.ok(problems(job).includes(path), problems(job)));
   }
 
   it('lists every problem at once', () => {

@@ -90,7 +90,7 @@ async function productGroups(ctx: BuildContext, ids: string[]): Promise<Groups> 
     if (read?.kind === 'ok') found.push(read.product);
     else if (read?.kind === 'quarantine') {
       ctx.malformedProducts.add(read.record.sourceId);
-      out.quarantine.push(read.record);
+      if (!(await listedMalformed(ctx, read.record))) out.quarantine.push(read.record);
     } else if (read?.kind === 'transient') {
       out.unresolved.add(read.id);
       out.transient = read.error;
@@ -99,6 +99,22 @@ async function productGroups(ctx: BuildContext, ids: string[]): Promise<Groups> 
   for (const p of found) groups.set(p.id, p.softwareGroup);
   if (found.length && !ctx.dryRun) await deps.store.upsertCatalog(job.id, found);
   return out;
+}
+
+/**
+ * A product without an id is quarantined by the catalog listing under its position
+ * (`software?offset=0#4`). When a snapshot names it and the look-up finds the same record (the
+ * same excerpt), that row gets the id: counted once, and found by id in later batches.
+ */
+async function listedMalformed(ctx: BuildContext, record: QuarantinedRecord): Promise<boolean> {
+  if (ctx.dryRun) return false;
+  return ctx.deps.store.nameQuarantinedRecord({
+    jobId: ctx.job.id,
+    runId: ctx.runId,
+    kind: 'software',
+    rawExcerpt: record.rawExcerpt,
+    sourceId: record.sourceId,
+  });
 }
 
 /** Filter each device's installations and build its upsert; skipped installations are counted by reason. */

@@ -19,6 +19,8 @@ export interface ActivityDeps {
   navigatorFor?(navigatorId: string, jobId: string): NavigatorTarget;
   /** Device details read at once within one page activity. Default 8. */
   detailConcurrency?: number;
+  /** Days the run log and the quarantine are kept (`store.retentionDays`). Default 90. */
+  retentionDays?: number;
   /** Clock, for tests. */
   now?: () => Date;
 }

@@ -32,6 +32,7 @@ export const METRIC = {
   navigatorThrottled: 'alloyscan_sync_navigator_rate_limited_calls',
   navigatorVerifyOk: 'alloyscan_sync_navigator_verify_ok',
   navigatorApiCalls: 'alloyscan_sync_navigator_api_calls',
+  connectionOk: 'alloyscan_sync_connection_ok',
 } as const;
 
 /** The activity's metric meter, or undefined outside an activity (plain unit tests). */
@@ -159,11 +160,23 @@ export function gauges(meter: MetricMeter, r: RunReport): void {
   if (r.outcome === 'needs-confirmation') waiting.set(1, { job });
   if (r.outcome !== 'succeeded') return;
   waiting.set(0, { job });
+  // A run that succeeded reached the site: whatever the start-up check said is fixed.
+  connectionGauge(meter).set(1, { job });
   gauge(METRIC.lastSuccess, 'When the job last succeeded (unix seconds)').set(at, { job });
   gauge(METRIC.verifyOk, "1 when the job's last successful run verified, 0 on a mismatch").set(
     r.verify.ok ? 1 : 0,
     {
       job,
     },
+  );
+}
+
+/** 1 when the job's connection check (worker start-up) or its last run reached the site, 0 when the check failed. */
+export function connectionGauge(meter: MetricMeter) {
+  return meter.createGauge(
+    METRIC.connectionOk,
+    'int',
+    '',
+    "1 when the job's site and App registration answered the worker's start-up check (or a run succeeded since), 0 when not",
   );
 }

@@ -2,10 +2,11 @@
 import { SAMPLE_SIZE } from '../common/counts';
 import type { QuarantinedRecord } from '../common/domain';
 import type { RunReport, SyncJobConfig } from '../common/sync-types';
+import { DEFAULT_RETENTION_DAYS } from './store/retention';
 import type { RunTally, StoreCounts } from './store/store-types';
 import type { ActivityDeps } from './deps';
 import { activityMeter, recordRunMetrics } from './metrics';
-import { asActivity } from './run-helpers';
+import { asActivity, currentContext } from './run-helpers';
 
 export interface VerifyInput {
   job: SyncJobConfig;
@@ -52,7 +53,25 @@ export function createRecordRun(deps: ActivityDeps) {
         await deps.store.clearFullPassReason(report.jobId);
       }
       await deps.store.endRun(report.jobId, report.runId);
+      // A run that did its pass is the only one of its job: the leftovers of failed runs, and
+      // what is past retention, go now (a run that stood down leaves the running one's rows).
+      if (report.outcome !== 'skipped') await applyRetention(deps, report);
       recordRunMetrics(activityMeter(), report);
     });
   };
+}
+
+async function applyRetention(deps: ActivityDeps, report: RunReport): Promise<void> {
+  const days = deps.retentionDays ?? DEFAULT_RETENTION_DAYS;
+  const now = (deps.now ?? (() => new Date()))().getTime();
+  const before = new Date(now - days * 86_400_000).toISOString();
+  const scratch = await deps.store.dropStaleScratch(report.jobId, report.runId);
+  const pruned = await deps.store.pruneRunLog(report.jobId, before);
+  if (scratch + pruned.runs + pruned.quarantined > 0)
+    currentContext()?.log.info('retention applied', {
+      jobId: report.jobId,
+      retentionDays: days,
+      scratchRows: scratch,
+      ...pruned,
+    });
 }

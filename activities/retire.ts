@@ -205,8 +205,9 @@ async function beginMissing(
   // The pass just filled run_seen (and a first import the record tables): plan with that known.
   await deps.store.refreshStatistics();
   const unseen = await deps.store.countUnseen(input.job.id, input.runId, input.sweep);
+  const flaggedBefore = 0;
   if (unseen === 0) return 'done';
-  const live = (await deps.store.counts(input.job.id)).liveDevices;
+  const live = (await deps.store.counts(input.job.id)).liveDevices + flaggedBefore;
   if (!input.confirm && unseen > input.job.missingThreshold * live) return unseen;
   return { unseen };
 }

@@ -11,6 +11,7 @@ import { Command, CommanderError } from 'commander';
 import { UsageError } from '../activities/failures';
 import type { SyncConfig } from '../ops/config';
 import { ExitCode, exitFor } from '../ops/exit-codes';
+import { dbCommand } from './commands/db';
 import { forceCommand } from './commands/force';
 import { jobsCommand } from './commands/jobs';
 import { progressCommand } from './commands/progress';
@@ -39,10 +40,8 @@ export function buildProgram(): Command {
     .description('Operate the AlloyScan → Alloy Navigator sync')
     .option(
       '-c, --config <path>',
-      'sync configuration file (default: $ALLOYSCAN_SYNC_CONFIG, ./alloyscan-sync.yaml)',
+      `sync configuration file (default: $ALLOYSCAN_SYNC_CONFIG, else the first of ${DEFAULT_CONFIGS.join(', ')})`,
     );
-  // Commander's own usage errors (unknown verb, missing argument) exit through the table too.
-  program.exitOverride();
   const config = configFrom(program);
   program.addCommand(forceCommand(config));
   program.addCommand(runsCommand(config));
@@ -53,7 +52,19 @@ export function buildProgram(): Command {
   program.addCommand(jobsCommand(config));
   program.addCommand(quarantineCommand(config));
   program.addCommand(verifyCommand(config));
+  program.addCommand(dbCommand(config));
+  throwOnUsageErrors(program);
   return program;
+}
+
+/**
+ * Commander's own usage errors (unknown verb or option, missing argument, a verb group alone,
+ * a bad option value) throw instead of exiting 1, so they exit 2 through the table. Added
+ * commands do not inherit exitOverride: every level sets it.
+ */
+function throwOnUsageErrors(command: Command): void {
+  command.exitOverride();
+  for (const sub of command.commands) throwOnUsageErrors(sub);
 }
 
 async function main(): Promise<void> {

@@ -4,8 +4,10 @@
  * the CLI starts in a fraction of a second.
  */
 import type { Client } from '@temporalio/client';
+import { InvalidArgumentError } from 'commander';
 import type { SqlSyncStore } from '../activities/store';
 import type { SyncConfig } from '../ops/config';
+import type { SchemaMode } from '../ops/open-store';
 
 export async function withTemporal<T>(fn: (client: Client) => Promise<T>): Promise<T> {
   const { connectClient, temporalSettings } = await import('../ops/temporal.js');
@@ -17,12 +19,14 @@ export async function withTemporal<T>(fn: (client: Client) => Promise<T>): Promi
   }
 }
 
+/** The store, its schema checked (a verb never migrates it: `db migrate` and the worker do); 'none' skips the check. */
 export async function withStore<T>(
   config: SyncConfig,
   fn: (store: SqlSyncStore) => Promise<T>,
+  schema: SchemaMode = 'check',
 ): Promise<T> {
   const { openStore } = await import('../ops/open-store.js');
-  const store = await openStore(config);
+  const store = await openStore(config, schema);
   try {
     return await fn(store);
   } finally {
@@ -59,4 +63,12 @@ export function table(header: string[], rows: string[][]): string[] {
       .join('  ')
       .trimEnd();
   return [line(header), ...rows.map(line)];
+}
+
+/** Commander parser for a count option: a whole number ≥ 1, else a usage error (exit 2). */
+export function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1)
+    throw new InvalidArgumentError(`"${value}" is not a whole number of 1 or more`);
+  return n;
 }

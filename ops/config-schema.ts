@@ -8,6 +8,7 @@ import { DEFAULT_PAGE_SIZE, DEFAULT_TOKEN_PATH } from '../activities/alloyscan/s
 import { DEFAULT_REQUESTS_PER_SECOND } from '../activities/alloyscan/settings';
 import { DEFAULT_SQLITE_PATH } from '../activities/store/db';
 import { importSoftwareSchema, onRetireSchema } from '../schemas/job-options';
+import { DEFAULT_RETENTION_DAYS } from '../activities/store/retention';
 import { cronProblem } from './cron';
 
 const secretRef = z.union(
@@ -280,8 +281,17 @@ export const storeSchema = z
       .describe(
         'The SQLite file of the Navigator store. The environment variable DATABASE_URL (PostgreSQL) wins when set.',
       ),
+    retentionDays: z
+      .number()
+      .int()
+      .min(1)
+      .max(3650)
+      .default(DEFAULT_RETENTION_DAYS)
+      .describe(
+        "Days the run log (`runs`) and the quarantine are kept; each run drops its job's older rows at its end, keeping the last successful run.",
+      ),
   })
-  .default({ sqlitePath: DEFAULT_SQLITE_PATH });
+  .default({ sqlitePath: DEFAULT_SQLITE_PATH, retentionDays: DEFAULT_RETENTION_DAYS });
 
 export const metricsSchema = z
   .strictObject({

@@ -24,6 +24,7 @@ import { ConfigError } from '../activities/failures';
 import type { SyncJobConfig } from '../common/sync-types';
 import { configSchema, type NavigatorConfig } from './config-schema';
 import type { z } from 'zod';
+import { pathText, unknownKeyMessages } from './config-paths';
 
 export type SyncConfig = {
   store: z.output<typeof configSchema>['store'] & { databaseUrl?: string | undefined };
@@ -36,12 +37,12 @@ export type SyncConfig = {
 export function parseConfig(raw: unknown, source: string, env: NodeJS.ProcessEnv = process.env): SyncConfig {
   const res = configSchema.safeParse(raw);
   const problems = [
-    ...(res.success ? [] : res.error.issues.map((i) => ({ path: i.path, message: i.message }))),
+    ...(res.success ? [] : res.error.issues.flatMap(issueProblems)),
     ...duplicateJobIds(raw),
     ...navigatorReferences(raw),
   ];
   if (!res.success || problems.length > 0) {
-    const lines = problems.map((p) => `  - ${p.path.length ? p.path.join('.') : '(root)'}: ${p.message}`);
+    const lines = problems.map((p) => `  - ${pathText(p.path, raw)}: ${p.message}`);
     throw new ConfigError(`invalid configuration in ${source}:\n${lines.join('\n')}`);
   }
   const databaseUrl = env.DATABASE_URL?.trim() || undefined;
@@ -51,6 +52,15 @@ export function parseConfig(raw: unknown, source: string, env: NodeJS.ProcessEnv
     navigators: res.data.navigators,
     jobs: res.data.jobs,
   };
+}
+
+/** A schema issue as problems: an unknown key each on its own, with the key it may have meant. */
+function issueProblems(issue: z.core.$ZodIssue): { path: PropertyKey[]; message: string }[] {
+  if (issue.code !== 'unrecognized_keys') return [{ path: issue.path, message: issue.message }];
+  return unknownKeyMessages(configSchema, issue.path, issue.keys).map((message, i) => ({
+    path: [...issue.path, issue.keys[i]!],
+    message,
+  }));
 }
 
 /**

@@ -42,7 +42,7 @@ function itemProblem(field: Field, item: string): string | undefined {
   return undefined;
 }
 
-/** The first problem with a cron string, naming the bad field; undefined when it is valid. */
+/** The problems of a cron string, each naming its field (joined by '; '); undefined when it is valid. */
 export function cronProblem(cron: string): string | undefined {
   const s = cron.trim();
   if (s.startsWith('@')) {
@@ -52,10 +52,12 @@ export function cronProblem(cron: string): string | undefined {
   const parts = s.split(/\s+/);
   if (parts.length !== 5)
     return `must have 5 fields (minute hour day-of-month month day-of-week), not ${s ? parts.length : 0}`;
+  // Every field's problems at once: `61 25 * * *` names the minute and the hour.
+  const problems: string[] = [];
   for (const [i, field] of FIELDS.entries())
     for (const item of parts[i]!.split(',')) {
       const problem = itemProblem(field, item);
-      if (problem) return problem;
+      if (problem) problems.push(problem);
     }
-  return undefined;
+  return problems.length > 0 ? problems.join('; ') : undefined;
 }

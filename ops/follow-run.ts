@@ -3,9 +3,9 @@
  * Losing the connection to Temporal is not the run's outcome: the run goes on in the server,
  * so the follower says it is reconnecting and waits, for a bounded time.
  */
-import type { Client } from '@temporalio/client';
+import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import { SingleBar, Presets } from 'cli-progress';
-import { classifyFailure } from '../activities/failures';
+import { UsageError, classifyFailure } from '../activities/failures';
 import { FailureType, failureText, failureTypeOf } from '../common/failure-types';
 import type { NavigatorReport, RunReport } from '../common/sync-types';
 import { progressQuery } from '../workflows/signals';
@@ -18,6 +18,19 @@ export interface FollowOptions {
 
 /** How long a follower keeps trying while Temporal cannot be reached. */
 const RECONNECT_FOR_MS = 120_000;
+
+/** A workflow id that names no run is the operator's mistake (exit 2), not a failed run. */
+export async function assertRunExists(client: Client, workflowId: string): Promise<void> {
+  try {
+    await client.workflow.getHandle(workflowId).describe();
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError)
+      throw new UsageError(
+        `no run with workflow id ${workflowId} (the RUN column of \`runs <job>\` lists them)`,
+      );
+    throw err;
+  }
+}
 
 export async function waitForReport(
   client: Client,
@@ -115,7 +128,8 @@ export function printReport(view: RunOutcomeView, out: (s: string) => void = con
     `  devices: listed ${c.listed}, details read ${c.detailsRead}, added ${c.added}, updated ${c.updated}, unchanged ${c.unchanged}, repeats ${c.duplicates}`,
   );
   out(
-    `  installations: kept by filter ${c.installationsKept}, +${c.installationsAdded} ~${c.installationsUpdated} -${c.installationsRemoved}`,
+    // Only the devices whose details were read this run are filtered: a no-change run keeps 0.
+    `  installations of the ${c.detailsRead} devices read: ${c.installationsKept} kept by the filters, +${c.installationsAdded} ~${c.installationsUpdated} -${c.installationsRemoved}`,
   );
   out(`  tracked groups: ${r.trackedGroups.join(', ') || '(none)'} (from ${r.trackedGroupsSource})`);
   for (const [reason, n] of Object.entries(c.skipped)) out(`  skipped ${n}: ${reason}`);

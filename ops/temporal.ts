@@ -20,13 +20,23 @@ export function temporalSettings(): TemporalSettings {
   return { address, namespace: namespace ?? 'default', connectionOptions: { ...connectionOptions, address } };
 }
 
-/** The configured Temporal address, for "cannot reach Temporal at …" (the settings may be what is broken). */
-export function temporalAddress(): string {
+/**
+ * The configured Temporal address and where it came from, for "cannot reach Temporal at …":
+ * `TEMPORAL_ADDRESS`, a profile of the Temporal config file, or the default. (The settings may
+ * be what is broken: then the variable, or the default.)
+ */
+export function temporalAddress(env: NodeJS.ProcessEnv = process.env): string {
+  const fromEnv = env.TEMPORAL_ADDRESS?.trim();
+  if (fromEnv) return `${fromEnv} (TEMPORAL_ADDRESS)`;
+  let loaded: string | undefined;
   try {
-    return temporalSettings().address;
+    loaded = loadClientConnectConfig().connectionOptions.address;
   } catch {
-    return process.env.TEMPORAL_ADDRESS ?? 'localhost:7233';
+    loaded = undefined;
   }
+  if (!loaded) return 'localhost:7233 (the default: set TEMPORAL_ADDRESS or a profile)';
+  const file = env.TEMPORAL_CONFIG_FILE ?? 'the Temporal config file';
+  return `${loaded} (profile "${env.TEMPORAL_PROFILE ?? 'default'}" of ${file})`;
 }
 
 export async function connectClient(s: TemporalSettings): Promise<Client> {

@@ -6,9 +6,11 @@
  * the worker with one schedule per job; a first forced run whose report is printed. Ctrl-C
  * stops everything it started.
  * With ALLOYSCAN_SYNC_CONFIG set, that configuration is used instead of the demo site.
+ * SIGINT and SIGTERM stop it cleanly; `npm start` execs node, so a signal sent to npm's PID
+ * (what a supervisor knows) reaches this process, which npm forwards it to.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { startEmulator, type EmulatedSite, type Emulator } from '../emulator';
 import { waitForReport, printReport } from '../ops/follow-run';
 import { forceSync } from '../ops/force-sync';
@@ -21,7 +23,8 @@ import { webUiLinks, webUiRuns } from '../ops/web-ui';
 import { connectClient, temporalSettings } from '../ops/temporal';
 
 const ROOT = resolve(__dirname, '../..');
-const DATA = resolve(ROOT, '.data');
+/** Its files: the demo config and secret, the SQLite store, the dev server's database. */
+const DATA = resolve(ROOT, process.env.ALLOYSCAN_SYNC_DATA_DIR ?? '.data');
 const log = (msg: string): void => console.log(`[start] ${msg}`);
 
 /**
@@ -90,7 +93,9 @@ function demoConfig(emulator: Emulator, navigator: NavigatorDemo): SyncConfig {
     store: { sqlitePath: resolve(DATA, 'navigator.sqlite') },
   };
   writeFileSync(resolve(DATA, 'demo-config.json'), JSON.stringify(raw, null, 2));
-  log(`emulator site "demo" (${devices} devices) at ${site.url}; config written to .data/demo-config.json`);
+  log(
+    `emulator site "demo" (${devices} devices) at ${site.url}; config written to ${relative(ROOT, resolve(DATA, 'demo-config.json'))}`,
+  );
   return parseConfig(raw, 'the demo configuration');
 }
 
@@ -159,8 +164,9 @@ async function main(): Promise<void> {
   const client = await connectClient(settings);
   cleanups.unshift(() => client.connection.close());
   for (const job of config.jobs) {
+    const first = (await running.store.listRuns(job.id, 1)).length === 0;
     const res = await forceSync(client, job);
-    log(`first run of job ${job.id}: ${res.action} ${res.workflowId}`);
+    log(`${first ? 'first run' : 'a run at start-up'} of job ${job.id}: ${res.action} ${res.workflowId}`);
     const outcome = await waitForReport(client, res.workflowId, { progress: true });
     printReport(outcome);
   }

@@ -11,6 +11,9 @@ import type { NavigatorTarget } from '../activities/destination/navigator/push';
 import type { NavigatorConfig } from '../common/sync-types';
 import { navigatorClientFor } from '../ops/navigator-client';
 
+/** The longest a heartbeat waits in the worker before it goes to the server. */
+export const HEARTBEAT_THROTTLE = '2 seconds';
+
 export interface SyncWorkerOptions {
   connection: NativeConnection;
   namespace: string;
@@ -21,6 +24,8 @@ export interface SyncWorkerOptions {
   /** The Navigators jobs may write into (the configuration's `navigators`). */
   navigators?: NavigatorConfig[];
   maxConcurrentActivityTaskExecutions?: number;
+  /** Days the run log and the quarantine are kept (`store.retentionDays`). */
+  retentionDays?: number;
   /** A prebuilt workflow bundle (tests build it once); default: bundle workflows/ at start. */
   workflowBundle?: WorkflowBundle;
 }
@@ -37,11 +42,17 @@ export async function createSyncWorker(opts: SyncWorkerOptions): Promise<Worker>
       store: opts.store,
       clientFor: opts.clientFor ?? ((job, budget) => realClientFor(job, { budget })),
       navigatorFor: navigatorsOf(opts.navigators ?? []),
+      ...(opts.retentionDays !== undefined && { retentionDays: opts.retentionDays }),
     }),
     maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? 16,
     // On shutdown, in-flight activities get this long to finish, then are cancelled; their
     // heartbeated cursors let the next attempt (on any worker) resume.
     shutdownGraceTime: '10 seconds',
+    // The SDK sends heartbeats at most every 0.8 × heartbeatTimeout (36 s for 45 s) unless told:
+    // a cursor must reach the server within seconds, or an attempt killed in that window
+    // restarts from an old one. activities/heartbeats.ts sends a moved cursor every 3 s.
+    maxHeartbeatThrottleInterval: HEARTBEAT_THROTTLE,
+    defaultHeartbeatThrottleInterval: HEARTBEAT_THROTTLE,
   });
 }
 

@@ -5,8 +5,8 @@
  */
 import type { Worker } from '@temporalio/worker';
 import { UsageError } from '../activities/failures';
-import { createSyncStore } from '../activities/store';
 import type { SyncStore } from '../activities/store/store-types';
+import { openStore } from '../ops/open-store';
 import { applyConfiguration, describeConfiguration } from '../ops/schedules';
 import { type SyncConfig, loadConfig } from '../ops/config';
 import { Command, CommanderError } from 'commander';
@@ -14,7 +14,7 @@ import { ExitCode, exitFor } from '../ops/exit-codes';
 import { NativeConnection } from '@temporalio/worker';
 import { connectClient, temporalAddress, temporalSettings } from '../ops/temporal';
 import { createSyncWorker } from './create-worker';
-import { installRuntime, watchJobs } from './telemetry';
+import { checkJobs, installRuntime, watchJobs } from './telemetry';
 
 export interface RunningWorker {
   worker: Worker;
@@ -29,11 +29,8 @@ export async function startWorker(
   config: SyncConfig,
   log: (msg: string) => void = console.log,
 ): Promise<RunningWorker> {
-  const store = await createSyncStore({
-    databaseUrl: config.store.databaseUrl,
-    sqlitePath: config.store.sqlitePath,
-  });
-  await store.migrate();
+  // The worker (and `db migrate`) is what upgrades the schema; a store a newer version migrated is refused.
+  const store = await openStore(config, 'migrate');
   const settings = temporalSettings();
   const client = await connectClient(settings);
   const applied = await applyConfiguration(client, store, config.jobs);
@@ -44,8 +41,11 @@ export async function startWorker(
     namespace: settings.namespace,
     store,
     navigators: config.navigators,
+    retentionDays: config.store.retentionDays,
   });
   const stopWatching = await watchJobs(client, store, config.jobs);
+  // A job whose site or secret is wrong is said now, not at its next run (4 s at most, in parallel).
+  await checkJobs(config.jobs, log);
   log(
     `worker polling task queue ${worker.options.taskQueue} at ${settings.address} (namespace ${settings.namespace})`,
   );
@@ -84,18 +84,28 @@ async function main(): Promise<void> {
   installRuntime({ metrics, logLevel: 'INFO' });
   if (metrics) console.log(`metrics at http://${metrics}/metrics`);
   const running = await startWorker(config);
-  const stop = (): void => void running.stop();
+  // SIGINT (Ctrl-C) and SIGTERM (systemd, Kubernetes, a supervisor): stop polling, let the
+  // activities in flight finish or be cancelled, close the connections, exit 0.
+  const stop = (signal: NodeJS.Signals): void => {
+    console.log(`${signal}: stopping the worker`);
+    void running.stop();
+  };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   await running.done;
+  console.log('worker stopped');
 }
 
 if (require.main === module) {
-  main().catch((err: unknown) => {
-    // Commander printed its own message (and --help its help).
-    if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? ExitCode.ok : ExitCode.usage);
-    const exit = exitFor(err, { temporalAddress: temporalAddress() });
-    console.error(exit.message);
-    process.exit(exit.code);
-  });
+  main().then(
+    // The runtime's metrics server would keep the process alive: the worker is done.
+    () => process.exit(ExitCode.ok),
+    (err: unknown) => {
+      // Commander printed its own message (and --help its help).
+      if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? ExitCode.ok : ExitCode.usage);
+      const exit = exitFor(err, { temporalAddress: temporalAddress() });
+      console.error(exit.message);
+      process.exit(exit.code);
+    },
+  );
 }

@@ -8,7 +8,9 @@
  */
 import type { Client } from '@temporalio/client';
 import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
-import { gauges, METRIC } from '../activities/metrics';
+import { clearTokenCache } from '../activities/alloyscan/token-cache';
+import { connectionGauge, gauges, METRIC } from '../activities/metrics';
+import { checkJob, checkLine, type JobCheck } from '../ops/check-job';
 import type { SyncStore } from '../activities/store/store-types';
 import type { SyncJobConfig } from '../common/sync-types';
 import { scheduleId } from '../ops/schedules';
@@ -72,4 +74,21 @@ export async function watchJobs(
   const timer = setInterval(() => void refresh(), 60_000);
   timer.unref();
   return () => clearInterval(timer);
+}
+
+/**
+ * Check every job as `test-connection` does (in parallel, each within seconds), log one line
+ * per job, and set its connection gauge. A failing job stops nothing: the others run. Called
+ * before the worker polls, so no run shares the checks' tokens.
+ */
+export async function checkJobs(jobs: SyncJobConfig[], log: (msg: string) => void): Promise<JobCheck[]> {
+  const gauge = connectionGauge(Runtime.instance().metricMeter);
+  const checks = await Promise.all(jobs.map((job) => checkJob(job)));
+  for (const c of checks) {
+    log(checkLine(c));
+    gauge.set(c.ok ? 1 : 0, { job: c.jobId });
+  }
+  // Runs request their own tokens (a run's report counts them); the checks' are not reused.
+  clearTokenCache();
+  return checks;
 }

@@ -14,9 +14,15 @@ function retry(initialInterval: string, maximumInterval: string, maximumAttempts
   };
 }
 
+/**
+ * Steps that do not heartbeat get a start-to-close short enough that a killed worker's attempt
+ * is retried in under a minute: a healthy one takes seconds (a token, two reads; store counts).
+ */
+const SHORT_STEP = '45 seconds';
+
 /** Authentication: a bad secret fails at once (non-retryable), so one attempt = one token request. */
 export const authActivities = proxyActivities<SyncActivities>({
-  startToCloseTimeout: '2 minutes',
+  startToCloseTimeout: SHORT_STEP,
   retry: retry('2s', '1 minute', 5),
 });
 
@@ -54,6 +60,6 @@ export function heartbeatingActivities(heartbeatTimeout: string | undefined) {
 
 /** Store-only steps (verify, run log, the overlap guard's visibility query). */
 export const storeActivities = proxyActivities<SyncActivities>({
-  startToCloseTimeout: '2 minutes',
+  startToCloseTimeout: SHORT_STEP,
   retry: retry('1s', '30s', 20),
 });

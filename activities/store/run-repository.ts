@@ -201,6 +201,26 @@ export async function quarantinedIds(
   return found;
 }
 
+/**
+ * Gives the id `sourceId` to the run's quarantined record of `kind` that has this excerpt and
+ * was named by its position (the listing could not read its id). Returns whether there was one.
+ */
+export async function nameQuarantinedRecord(
+  db: Kysely<Database>,
+  q: { jobId: string; runId: string; kind: string; rawExcerpt: string; sourceId: string },
+): Promise<boolean> {
+  const res = await db
+    .updateTable('quarantined_records')
+    .set({ source_id: q.sourceId })
+    .where('job_id', '=', q.jobId)
+    .where('run_id', '=', q.runId)
+    .where('kind', '=', q.kind)
+    .where('raw_excerpt', '=', q.rawExcerpt)
+    .where('source_id', 'like', `${q.kind}?%`)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) > 0;
+}
+
 /** How many records the run quarantined (each once: the table holds one row per kind and id) and the first few. */
 export async function quarantineSummary(
   db: Kysely<Database>,

@@ -2,6 +2,7 @@
  * The contract of the Navigator store: what the sync activities need from it. One
  * implementation (kysely) serves both engines: SQLite (default) and PostgreSQL (DATABASE_URL).
  */
+import type { PruneResult } from './retention';
 import type {
   DeviceUpsert,
   IdentityRule,
@@ -158,6 +159,10 @@ export interface SyncStore {
   ): Promise<Set<string>>;
   /** Drop the run's scratch rows (seen set, batch ledger). */
   endRun(jobId: string, runId: string): Promise<void>;
+  /** Drop the scratch rows of the job's other runs (ended by a failure); returns how many. */
+  dropStaleScratch(jobId: string, keepRunId: string): Promise<number>;
+  /** Drop the job's run log and quarantine rows older than `before` (ISO), keeping its last success. */
+  pruneRunLog(jobId: string, before: string): Promise<PruneResult>;
 
   /**
    * Upsert catalog products; returns how many changed software group since they were stored.
@@ -221,6 +226,14 @@ export interface SyncStore {
   saveQuarantine(jobId: string, runId: string, records: QuarantinedRecord[]): Promise<void>;
   /** Of these source ids, those the run already quarantined as one of `kinds` (device, product, …). */
   quarantinedIds(jobId: string, runId: string, kinds: string[], sourceIds: string[]): Promise<Set<string>>;
+  /** Name by `sourceId` the run's record of `kind` with this excerpt that was named by its position; whether one was. */
+  nameQuarantinedRecord(q: {
+    jobId: string;
+    runId: string;
+    kind: string;
+    rawExcerpt: string;
+    sourceId: string;
+  }): Promise<boolean>;
   /** The run's quarantined records: how many (each once) and the first few, for the report. */
   quarantineSummary(
     jobId: string,

@@ -9,7 +9,13 @@ import { runTally } from './batch-ledger';
 import { getProductGroups, upsertCatalog } from './catalog-repository';
 import { openDatabase, refreshStatistics, type Engine, type OpenDatabaseOptions } from './db';
 import { findLinked } from './device-repository';
-import { appliedMigrations, migrateDown, migrateToLatest } from './migrations';
+import {
+  appliedMigrations,
+  migrateDown,
+  migrateToLatest,
+  schemaStatus,
+  type SchemaStatus,
+} from './migrations';
 import { counts, countUnseen, flaggedBy, flagMissing, listUnseen } from './presence-repository';
 import {
   insertManualRecord,
@@ -37,12 +43,14 @@ import {
   listRuns,
   markSeen,
   quarantinedIds,
+  nameQuarantinedRecord,
   quarantineSummary,
   saveQuarantine,
   saveRunReport,
   setFullPassReason,
   upsertJob,
 } from './run-repository';
+import { dropStaleScratch, pruneRunLog } from './retention';
 import type { SyncStore, RecordSummary, StoredDeviceState } from './store-types';
 import type { Database } from './tables';
 import {
@@ -69,10 +77,14 @@ export interface SqlSyncStore extends SyncStore {
   migrateDown(steps?: number): Promise<void>;
   /** Names of the applied migrations, in order. */
   appliedMigrations(): Promise<string[]>;
+  /** The migrations pending and the ones applied by a newer version (migrates nothing). */
+  schemaStatus(): Promise<SchemaStatus>;
   /** A hand-made or legacy (Network Inventory) record, unlinked, status 'Active'. */
   insertManualRecord(kind: NavigatorKind, fields: ManualRecordFields): Promise<number>;
   listRecords(kind: NavigatorKind, jobId?: string): Promise<NavigatorRecord[]>;
   listInstallations(kind: NavigatorKind, recordId: number): Promise<StoredInstallation[]>;
+  /** The job's run named by its workflow id (as `runs` shows it) or its run id: both ids, if it is in the run log. */
+  findRun(jobId: string, ref: string): Promise<{ runId: string; workflowId: string } | undefined>;
 }
 
 const nowIso = (): string => new Date().toISOString();
@@ -140,6 +152,17 @@ export async function createSyncStore(opts: CreateSyncStoreOptions): Promise<Sql
     migrate: () => migrateToLatest(opened),
     migrateDown: (steps = 1) => migrateDown(opened, steps),
     appliedMigrations: () => appliedMigrations(opened),
+    schemaStatus: () => schemaStatus(opened),
+    findRun: async (jobId, ref) => {
+      const row = await db
+        .selectFrom('sync_runs')
+        .select(['run_id', 'workflow_id'])
+        .where('job_id', '=', jobId)
+        .where((eb) => eb.or([eb('workflow_id', '=', ref), eb('run_id', '=', ref)]))
+        .orderBy('started_at', 'desc')
+        .executeTakeFirst();
+      return row && { runId: row.run_id, workflowId: row.workflow_id };
+    },
     close: () => db.destroy(),
     upsertJob: (job) => upsertJob(db, job, nowIso()),
     jobState: (jobId) => jobState(db, jobId),
@@ -150,6 +173,8 @@ export async function createSyncStore(opts: CreateSyncStoreOptions): Promise<Sql
     markSeen: (jobId, runId, pageOffset, sourceIds, sweep) =>
       markSeen(db, jobId, runId, pageOffset, sourceIds, sweep),
     endRun: (jobId, runId) => endRun(db, jobId, runId),
+    dropStaleScratch: (jobId, keepRunId) => dropStaleScratch(db, jobId, keepRunId),
+    pruneRunLog: (jobId, before) => pruneRunLog(db, jobId, before),
     runTally: (jobId, runId) => runTally(db, jobId, runId),
     upsertCatalog: (jobId, products) => upsertCatalog(db, jobId, products, nowIso()),
     fullPassReason: (jobId) => fullPassReason(db, jobId),
@@ -169,6 +194,7 @@ export async function createSyncStore(opts: CreateSyncStoreOptions): Promise<Sql
     findRecord: (jobId, sourceId) => findRecord(db, jobId, sourceId),
     saveQuarantine: (jobId, runId, records) => saveQuarantine(db, jobId, runId, records, nowIso()),
     quarantinedIds: (jobId, runId, kinds, ids) => quarantinedIds(db, jobId, runId, kinds, ids),
+    nameQuarantinedRecord: (q) => nameQuarantinedRecord(db, q),
     quarantineSummary: (jobId, runId, sample) => quarantineSummary(db, jobId, runId, sample),
     saveRunReport: (report) => saveRunReport(db, report),
     listRuns: (jobId, limit) => listRuns(db, jobId, limit),

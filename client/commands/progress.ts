@@ -5,9 +5,13 @@ import { followToReport, withTemporal } from '../session';
 export function progressCommand(): Command {
   return new Command('progress')
     .description('follow a run until its report')
-    .argument('<workflowId>')
+    .argument('<workflowId>', 'the run, as `runs` shows it (RUN column) or `force` printed it')
     .option('--json', 'print the report as JSON')
     .action(async (workflowId: string, o: { json?: boolean }) => {
-      await withTemporal((client) => followToReport(client, workflowId, o.json));
+      const { assertRunExists } = await import('../../ops/follow-run.js');
+      await withTemporal(async (client) => {
+        await assertRunExists(client, workflowId);
+        await followToReport(client, workflowId, o.json);
+      });
     });
 }

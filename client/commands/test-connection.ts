@@ -18,21 +18,6 @@ interface Failed {
   code: number;
 }
 
-async function checkSite(job: SyncJobConfig) {
-  const { realClientFor } = await import('../../ops/site-client.js');
-  const client = realClientFor(job, { timeoutMs: TEST_TIMEOUT_MS });
-  await client.authenticate();
-  const devices = await client.listDevices({ offset: 0, limit: 1 });
-  const groups = await client.listSoftwareGroups();
-  return {
-    jobId: job.id,
-    site: job.siteUrl,
-    devices: devices.total,
-    trackedGroups: groups ? groups.filter((g) => g.trackInNavigator).map((g) => g.name) : job.trackedGroups,
-    trackedGroupsSource: groups ? 'site' : 'config',
-  };
-}
-
 async function checkJobNavigator(
   config: SyncConfig,
   job: SyncJobConfig,
@@ -60,12 +45,23 @@ export function testConnectionCommand(config: () => Promise<SyncConfig>): Comman
     .argument('<job>')
     .option('--json', 'print as JSON')
     .action(async (jobId: string, o: { json?: boolean }) => {
-      const { exitCodeForFailure, exitFor } = await import('../../ops/exit-codes.js');
+      const { exitCodeForFailure } = await import('../../ops/exit-codes.js');
       const { findJob } = await import('../../ops/jobs.js');
       const cfg = await config();
       const job = findJob(cfg, jobId);
       const failures: Failed[] = [];
-      const site = await checkSite(job).catch((err: unknown) => void failures.push(exitFor(err)));
+      const { checkJob } = await import('../../ops/check-job.js');
+      const checked = await checkJob(job, TEST_TIMEOUT_MS);
+      const site = checked.ok
+        ? {
+            jobId: checked.jobId,
+            site: checked.site,
+            devices: checked.devices,
+            trackedGroups: checked.trackedGroups,
+            trackedGroupsSource: checked.trackedGroupsSource,
+          }
+        : undefined;
+      if (!checked.ok) failures.push({ type: checked.type, message: checked.message, code: checked.code });
       const nav = await checkJobNavigator(cfg, job);
       for (const p of nav?.problems ?? []) failures.push({ ...p, code: exitCodeForFailure(p.type) });
       if (o.json) {

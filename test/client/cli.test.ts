@@ -82,8 +82,8 @@ describe('operator CLI', () => {
     );
     const r = await cli(['--config', file, 'runs', 'x']);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /jobs\.0\.siteUrl/);
-    assert.match(r.stderr, /jobs\.0\.clientSecret/);
+    assert.match(r.stderr, /jobs\[x\]\.siteUrl/);
+    assert.match(r.stderr, /jobs\[x\]\.clientSecret/);
   });
 
   it('forces a run and follows it to the report (--wait), then lists it in the run log', async () => {
@@ -130,8 +130,26 @@ describe('operator CLI', () => {
       TEMPORAL_ADDRESS: '127.0.0.1:1',
     });
     assert.equal(r.code, 1, r.stderr);
-    assert.match(r.stderr, /^cannot reach Temporal at 127\.0\.0\.1:1: [^\n]+\n$/);
+    assert.match(r.stderr, /^cannot reach Temporal at 127\.0\.0\.1:1 \(TEMPORAL_ADDRESS\): [^\n]+\n$/);
     assert.doesNotMatch(r.stderr, /internal error|\n\s+at /);
+  });
+
+  it('names the profile, not TEMPORAL_ADDRESS, when a profile of the Temporal config file set the address', async () => {
+    const site = emulator.addSite({ name: 'cli-profile', devices: 1 });
+    const file = configFor(site, 'any');
+    const toml = join(dir, 'temporal.toml');
+    writeFileSync(toml, '[profile.prod]\naddress = "127.0.0.1:1"\n');
+    const r = await cli(['--config', file, 'force', site.name], undefined, {
+      TEMPORAL_ADDRESS: undefined, // spawn leaves undefined variables out
+      TEMPORAL_CONFIG_FILE: toml,
+      TEMPORAL_PROFILE: 'prod',
+    });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(
+      r.stderr,
+      new RegExp(`^cannot reach Temporal at 127\\.0\\.0\\.1:1 \\(profile "prod" of ${toml}\\): `),
+    );
+    assert.doesNotMatch(r.stderr, /TEMPORAL_ADDRESS/);
   });
 
   it('test-connection says where it looked, within 5 s: nothing listening at the site, and a site that answers HTML', async () => {
@@ -169,6 +187,16 @@ describe('operator CLI', () => {
     } finally {
       html.close();
     }
+  });
+
+  it('progress on an unknown workflow id says no such run, exit 2, not a failed run', async () => {
+    const r = await cli(['progress', 'sync-demo-nosuch']);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      /^no run with workflow id sync-demo-nosuch \(the RUN column of `runs <job>` lists them\)\n$/,
+    );
+    assert.doesNotMatch(r.stdout, /FAILED/);
   });
 
   it('retires a record by ID and refuses an unknown one with a clear message', async () => {

@@ -145,6 +145,15 @@ describe('the job lifecycle from the CLI', () => {
     assert.equal(q.records.length, last?.quarantined, 'the report and the quarantine agree');
     assert.ok(q.records.length > 0 && q.records.every((r) => r.reason.length > 0));
     assert.match(text.stdout, new RegExp(`quarantined ${q.records.length} record`));
+    // The run as `runs` shows it (its workflow id, the RUN column) names it for quarantine too.
+    const runs = await cli('runs', job, '-n', '1');
+    assert.ok(last && runs.stdout.includes(last.workflowId), runs.stdout);
+    const named = await cli('quarantine', job, '--run', last.workflowId);
+    assert.equal(named.code, 0, named.stderr);
+    assert.equal(named.stdout, text.stdout);
+    const unknown = await cli('quarantine', job, '--run', 'sync-nosuch');
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /no run sync-nosuch of job .* in the run log/);
   });
 
   it('verify compares the site with the store now: exit 0 when equal, 5 when the site has changed', async () => {

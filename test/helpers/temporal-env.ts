@@ -25,7 +25,9 @@ export interface TestEnvOptions {
 
 export async function createTestEnv(opts: TestEnvOptions = {}): Promise<TestWorkflowEnvironment> {
   if (!runtimeInstalled) {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
+    // Tests fail activities and runs on purpose: the SDK's WARN lines (with stacks) for those
+    // are noise; the assertions say what failed.
+    Runtime.install({ logger: new DefaultLogger('ERROR') });
     runtimeInstalled = true;
   }
   if (!existsSync(TEMPORAL_BIN)) throw new Error(`${TEMPORAL_BIN} is missing: run scripts/setup.sh first`);
@@ -33,7 +35,8 @@ export async function createTestEnv(opts: TestEnvOptions = {}): Promise<TestWork
     server: {
       executable: { type: 'existing-path', path: TEMPORAL_BIN },
       searchAttributes: SYNC_SEARCH_ATTRIBUTES,
-      log: { format: 'pretty', level: 'error' },
+      // json, not pretty: no raw ANSI colour escapes in the test output.
+      log: { format: 'json', level: 'error' },
       ...(opts.uiPort !== undefined && { ui: true, uiPort: opts.uiPort }),
     },
   });

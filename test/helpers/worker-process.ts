@@ -28,7 +28,7 @@ export function spawnWorker(env: {
 }
 
 async function main(): Promise<void> {
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  Runtime.install({ logger: new DefaultLogger('ERROR') }); // expected failures are not noise
   const store = await createSyncStore({ sqlitePath: process.env.SQLITE_PATH! });
   await store.migrate();
   const connection = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS! });

@@ -50,7 +50,16 @@ describe('runs under faults', () => {
       assert.ok(report.verify.ok, report.message);
       const rows = await store.listQuarantine(job.id, report.runId, 10_000);
       const fetched = site.stats().requests['software.get'] ?? 0;
-      const productRows = rows.filter((r) => r.kind === 'product').length;
+      // Looked up by id: 'product' rows, and listing rows named by their id after a look-up.
+      const productRows = rows.filter(
+        (r) => r.kind === 'product' || (r.kind === 'software' && !r.sourceId.startsWith('software?')),
+      ).length;
+      const listed = new Set(rows.filter((r) => r.kind === 'software').map((r) => r.rawExcerpt));
+      assert.deepEqual(
+        rows.filter((r) => r.kind === 'product' && listed.has(r.rawExcerpt)).map((r) => r.sourceId),
+        [],
+        'a product without an id is quarantined once, not by the listing and again by its look-up',
+      );
       assert.deepEqual(
         { quarantined: report.quarantined, fetchedOnce: fetched <= productRows },
         { quarantined: rows.length, fetchedOnce: true },

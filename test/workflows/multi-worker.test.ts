@@ -10,6 +10,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { createSyncStore, type SqlSyncStore } from '../../activities/store';
@@ -33,16 +34,30 @@ interface Traffic {
   seconds: { at: number; received: number }[];
 }
 
-/** The PostgreSQL-backed server: started here unless it already runs (then left running). */
+/**
+ * The PostgreSQL-backed server: started here unless it already runs (then left running). One
+ * started here has databases of its own, dropped afterwards (`reset`): the test leaves no
+ * alloyscan_temporal* database behind and never touches a developer's.
+ */
 async function temporalOnPostgres(): Promise<{ address: string; stop(): Promise<void> }> {
   const running = await run('bash', [SCRIPT, 'status']).then(
     (r) => r.stdout.trim(),
     () => undefined,
   );
   if (running) return { address: running, stop: () => Promise.resolve() };
-  const started = await run('bash', [SCRIPT, 'start'], { maxBuffer: 64 * 1024 * 1024 });
+  const suffix = randomBytes(4).toString('hex');
+  const env = {
+    ...process.env,
+    TEMPORAL_PG_DB: `alloyscan_temporal_test_${suffix}`,
+    TEMPORAL_PG_VISIBILITY_DB: `alloyscan_temporal_test_${suffix}_visibility`,
+  };
+  // Said, not silent: on a cold Go cache the server builds for minutes before it starts.
+  console.log('# starting the PostgreSQL-backed Temporal server (a first start builds it: minutes)…');
+  const t0 = Date.now();
+  const started = await run('bash', [SCRIPT, 'start'], { env, maxBuffer: 64 * 1024 * 1024 });
+  console.log(`# PostgreSQL-backed Temporal ready in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   const address = started.stdout.trim().split('\n').pop()!;
-  return { address, stop: () => run('bash', [SCRIPT, 'stop']).then(() => undefined) };
+  return { address, stop: () => run('bash', [SCRIPT, 'reset'], { env }).then(() => undefined) };
 }
 
 describe('three workers on a PostgreSQL-backed Temporal, one killed mid-run', () => {

@@ -2,7 +2,7 @@
  * Ordered migrations of the Navigator store, run with kysely's Migrator and a static
  * provider (no file-system scanning, so the compiled output and bundles carry them).
  */
-import { Migrator, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
+import { Migrator, sql, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
 import type { OpenedDatabase } from '../db';
 import * as m0001 from './0001_inventory';
 import * as m0002 from './0002_sync_log';
@@ -62,4 +62,33 @@ export async function migrateDown(opened: OpenedDatabase, steps = 1): Promise<vo
 export async function appliedMigrations(opened: OpenedDatabase): Promise<string[]> {
   const all = await migratorFor(opened).getMigrations();
   return all.filter((m) => m.executedAt !== undefined).map((m) => m.name);
+}
+
+/** How the store's schema compares with this version's migrations. */
+export interface SchemaStatus {
+  /** Migrations this version has that the store lacks: `db migrate` (or the worker) applies them. */
+  pending: string[];
+  /** Migrations the store has that this version does not know: a newer version migrated it. */
+  unknown: string[];
+}
+
+/** Reads kysely's migration table directly: the Migrator lists only the migrations it knows. */
+export async function schemaStatus(opened: OpenedDatabase): Promise<SchemaStatus> {
+  const table =
+    opened.engine === 'postgres'
+      ? sql.table(`${opened.schema ?? 'public'}.kysely_migration`)
+      : sql.table('kysely_migration');
+  let applied: string[];
+  try {
+    const res = await sql<{ name: string }>`select name from ${table}`.execute(opened.db);
+    applied = res.rows.map((r) => r.name);
+  } catch (err) {
+    if (!/kysely_migration/.test(err instanceof Error ? err.message : String(err))) throw err;
+    applied = []; // never migrated
+  }
+  const known = Object.keys(MIGRATIONS);
+  return {
+    pending: known.filter((n) => !applied.includes(n)),
+    unknown: applied.filter((n) => !known.includes(n)).sort(),
+  };
 }

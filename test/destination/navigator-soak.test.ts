@@ -10,13 +10,13 @@
  * Navigator counts with what the emulator committed.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
 import { createSyncStore, type SqlSyncStore } from '../../activities/store';
-import type { NavigatorReport, RunReport, SyncJobConfig } from '../../common/sync-types';
+import type { RunReport, SyncJobConfig } from '../../common/sync-types';
 import type { NavigatorCounters } from '../../emulator/navigator/counters';
 import { loadConfig } from '../../ops/config';
 import { forceSync } from '../../ops/force-sync';
@@ -35,7 +35,8 @@ import {
 } from '../helpers/processes';
 import { storeEngines, type WorkflowStoreEngine } from '../helpers/stores';
 import { siteName } from '../helpers/sync-harness';
-import { assertNavigatorMatchesState } from './navigator-truth';
+import { writeConfig } from './navigator-soak-config';
+import { assertNavigatorMatchesState, checkReport } from './navigator-truth';
 
 const DEVICES = 1500;
 const REAUDIT = 0.1;
@@ -214,70 +215,3 @@ describe('Navigator soak: kills while creating and while updating, Navigator fau
     }
   }
 });
-
-/** The run succeeded, its Navigator verify found every link once; returns the Navigator part. */
-function checkReport(label: string, report: RunReport, records: number): NavigatorReport {
-  const n = report.navigator;
-  assert.ok(n, `${label}: the report has a Navigator part`);
-  assert.deepEqual(
-    {
-      outcome: report.outcome,
-      verify: n.verify,
-      linked: n.linked.computers + n.linked.inventoryItems,
-      refused: n.refused,
-      ambiguous: n.ambiguous,
-    },
-    {
-      outcome: 'succeeded',
-      verify: { expected: records, found: records, duplicates: 0, ok: true },
-      linked: records,
-      refused: 0,
-      ambiguous: 0,
-    },
-    `${label}: ${report.message}`,
-  );
-  return n;
-}
-
-function writeConfig(
-  name: string,
-  sqlitePath: string,
-  creds: { siteUrl: string; clientId: string },
-  nav: NavigatorEmulatorProcess,
-): string {
-  const file = join(tmpdir(), `${name}.json`);
-  writeFileSync(
-    file,
-    JSON.stringify({
-      store: { sqlitePath },
-      navigators: [
-        {
-          id: 'hq',
-          apiUrl: nav.apiUrl,
-          clientId: nav.clientId,
-          clientSecret: { env: 'NAVSOAK_NAVIGATOR_SECRET' },
-          templates: { computer: '301', inventoryItem: '302' },
-          actions: { updateComputer: '401', updateInventoryItem: '402' },
-          requestsPerSecond: 2000,
-          concurrency: 8,
-        },
-      ],
-      jobs: [
-        {
-          id: name,
-          enabled: false,
-          siteUrl: creds.siteUrl,
-          clientId: creds.clientId,
-          clientSecret: { env: 'NAVSOAK_ALLOYSCAN_SECRET' },
-          schedule: { cron: '0 3 * * *', timeZone: 'UTC' },
-          navigator: 'hq',
-          pageSize: 50,
-          pageConcurrency: 4,
-          requestsPerSecond: 1000,
-          fullRunIntervalHours: 0,
-        },
-      ],
-    }),
-  );
-  return file;
-}

@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { serialKey, type SqlSyncStore } from '../../activities/store';
 import type { NavigatorKind } from '../../common/domain';
+import type { NavigatorReport, RunReport } from '../../common/sync-types';
 
 type NavRecord = Record<string, string | null>;
 type Admin = <T>(method: string, path: string, body?: unknown) => Promise<T>;
@@ -73,4 +74,28 @@ export async function assertNavigatorMatchesState(
     computers: counts.computer,
     inventoryItems: counts.hardware,
   };
+}
+
+/** The run succeeded, its Navigator verify found every link once; returns the Navigator part. */
+export function checkReport(label: string, report: RunReport, records: number): NavigatorReport {
+  const n = report.navigator;
+  assert.ok(n, `${label}: the report has a Navigator part`);
+  assert.deepEqual(
+    {
+      outcome: report.outcome,
+      verify: n.verify,
+      linked: n.linked.computers + n.linked.inventoryItems,
+      refused: n.refused,
+      ambiguous: n.ambiguous,
+    },
+    {
+      outcome: 'succeeded',
+      verify: { expected: records, found: records, duplicates: 0, ok: true },
+      linked: records,
+      refused: 0,
+      ambiguous: 0,
+    },
+    `${label}: ${report.message}`,
+  );
+  return n;
 }

@@ -10,9 +10,11 @@
  *   (c) full import, (d) no-change rerun, (e) 1 %-changed rerun: CLI wall time, its start included
  *   worker RSS: idle and peak; and the peak of full imports of 10k and 100k devices
  *   workers: the full import with 1, 2, 3 worker processes on one task queue (PostgreSQL)
+ *   (f), (g) and the Navigator write calls of the reruns: bench/navigator-parts.ts
  *
  *   npm run bench -- [--devices 20000] [--engines sqlite,postgres] [--rss 10000,100000]
  *                    [--workers 1,2,3] [--workers-engine postgres] [--json out.json]
+ *                    [--navigator-latency-ms 100] [--navigator-concurrency 8] [--skip-navigator]
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,6 +33,7 @@ import {
   startWorkerProcess,
   type EmulatorProcess,
 } from '../test/helpers/processes';
+import { measureNavigator, navigatorRows, type NavigatorFigures } from './navigator-parts';
 import { clientFetch, rawFetch, rawLoad, upsertsOf, type Site } from './raw-parts';
 
 const PAGE = 500;
@@ -171,6 +174,9 @@ async function main(): Promise<void> {
       workers: { type: 'string', default: '1,2,3' },
       'workers-engine': { type: 'string', default: 'postgres' },
       json: { type: 'string' },
+      'navigator-latency-ms': { type: 'string', default: '100' },
+      'navigator-concurrency': { type: 'string', default: '8' },
+      'skip-navigator': { type: 'boolean', default: false },
     },
   });
   const dir = mkdtempSync(join(tmpdir(), 'bench-gap-'));
@@ -181,6 +187,17 @@ async function main(): Promise<void> {
     const engines = [];
     for (const engine of values.engines.split(',').filter(Boolean))
       engines.push(await measureEngine(env, engine, Number(values.devices)));
+    const navigator: NavigatorFigures[] = [];
+    for (const engine of values['skip-navigator'] ? [] : values.engines.split(',').filter(Boolean)) {
+      const parts = { ...env, storeFor: (n: string) => storeFor(engine, env, n) };
+      const cli = (c: string, j: string, e: NodeJS.ProcessEnv) => cliRun(env, c, j, e);
+      navigator.push(
+        await measureNavigator({ ...parts, cliRun: cli }, engine, Number(values.devices), {
+          writeLatencyMs: Number(values['navigator-latency-ms']),
+          concurrency: Number(values['navigator-concurrency']),
+        }),
+      );
+    }
     const rss = [];
     for (const size of values.rss.split(',').filter(Boolean).map(Number)) rss.push(await peakRss(env, size));
     const workers = [];
@@ -190,6 +207,7 @@ async function main(): Promise<void> {
       at: new Date().toISOString(),
       machine: `${(await import('node:os')).cpus().length} cores`,
       engines,
+      navigator,
       rss,
       rssRatio: rss.length >= 2 ? rss[rss.length - 1]!.peakMiB / rss[0]!.peakMiB : undefined,
       workers,
@@ -205,6 +223,7 @@ async function main(): Promise<void> {
 
 function printTable(r: {
   engines: Awaited<ReturnType<typeof measureEngine>>[];
+  navigator: NavigatorFigures[];
   rss: Awaited<ReturnType<typeof peakRss>>[];
   rssRatio: number | undefined;
   workers: Awaited<ReturnType<typeof withWorkers>>[];
@@ -224,6 +243,11 @@ function printTable(r: {
   console.log(`\n| figure | ${r.engines.map((e) => `${e.engine} (${e.devices})`).join(' | ')} |`);
   console.log(`|---|${r.engines.map(() => '---|').join('')}`);
   for (const [label, cell] of rows) console.log(`| ${label} | ${r.engines.map(cell).join(' | ')} |`);
+  for (const line of navigatorRows(
+    r.engines.map((e) => e.engine),
+    r.navigator,
+  ))
+    console.log(line);
   for (const s of r.rss)
     console.log(
       `| worker peak RSS, ${s.devices} devices (idle ${f(s.idleMiB, 0)}) | ${f(s.peakMiB, 0)} MiB |`,

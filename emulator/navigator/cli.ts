@@ -21,6 +21,7 @@ interface StartOptions {
   errorsAsHttp200?: boolean;
   softwareInstallations?: boolean;
   timeZoneOffset?: string;
+  writeLatencyMs?: number;
 }
 
 function intOption(value: string): number {
@@ -39,6 +40,7 @@ async function start(o: StartOptions): Promise<void> {
     errorsAsHttp200: o.errorsAsHttp200,
     softwareInstallations: o.softwareInstallations,
     timeZoneOffset: o.timeZoneOffset,
+    writeLatencyMs: o.writeLatencyMs,
   }).catch((err: unknown) => {
     throw new CliError(err instanceof Error ? err.message : String(err));
   });
@@ -83,6 +85,7 @@ function buildProgram(): Command {
     .option('--errors-as-http200', 'send every API error as HTTP 200 with success:false')
     .option('--software-installations', 'serve the SoftwareInstallations class')
     .option('--time-zone-offset <offset>', "the Navigator's time zone, e.g. -07:00")
+    .option('--write-latency-ms <n>', 'added to every create and step action before it commits', intOption)
     .action(start);
   return program;
 }

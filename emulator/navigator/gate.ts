@@ -1,8 +1,9 @@
 /**
  * The pipeline of every API call but the token request: count it → workload limit →
- * injected fault (delay, drop, 429, 5xx) → bearer check → handler → answer (or, for a lost
- * answer, the socket destroyed after the handler committed its write). Every answer is the
- * envelope; with errorsAsHttp200 a failure goes out as HTTP 200.
+ * injected fault (delay, drop, 429, 5xx) → write latency (creates and step actions) → bearer
+ * check → handler → answer (or, for a lost answer, the socket destroyed after the handler
+ * committed its write). Every answer is the envelope; with errorsAsHttp200 a failure goes out
+ * as HTTP 200.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -99,6 +100,8 @@ export async function apiCall(
 ): Promise<FastifyReply> {
   const fault = await gateway(nav, call, req, reply);
   if (!fault) return reply;
+  const writes = call === 'create' || call === 'action';
+  if (writes && nav.opts.writeLatencyMs > 0) await sleep(nav.opts.writeLatencyMs);
   if (!nav.auth.check(req.headers.authorization)) {
     nav.counters.add('refused');
     return sendError(nav, reply, denied());

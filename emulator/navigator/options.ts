@@ -102,6 +102,8 @@ export const navigatorEmulatorOptionsSchema = z.strictObject({
   /** Share of listing pages answered with fewer rows than asked (at least one while rows remain). */
   shortPageRate: rate.optional(),
   errorsAsHttp200: z.boolean().optional(),
+  /** Added to every create and step action before it commits: a real Navigator runs a workflow per write. */
+  writeLatencyMs: z.number().int().min(0).max(60_000).optional(),
   timeZoneOffset: z
     .string()
     .regex(/^[+-](0\d|1[0-4]):[0-5]\d$/, 'must be an offset such as -07:00')
@@ -134,6 +136,7 @@ export interface ResolvedOptions {
   pageCap: number;
   shortPageRate: number;
   errorsAsHttp200: boolean;
+  writeLatencyMs: number;
   /** Minutes east of UTC (-420 for -07:00) and its text. */
   offsetMinutes: number;
   timeZoneOffset: string;
@@ -164,6 +167,7 @@ export function resolveOptions(input: NavigatorEmulatorOptions = {}): ResolvedOp
     pageCap: o.pageCap ?? DEFAULT_PAGE_CAP,
     shortPageRate: o.shortPageRate ?? 0,
     errorsAsHttp200: o.errorsAsHttp200 ?? false,
+    writeLatencyMs: o.writeLatencyMs ?? 0,
     offsetMinutes: offsetMinutes(timeZoneOffset),
     timeZoneOffset,
     faults: o.faults ?? {},

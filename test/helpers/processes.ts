@@ -1,14 +1,15 @@
 /**
  * The stack as users run it, one process per part: the emulator (`emulator/cli.js start`),
- * workers (`worker/main.js`), the CLI (`client/cli.js`), and fresh PostgreSQL databases.
+ * the Navigator emulator (`emulator/navigator/cli.js start`), workers (`worker/main.js`), the CLI (`client/cli.js`), and fresh PostgreSQL databases.
  * For tests that kill a worker, restart a server or count what a site received, and for the
  * benchmarks. Every process is a child of the caller; `stop()` ends it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 
 const DIST = resolve(__dirname, '../..');
@@ -85,16 +86,52 @@ export async function startEmulatorProcess(): Promise<EmulatorProcess> {
   return {
     ...child,
     baseUrl,
-    admin: async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-      const res = await fetch(`${baseUrl}${path}`, {
-        method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await res.text();
-      if (!res.ok) throw new Error(`emulator ${method} ${path}: ${res.status} ${text}`);
-      return (text ? JSON.parse(text) : undefined) as T;
-    },
+    admin: adminOf(baseUrl, 'emulator'),
+  };
+}
+
+function adminOf(baseUrl: string, what: string): EmulatorProcess['admin'] {
+  return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const res = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${what} ${method} ${path}: ${res.status} ${text}`);
+    return (text ? JSON.parse(text) : undefined) as T;
+  };
+}
+
+export interface NavigatorEmulatorProcess extends EmulatorProcess {
+  /** The API URL a navigator's `apiUrl` takes. */
+  apiUrl: string;
+  clientId: string;
+  /** Read from the secret file the CLI wrote (the CLI never prints it). */
+  secret: string;
+}
+
+/** The Navigator emulator in its own process; `args`: more `start` flags (--write-latency-ms 50). */
+export async function startNavigatorEmulatorProcess(args: string[] = []): Promise<NavigatorEmulatorProcess> {
+  const dir = mkdtempSync(join(tmpdir(), 'nav-emulator-'));
+  const secretFile = join(dir, 'secret');
+  const child = await startNode(
+    'emulator/navigator/cli.js',
+    ['start', '--port', '0', '--secret-file', secretFile, ...args],
+    {},
+    /ground truth: /,
+  );
+  const out = child.output();
+  const secret = readFileSync(secretFile, 'utf8').trim();
+  rmSync(dir, { recursive: true, force: true });
+  const baseUrl = /listening on (\S+)/.exec(out)![1]!;
+  return {
+    ...child,
+    baseUrl,
+    apiUrl: /API URL:\s+(\S+)/.exec(out)![1]!,
+    clientId: /Application ID:\s+(\S+)/.exec(out)![1]!,
+    secret,
+    admin: adminOf(baseUrl, 'navigator emulator'),
   };
 }
 

@@ -37,11 +37,7 @@ export interface JobStatus {
   deletedAt?: string | undefined;
 }
 
-export async function jobStatus(
-  client: Client,
-  store: SyncStore,
-  job: SyncJobConfig,
-): Promise<JobStatus> {
+export async function jobStatus(client: Client, store: SyncStore, job: SyncJobConfig): Promise<JobStatus> {
   const state = await store.jobState(job.id);
   const [last] = await store.listRuns(job.id, 1);
   const success = await store.lastSuccess(job.id);
@@ -91,12 +87,7 @@ export function deletedError(jobId: string, at: string): UsageError {
 }
 
 /** Pause (disable) or unpause (enable) the job's schedule; forced runs work either way. */
-export async function setJobEnabled(
-  client: Client,
-  store: SyncStore,
-  job: SyncJobConfig,
-  enabled: boolean,
-) {
+export async function setJobEnabled(client: Client, store: SyncStore, job: SyncJobConfig, enabled: boolean) {
   const handle = await liveSchedule(client, store, job);
   const note = `${enabled ? 'enabled' : 'disabled'} with alloyscan-sync jobs ${enabled ? 'enable' : 'disable'} on ${new Date().toISOString()}`;
   if (enabled) await handle.unpause(note);

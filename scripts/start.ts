@@ -173,7 +173,9 @@ async function main(): Promise<void> {
   if (demoNavigator) {
     log(`Navigator records the sync wrote (the emulator's ground truth):`);
     log(`  Computers: ${demoNavigator.groundTruthUrl}`);
-    log(`  Inventory Items: ${demoNavigator.groundTruthUrl.replace('class=Computers', 'class=InventoryItems')}`);
+    log(
+      `  Inventory Items: ${demoNavigator.groundTruthUrl.replace('class=Computers', 'class=InventoryItems')}`,
+    );
   }
   const ui = server?.uiUrl ?? process.env.TEMPORAL_UI_URL;
   if (ui) {

@@ -15,8 +15,7 @@ export function retireCommand(config: () => Promise<SyncConfig>): Command {
     .action(async (kind: string, nameOrId: string, o: { json?: boolean }) => {
       if (kind !== 'computer' && kind !== 'hardware')
         throw new UsageError(`kind must be computer or hardware, not "${kind}"`);
-      const { AmbiguousRecordError, RecordNotFoundError } =
-        await import('../../activities/store/index.js');
+      const { AmbiguousRecordError, RecordNotFoundError } = await import('../../activities/store/index.js');
       try {
         const rec = await withStore(await config(), (store) =>
           store.retire(kind, nameOrId, new Date().toISOString()),

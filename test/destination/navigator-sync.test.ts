@@ -70,7 +70,7 @@ for (const engine of storeEngines()) {
         requestsPerSecond: 2000,
         concurrency: 8,
       });
-      store = (await engine.open());
+      store = await engine.open();
       worker = await startTestWorker(stack.env, store, undefined, { navigators: [navigator] });
       const name = siteName('nav');
       site = stack.emulator.addSite({ name, seed: 21, devices: DEVICES });

@@ -1,10 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, beforeEach, describe, it } from 'node:test';
-import {
-  AmbiguousRecordError,
-  RecordNotFoundError,
-  type SqlSyncStore,
-} from '../../activities/store';
+import { AmbiguousRecordError, RecordNotFoundError, type SqlSyncStore } from '../../activities/store';
 import { engines } from '../helpers/stores';
 import { device, devices } from './fixtures';
 

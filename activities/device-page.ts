@@ -96,29 +96,43 @@ async function runPage(
   beats.track(cur);
   const malformedProducts = new Set<string>();
   let transient: AlloyScanError | undefined;
-  while (cur.done < cur.toRead.length) {
-    const size = cur.batchSize ?? BATCH.first;
-    const ids = cur.toRead.slice(cur.done, cur.done + size);
-    const started = Date.now();
-    const out = await processBatch(deps, client, input, ids, cur, malformedProducts);
-    // Merge only after the batch committed, so a heartbeat never counts uncommitted work.
-    mergeBatch(cur, out);
-    transient = out.transient ?? transient;
-    cur.done += ids.length;
-    cur.batchSize = nextBatchSize(ids.length, Date.now() - started, input.limit);
-    countCalls();
-    cur.rate = carriedRate(budget);
-    beats.moved();
+  // A Navigator destination: each committed batch goes there while the next one is read. The
+  // pushes run one after another; the attempt never ends (nor fails) with one still in flight.
+  const toNavigator = input.job.navigator !== undefined && !input.dryRun;
+  let pushing: Promise<void> = Promise.resolve();
+  try {
+    while (cur.done < cur.toRead.length) {
+      const size = cur.batchSize ?? BATCH.first;
+      const ids = cur.toRead.slice(cur.done, cur.done + size);
+      const started = Date.now();
+      const out = await processBatch(deps, client, input, ids, cur, malformedProducts);
+      // Merge only after the batch committed, so a heartbeat never counts uncommitted work.
+      mergeBatch(cur, out);
+      transient = out.transient ?? transient;
+      cur.done += ids.length;
+      cur.batchSize = nextBatchSize(ids.length, Date.now() - started, input.limit);
+      countCalls();
+      cur.rate = carriedRate(budget);
+      beats.moved();
+      if (toNavigator) {
+        const next = pushing.then(() => pushStale(deps, input, ids, () => beats.moved()));
+        next.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
+        pushing = next;
+      }
+    }
+  } finally {
+    await pushing.catch(() => undefined);
   }
+  await pushing;
   if (cur.retry.length) {
     const err = retryLater(cur, transient);
     cur.rate = carriedRate(budget);
     beats.flush();
     throw err;
   }
-  // A Navigator destination: this page's devices go there now, while other pages are read
-  // (idempotent: a retry finds them pushed; the push step after the pass catches the rest).
-  if (input.job.navigator && !input.dryRun) await pushStale(deps, input, cur.toRead, () => beats.moved());
+  // What a resumed attempt's earlier batches committed without pushing (idempotent: pushed
+  // devices are not stale; the push step after the pass catches whatever a killed attempt left).
+  if (toNavigator) await pushStale(deps, input, cur.toRead, () => beats.moved());
   const { received, total, counts, quarantined, quarantineSample, apiCalls, samples } = cur;
   return {
     offset: input.offset,

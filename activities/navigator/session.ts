@@ -98,7 +98,10 @@ export function createSession(opts: NavigatorClientOptions) {
         });
       } catch (err) {
         countCall(undefined, req.kind);
+        // A timeout slows the budget; any other failure without an answer ends a probe (the
+        // budget waits for an answer after an isolated 429 before it lets more calls out).
         if (/^(ECONNABORTED|ETIMEDOUT)$/.test(errorCodeOf(err))) budget.onThrottled(undefined);
+        else budget.onAnswered();
         return { noAnswer: err };
       }
       countCall(res.status, req.kind);
@@ -109,6 +112,7 @@ export function createSession(opts: NavigatorClientOptions) {
         retryAfter: res.headers['retry-after'] as unknown,
       };
       if (res.status === 429 || res.status === 503) throttledBy(req, answer);
+      else budget.onAnswered();
       return { answer };
     });
   }

@@ -5,6 +5,8 @@
  * the store differs from what that run left (a real mismatch).
  */
 import { Command } from 'commander';
+import type { SyncStore } from '../../activities/store/store-types';
+import type { SyncJobConfig } from '../../common/sync-types';
 import type { SyncConfig } from '../../ops/config';
 import { print, withStore } from '../session';
 
@@ -26,6 +28,8 @@ export interface VerifyNow {
   storeDrift?: number | undefined;
   devicesOk: boolean;
   installationsOk: boolean;
+  /** A job writing into a Navigator: its records listed now against the job's links. */
+  navigator?: { id: string; expected: number; found: number; duplicates: number; ok: boolean } | undefined;
   ok: boolean;
 }
 
@@ -44,8 +48,8 @@ export function verifyCommand(config: () => Promise<SyncConfig>): Command {
       const job = findJob(cfg, jobId);
       const client = realClientFor(job);
       const { total } = await client.listDevices({ offset: 0, limit: 1 });
-      const [counts, last] = await withStore(cfg, (store) =>
-        Promise.all([store.counts(job.id), store.lastSuccess(job.id)]),
+      const [counts, last, navigator] = await withStore(cfg, (store) =>
+        Promise.all([store.counts(job.id), store.lastSuccess(job.id), navigatorNow(cfg, job, store)]),
       );
       const setAside = last?.verify.skippedDevices ?? 0;
       const stored = counts.liveDevices + counts.retiredInSource + setAside;
@@ -63,15 +67,46 @@ export function verifyCommand(config: () => Promise<SyncConfig>): Command {
         storedInstallations: counts.installations,
         devicesOk: stored === total,
         installationsOk: counts.installations === counts.expectedInstallations,
-        ok: stored === total && counts.installations === counts.expectedInstallations,
+        navigator,
+        ok:
+          stored === total &&
+          counts.installations === counts.expectedInstallations &&
+          (navigator === undefined || navigator.ok),
       };
       print(result, o.json, (r) => [
         `${r.jobId}: AlloyScan ${r.sourceDevices} devices vs store ${r.storedDevices} (+${r.retiredInSource} retired, kept in AlloyScan; +${r.setAsideByLastRun} set aside by the last run) → ${r.devicesOk ? 'OK' : 'MISMATCH'}`,
         `${r.jobId}: installations expected ${r.expectedInstallations} vs stored ${r.storedInstallations} → ${r.installationsOk ? 'OK' : 'MISMATCH'}`,
+        ...(r.navigator
+          ? [
+              `${r.jobId}: Navigator ${r.navigator.id}: ${r.navigator.found} of ${r.navigator.expected} linked records live, ${r.navigator.duplicates} duplicates → ${r.navigator.ok ? 'OK' : 'MISMATCH'}`,
+            ]
+          : []),
         ...(r.ok ? [] : explain(r)),
       ]);
       if (!result.ok) process.exitCode = ExitCode.verifyMismatch;
     });
+}
+
+/** The job's Navigator listed now against its links (each class, page by page). */
+async function navigatorNow(
+  cfg: SyncConfig,
+  job: SyncJobConfig,
+  store: SyncStore,
+): Promise<VerifyNow['navigator']> {
+  const nav = cfg.navigators.find((n) => n.id === job.navigator);
+  if (!nav) return undefined;
+  const { navigatorClientFor } = await import('../../ops/navigator-client.js');
+  const { verifyNavigator } = await import('../../activities/destination/navigator/verify.js');
+  const tally = await store.navigator.linkTally(job.id, '');
+  const expected = (tally.linked.computer ?? 0) + (tally.linked.hardware ?? 0);
+  const v = await verifyNavigator(
+    store,
+    { config: nav, client: navigatorClientFor(nav, { jobId: job.id }) },
+    job.id,
+    expected,
+    () => undefined,
+  );
+  return { id: nav.id, expected: v.expected, found: v.found, duplicates: v.duplicates, ok: v.ok };
 }
 
 /** Why the devices differ: the site moved since the last run (a run is due), or the store drifted from it. */

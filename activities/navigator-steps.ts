@@ -106,6 +106,9 @@ export function createNavigatorSteps(deps: ActivityDeps) {
           beats.moved();
         });
         const counts = await deps.store.counts(job.id);
+        // Every live device has its record, but for those Navigator refused or found ambiguous this run.
+        const unlinked = await deps.store.navigator.countUnlinked(job.id);
+        const excused = tally.stats.refused + tally.stats.ambiguous;
         const adopted = Object.values(tally.adopted).reduce((a, b) => a + b, 0);
         return {
           navigator: t.config.id,
@@ -129,7 +132,8 @@ export function createNavigatorSteps(deps: ActivityDeps) {
             expected: verify.expected,
             found: verify.found,
             duplicates: verify.duplicates,
-            ok: verify.ok,
+            unlinked,
+            ok: verify.ok && unlinked <= excused,
           },
         };
       } finally {

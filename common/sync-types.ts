@@ -285,7 +285,8 @@ export interface NavigatorReport {
   /** Discovered Installations kept in the sync store, not written to Navigator, and why. */
   installationsNotWritten: number;
   installationsReason: string;
-  verify: { expected: number; found: number; duplicates: number; ok: boolean };
+  /** `unlinked`: live state records with no Navigator record (at most the devices refused or ambiguous this run). */
+  verify: { expected: number; found: number; duplicates: number; unlinked?: number; ok: boolean };
 }
 
 /** Live progress, returned by the `progress` query. */

@@ -103,6 +103,11 @@ function byMessage(a: Answer, ctx: CallContext, text: string): Verdict | undefin
   const action = MESSAGES.actionNotFound.exec(text);
   if (action) return bad(`action ${action[1]}`, 'templates (or actions)');
   if (MESSAGES.objectNotFound.test(text)) return { kind: 'missing', errorText: text };
+  if (MESSAGES.serverTrouble.test(text)) {
+    const type = MESSAGES.throttled.test(text) ? FailureType.RateLimited : FailureType.Transient;
+    const message = `${call(ctx)} failed (HTTP ${a.status} "${text}"): retrying`;
+    return { kind: 'failed', error: fail(type, message, ctx, { status: a.status }) };
+  }
   return undefined;
 }
 

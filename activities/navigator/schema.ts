@@ -75,6 +75,13 @@ export const MESSAGES = {
   fieldNotFound: /Field "([^"]*)" not found/i,
   actionNotFound: /Action (\S+) not found/i,
   objectNotFound: /Object (\S+) not found/i,
+  /**
+   * Server trouble or throttling told only in the text (a Navigator that answers every error
+   * as HTTP 200 with `success: false`): retried, never taken for a refusal of the record.
+   */
+  serverTrouble:
+    /temporarily unavailable|unexpected error|internal server error|an error has occurred|timed? ?out|try again later|workload limit|too many requests/i,
+  throttled: /workload limit|too many requests|try again later/i,
 } as const;
 
 /** Form body of the client-credentials token request. */

@@ -454,3 +454,24 @@ export async function clearLinks(db: Kysely<Database>, jobId: string): Promise<n
   await db.deleteFrom('navigator_mirror').where('job_id', '=', jobId).execute();
   return Number(res.numDeletedRows);
 }
+
+/** Live state records of the job (not retired, not flagged missing) with no Navigator record linked. */
+export async function countUnlinked(db: Kysely<Database>, jobId: string): Promise<number> {
+  let n = 0;
+  for (const kind of KINDS) {
+    const row = await db
+      .selectFrom(`${recordTable(kind)} as r`)
+      .leftJoin('navigator_links as l', (j) =>
+        j.onRef('l.source_id', '=', 'r.alloyscan_id').on('l.job_id', '=', jobId),
+      )
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('r.job_id', '=', jobId)
+      .where('r.alloyscan_id', 'is not', null)
+      .where('r.status', '<>', 'Retired')
+      .where('r.missing_from_alloyscan', '=', 0)
+      .where('l.guid', 'is', null)
+      .executeTakeFirst();
+    n += toCount(row?.n);
+  }
+  return n;
+}

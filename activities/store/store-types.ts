@@ -352,4 +352,6 @@ export interface NavigatorStateStore {
   linkedSources(jobId: string, sourceIds: string[]): Promise<Set<string>>;
   /** Forget every link of the job (a Navigator that was emptied: the next run creates the records again). */
   clearLinks(jobId: string): Promise<number>;
+  /** Live state records of the job with no Navigator record linked (verify). */
+  countUnlinked(jobId: string): Promise<number>;
 }

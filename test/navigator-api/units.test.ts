@@ -148,6 +148,18 @@ describe('Navigator answer classification', () => {
     ],
     ['a 408', { status: 408, data: '' }, 'failed', 'Transient'],
     [
+      'server trouble told as HTTP 200 with success:false',
+      { status: 200, data: env('The service is temporarily unavailable.') },
+      'failed',
+      'Transient',
+    ],
+    [
+      'throttling told as HTTP 200 with success:false',
+      { status: 200, data: env('The API workload limit has been exceeded. Try again later.') },
+      'failed',
+      'RateLimited',
+    ],
+    [
       'an HTML page',
       { status: 200, data: html, contentType: 'text/html' },
       'failed',

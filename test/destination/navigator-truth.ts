@@ -90,7 +90,7 @@ export function checkReport(label: string, report: RunReport, records: number): 
     },
     {
       outcome: 'succeeded',
-      verify: { expected: records, found: records, duplicates: 0, ok: true },
+      verify: { expected: records, found: records, duplicates: 0, unlinked: 0, ok: true },
       linked: records,
       refused: 0,
       ambiguous: 0,

@@ -38,7 +38,7 @@ describe('a Navigator shaped differently, by configuration alone', () => {
       faults: { seed: 9, rate5xx: 0.02, rateLostAnswer: 0.05, tokenTtlSeconds: 3 },
     });
     process.env.TEST_SHAPED_NAVIGATOR_SECRET = nav.registration.secret;
-    store = (await engine.open());
+    store = await engine.open();
     worker = await startTestWorker(stack.env, store, undefined, {
       navigators: [
         navigatorSchema.parse({

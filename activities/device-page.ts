@@ -130,9 +130,10 @@ async function runPage(
     beats.flush();
     throw err;
   }
-  // What a resumed attempt's earlier batches committed without pushing (idempotent: pushed
-  // devices are not stale; the push step after the pass catches whatever a killed attempt left).
-  if (toNavigator) await pushStale(deps, input, cur.toRead, () => beats.moved());
+  // A resumed attempt: what its predecessor's batches committed without pushing (a fresh attempt
+  // pushed every batch above; the push step after the pass catches whatever a killed attempt left).
+  if (toNavigator && resumed?.v === CURSOR_VERSION)
+    await pushStale(deps, input, cur.toRead, () => beats.moved());
   const { received, total, counts, quarantined, quarantineSample, apiCalls, samples } = cur;
   return {
     offset: input.offset,

@@ -23,7 +23,7 @@ interface Profile {
 
 /** Where a frame's code lives: a package, a node module, a file of ours, or V8's own buckets. */
 export function moduleOf(url: string, fn: string): string {
-  if (!url) return `(${fn || 'anonymous'})`; // (garbage collector), (program), (idle), natives
+  if (!url) return fn.startsWith('(') ? fn : `(${fn || 'anonymous'})`; // (idle), (garbage collector), natives
   if (url.startsWith('node:')) return url;
   const nm = url.lastIndexOf('node_modules/');
   if (nm >= 0) {

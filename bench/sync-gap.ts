@@ -41,6 +41,7 @@ import {
   startWorkerProcess,
   type EmulatorProcess,
 } from '../test/helpers/processes';
+import { breakdownLine, historyBreakdown } from './history-breakdown';
 import { measureNavigator, navigatorRows, type NavigatorFigures } from './navigator-parts';
 import { clientFetch, rawFetch, rawList, rawLoad, upsertsOf, type Site } from './raw-parts';
 
@@ -96,9 +97,10 @@ async function cliRun(env: Env, config: string, job: string, dbEnv: NodeJS.Proce
   const handle = client.workflow.getHandle(workflowId);
   const report = (await handle.result()) as RunReport;
   const events = (await handle.describe()).historyLength;
+  const breakdown = historyBreakdown(await handle.fetchHistory());
   await client.connection.close();
   if (!report.verify.ok) throw new Error(`verify failed: ${report.message}`);
-  return { seconds: run.ms / 1000, report, eventsPerPage: events / Math.max(1, report.pages) };
+  return { seconds: run.ms / 1000, report, eventsPerPage: events / Math.max(1, report.pages), breakdown };
 }
 
 async function measureEngine(env: Env, engine: string, devices: number) {
@@ -149,6 +151,8 @@ async function measureEngine(env: Env, engine: string, devices: number) {
     noChangeSeconds: d.seconds,
     noChangeApiCalls: d.report.apiCalls,
     noChangePerList: d.seconds / aList.seconds,
+    noChangeBreakdown: d.breakdown,
+    fullBreakdown: c.breakdown,
     onePercentSeconds: e.seconds,
     gap: c.seconds / (a.seconds + b.seconds),
     noChangeRatio: d.seconds / c.seconds,
@@ -268,6 +272,9 @@ function printTable(r: {
     ['(d) no-change rerun, s', (e) => `${f(e.noChangeSeconds, 2)} (${e.noChangeApiCalls} calls)`],
     ['(d) no-change rerun / c', (e) => f(e.noChangeRatio, 3)],
     ['d / (a_list)', (e) => f(e.noChangePerList, 2)],
+    ['(d) where: CLI wall − workflow span, s', (e) => f(e.noChangeSeconds - e.noChangeBreakdown.workflowSeconds, 2)],
+    ['(d) where: workflow span; activities (summed)', (e) => breakdownLine(e.noChangeBreakdown)],
+    ['(c) where: workflow span; activities (summed)', (e) => breakdownLine(e.fullBreakdown)],
     ['(e) 1 %-changed rerun / c', (e) => f(e.onePercentRatio, 3)],
     ['history events per page', (e) => f(e.eventsPerPage, 1)],
     ['worker RSS idle → peak, MiB', (e) => `${f(e.workerIdleMiB, 0)} → ${f(e.workerPeakMiB, 0)}`],

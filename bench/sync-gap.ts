@@ -232,7 +232,8 @@ async function main(): Promise<void> {
       );
     }
     const rss = [];
-    for (const size of (quick ? '' : values.rss).split(',').filter(Boolean).map(Number)) rss.push(await peakRss(env, size));
+    for (const size of (quick ? '' : values.rss).split(',').filter(Boolean).map(Number))
+      rss.push(await peakRss(env, size));
     const workers = [];
     for (const n of (quick ? '' : values.workers).split(',').filter(Boolean).map(Number))
       workers.push(await withWorkers(env, values['workers-engine'], Number(values.devices), n));
@@ -272,7 +273,10 @@ function printTable(r: {
     ['(d) no-change rerun, s', (e) => `${f(e.noChangeSeconds, 2)} (${e.noChangeApiCalls} calls)`],
     ['(d) no-change rerun / c', (e) => f(e.noChangeRatio, 3)],
     ['d / (a_list)', (e) => f(e.noChangePerList, 2)],
-    ['(d) where: CLI wall − workflow span, s', (e) => f(e.noChangeSeconds - e.noChangeBreakdown.workflowSeconds, 2)],
+    [
+      '(d) where: CLI wall − workflow span, s',
+      (e) => f(e.noChangeSeconds - e.noChangeBreakdown.workflowSeconds, 2),
+    ],
     ['(d) where: workflow span; activities (summed)', (e) => breakdownLine(e.noChangeBreakdown)],
     ['(c) where: workflow span; activities (summed)', (e) => breakdownLine(e.fullBreakdown)],
     ['(e) 1 %-changed rerun / c', (e) => f(e.onePercentRatio, 3)],

@@ -31,7 +31,7 @@ import { formatIssues, parseEnvelope, parseGroups, parseItems, parseRecord } fro
 import { activityMeter, callCounter } from '../metrics';
 import { currentContext } from '../run-helpers';
 import { RateBudget } from './rate-budget';
-import { exchange, parseBody, proxyInEnvironment } from './transport';
+import { exchange, parseBody, proxyInEnvironment, targetOf } from './transport';
 import { resolveSettings } from './settings';
 import * as schema from './schema';
 import { type AccessToken, getToken, invalidateToken, tokenCacheKey } from './token-cache';
@@ -76,9 +76,13 @@ function throwIfCancelled(signal: AbortSignal | undefined): void {
  * answered, the body parsed as axios parses it), without axios's per-call work.
  */
 function direct(siteUrl: string, timeoutMs: number): Send {
+  const site = targetOf(new URL(siteUrl));
+  // The site's path without its trailing slash; API paths start with one and are encoded already.
+  const prefix = site.path.replace(/\/+$/, '');
   return async (req, signal) => {
     throwIfCancelled(signal);
-    const url = new URL(siteUrl + req.path + (req.params ? `?${query(req.params)}` : ''));
+    const path = prefix + req.path + (req.params ? `?${query(req.params)}` : '');
+    const url = { ...site, path };
     const headers = { Accept: 'application/json', ...req.headers };
     try {
       const a = await exchange({ url, method: req.method, headers, body: req.data, timeoutMs, signal });

@@ -36,9 +36,24 @@ function decode(res: http.IncomingMessage): NodeJS.ReadableStream {
   }
 }
 
-/** One request to send: a parsed URL, its headers, an optional string body. */
+/** Where a request goes: what node's http.request takes of a URL (parsed once per client). */
+export interface Target {
+  protocol: string;
+  hostname: string;
+  port: string;
+  /** Path and query, already percent-encoded. */
+  path: string;
+}
+
+/** A URL as a Target (an IPv6 host without its brackets, as node's own conversion does). */
+export function targetOf(url: URL): Target {
+  const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  return { protocol: url.protocol, hostname, port: url.port, path: `${url.pathname}${url.search}` };
+}
+
+/** One request to send: its target, headers, an optional string body. */
 export interface Exchange {
-  url: URL;
+  url: Target;
   method: string;
   headers: http.OutgoingHttpHeaders;
   body?: string | undefined;
@@ -78,7 +93,12 @@ export function exchange(x: Exchange): Promise<Answer> {
       return reject(new TransportError(`unsupported protocol ${x.url.protocol}`, 'ERR_BAD_REQUEST'));
     const headers: http.OutgoingHttpHeaders = { 'Accept-Encoding': 'gzip, deflate, br', ...x.headers };
     if (x.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(x.body));
-    const req = (x.url.protocol === 'https:' ? https : http).request(x.url, {
+    const { protocol, hostname, port, path } = x.url;
+    const req = (protocol === 'https:' ? https : http).request({
+      protocol,
+      hostname,
+      port,
+      path,
       method: x.method.toUpperCase(),
       agent,
       headers,
@@ -123,7 +143,7 @@ export function parseBody(text: string): unknown {
 
 /** An axios adapter over `exchange`: its body as a string (axios parses the JSON). */
 export async function keepAliveAdapter(config: InternalAxiosRequestConfig): Promise<AxiosResponse<string>> {
-  const url = new URL(`${config.baseURL ?? ''}${config.url ?? ''}`);
+  const url = targetOf(new URL(`${config.baseURL ?? ''}${config.url ?? ''}`));
   const headers = AxiosHeaders.from(config.headers).toJSON() as http.OutgoingHttpHeaders;
   try {
     const a = await exchange({

@@ -24,7 +24,7 @@
  *     process for each, written as DIR/<engine>-<c|d|e>.cpuprofile (bench/cpu-profile.js
  *     summarises one). The worker's start then falls in each run: read its timings with that.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -48,6 +48,21 @@ import { clientFetch, rawFetch, rawList, rawLoad, upsertsOf, type Site } from '.
 const PAGE = 500;
 const PAGES_AT_ONCE = 4;
 const DETAILS_AT_ONCE = 8;
+
+/** CPU seconds (user + system) a process has used so far (Linux /proc, 100 ticks a second). */
+function cpuOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** `fn`'s result, with the CPU seconds this process and `others` used meanwhile. */
+async function withCpu<T>(fn: () => Promise<T>, others: number[] = []) {
+  const before = { self: process.cpuUsage(), others: others.map(cpuOf) };
+  const result = await fn();
+  const self = process.cpuUsage(before.self);
+  const othersCpu = others.map((pid, i) => cpuOf(pid) - before.others[i]!);
+  return { result, cpu: (self.user + self.system) / 1e6, othersCpu };
+}
 
 interface Env {
   emu: EmulatorProcess;
@@ -107,11 +122,15 @@ async function measureEngine(env: Env, engine: string, devices: number) {
   const name = `gap-${engine}`;
   const site = await addSiteProcess(env.emu, { name, seed: 3, devices });
   const concurrency = PAGES_AT_ONCE * DETAILS_AT_ONCE;
-  const a = await rawFetch(site, concurrency, PAGE);
+  const emuPid = env.emu.pid;
+  const aCpu = await withCpu(() => rawFetch(site, concurrency, PAGE), [emuPid]);
+  const a = aCpu.result;
   const aList = await rawList(site, PAGE, PAGES_AT_ONCE);
   const viaClient = await clientFetch(site, a.ids, concurrency);
   const loadStore = await storeFor(engine, env, `${name}-load`);
-  const b = await rawLoad(upsertsOf(viaClient.reads, a.tracked, a.catalog), loadStore);
+  const rows = upsertsOf(viaClient.reads, a.tracked, a.catalog);
+  const bCpu = await withCpu(() => rawLoad(rows, loadStore));
+  const b = bCpu.result;
   await loadStore.drop();
   const store = await storeFor(engine, env, name);
   const dbEnv = { TEMPORAL_ADDRESS: env.temporal, DATABASE_URL: store.databaseUrl ?? '' };
@@ -127,7 +146,8 @@ async function measureEngine(env: Env, engine: string, devices: number) {
     await worker.stop();
     worker = await startWorkerProcess(config, dbEnv, { nodeArgs: nodeArgs(run) });
   };
-  const c = await cliRun(env, config, name, dbEnv);
+  const cCpu = await withCpu(() => cliRun(env, config, name, dbEnv), [worker.pid, emuPid]);
+  const c = cCpu.result;
   await next('d');
   const d = await cliRun(env, config, name, dbEnv);
   await env.emu.admin('POST', `/admin/sites/${name}/reaudit`, { fraction: 0.01 });
@@ -155,6 +175,12 @@ async function measureEngine(env: Env, engine: string, devices: number) {
     fullBreakdown: c.breakdown,
     onePercentSeconds: e.seconds,
     gap: c.seconds / (a.seconds + b.seconds),
+    // CPU seconds, less sensitive than wall time to a shared machine's load.
+    rawFetchCpu: aCpu.cpu,
+    rawFetchEmulatorCpu: aCpu.othersCpu[0]!,
+    rawLoadCpu: bCpu.cpu,
+    fullWorkerCpu: cCpu.othersCpu[0]!,
+    fullEmulatorCpu: cCpu.othersCpu[1]!,
     noChangeRatio: d.seconds / c.seconds,
     onePercentRatio: e.seconds / c.seconds,
     eventsPerPage: c.eventsPerPage,
@@ -270,6 +296,12 @@ function printTable(r: {
     ['(b) raw load, s', (e) => f(e.rawLoadSeconds)],
     ['(c) full import, s', (e) => f(e.fullSeconds)],
     ['c / (a+b)', (e) => f(e.gap, 2)],
+    [
+      'CPU s: (a) bench + (b) bench → (c) worker',
+      (e) =>
+        `${f(e.rawFetchCpu)} + ${f(e.rawLoadCpu)} → ${f(e.fullWorkerCpu)} (× ${f(e.fullWorkerCpu / (e.rawFetchCpu + e.rawLoadCpu), 2)})`,
+    ],
+    ['CPU s: emulator in (a) → in (c)', (e) => `${f(e.rawFetchEmulatorCpu)} → ${f(e.fullEmulatorCpu)}`],
     ['(d) no-change rerun, s', (e) => `${f(e.noChangeSeconds, 2)} (${e.noChangeApiCalls} calls)`],
     ['(d) no-change rerun / c', (e) => f(e.noChangeRatio, 3)],
     ['d / (a_list)', (e) => f(e.noChangePerList, 2)],

@@ -17,7 +17,7 @@
  *   npm run bench -- [--devices 20000] [--engines sqlite,postgres] [--rss 10000,100000]
  *                    [--workers 1,2,3] [--workers-engine postgres] [--json out.json]
  *                    [--navigator-latency-ms 100] [--navigator-concurrency 8] [--skip-navigator]
- *                    [--quick] [--cpu-prof-dir DIR]
+ *                    [--quick] [--cpu-prof-dir DIR] [--worker-node-args '--max-semi-space-size=32']
  *
  *   --quick: only the rows (a)…(e) on --engines (no Navigator, RSS or workers rows).
  *   --cpu-prof-dir: profile the worker (node --cpu-prof) of (c), (d) and (e), a fresh worker
@@ -70,6 +70,8 @@ interface Env {
   dir: string;
   /** Where the worker's CPU profiles go (a fresh worker per run), or undefined: no profiling. */
   cpuProfDir?: string | undefined;
+  /** More flags for node itself in the worker of (c)–(e), to try one (e.g. GC sizing). */
+  workerNodeArgs: string[];
 }
 
 /** A job config for `site` on `store`, written to a file; returns its path. */
@@ -136,8 +138,10 @@ async function measureEngine(env: Env, engine: string, devices: number) {
   const dbEnv = { TEMPORAL_ADDRESS: env.temporal, DATABASE_URL: store.databaseUrl ?? '' };
   const config = writeConfig(env, name, site, store.sqlitePath);
   const prof = env.cpuProfDir;
-  const nodeArgs = (run: string) =>
-    prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`, `--cpu-prof-name=${engine}-${run}.cpuprofile`] : [];
+  const nodeArgs = (run: string) => [
+    ...env.workerNodeArgs,
+    ...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`, `--cpu-prof-name=${engine}-${run}.cpuprofile`] : []),
+  ];
   let worker = await startWorkerProcess(config, dbEnv, { nodeArgs: nodeArgs('c') });
   const idle = memoryOf(worker.pid).rssMiB;
   // Profiling: a fresh worker per run, so that each profile holds one run (stop writes it).
@@ -235,12 +239,19 @@ async function main(): Promise<void> {
       'skip-navigator': { type: 'boolean', default: false },
       quick: { type: 'boolean', default: false },
       'cpu-prof-dir': { type: 'string' },
+      'worker-node-args': { type: 'string', default: '' },
     },
   });
   const dir = mkdtempSync(join(tmpdir(), 'bench-gap-'));
   const server = await startDevServer({ port: await freePort(), uiPort: await freePort(), dataDir: dir });
   const emu = await startEmulatorProcess();
-  const env: Env = { emu, temporal: server.address, dir, cpuProfDir: values['cpu-prof-dir'] };
+  const env: Env = {
+    emu,
+    temporal: server.address,
+    dir,
+    cpuProfDir: values['cpu-prof-dir'],
+    workerNodeArgs: values['worker-node-args'].split(' ').filter(Boolean),
+  };
   const quick = values.quick;
   try {
     const engines = [];

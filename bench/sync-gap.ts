@@ -17,7 +17,7 @@
  *   npm run bench -- [--devices 20000] [--engines sqlite,postgres] [--rss 10000,100000]
  *                    [--workers 1,2,3] [--workers-engine postgres] [--json out.json]
  *                    [--navigator-latency-ms 100] [--navigator-concurrency 8] [--skip-navigator]
- *                    [--quick] [--cpu-prof-dir DIR] [--worker-node-args '--max-semi-space-size=32']
+ *                    [--quick] [--cpu-prof-dir DIR] [--worker-node-args='--max-semi-space-size=32']
  *
  *   --quick: only the rows (a)…(e) on --engines (no Navigator, RSS or workers rows).
  *   --cpu-prof-dir: profile the worker (node --cpu-prof) of (c), (d) and (e), a fresh worker

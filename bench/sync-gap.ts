@@ -15,6 +15,7 @@
  *   npm run bench -- [--devices 20000] [--engines sqlite,postgres] [--rss 10000,100000]
  *                    [--workers 1,2,3] [--workers-engine postgres] [--json out.json]
  *                    [--navigator-latency-ms 100] [--navigator-concurrency 8] [--skip-navigator]
+ *                    [--navigator-only]   (rows (f), (g) and the reruns' write calls alone)
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -177,6 +178,7 @@ async function main(): Promise<void> {
       'navigator-latency-ms': { type: 'string', default: '100' },
       'navigator-concurrency': { type: 'string', default: '8' },
       'skip-navigator': { type: 'boolean', default: false },
+      'navigator-only': { type: 'boolean', default: false },
     },
   });
   const dir = mkdtempSync(join(tmpdir(), 'bench-gap-'));
@@ -185,7 +187,8 @@ async function main(): Promise<void> {
   const env: Env = { emu, temporal: server.address, dir };
   try {
     const engines = [];
-    for (const engine of values.engines.split(',').filter(Boolean))
+    const only = values['navigator-only'];
+    for (const engine of only ? [] : values.engines.split(',').filter(Boolean))
       engines.push(await measureEngine(env, engine, Number(values.devices)));
     const navigator: NavigatorFigures[] = [];
     for (const engine of values['skip-navigator'] ? [] : values.engines.split(',').filter(Boolean)) {
@@ -199,9 +202,10 @@ async function main(): Promise<void> {
       );
     }
     const rss = [];
-    for (const size of values.rss.split(',').filter(Boolean).map(Number)) rss.push(await peakRss(env, size));
+    for (const size of only ? [] : values.rss.split(',').filter(Boolean).map(Number))
+      rss.push(await peakRss(env, size));
     const workers = [];
-    for (const n of values.workers.split(',').filter(Boolean).map(Number))
+    for (const n of only ? [] : values.workers.split(',').filter(Boolean).map(Number))
       workers.push(await withWorkers(env, values['workers-engine'], Number(values.devices), n));
     const result = {
       at: new Date().toISOString(),
@@ -212,7 +216,7 @@ async function main(): Promise<void> {
       rssRatio: rss.length >= 2 ? rss[rss.length - 1]!.peakMiB / rss[0]!.peakMiB : undefined,
       workers,
     };
-    printTable(result);
+    printTable(result, values.engines.split(',').filter(Boolean));
     console.log(JSON.stringify(result, null, 2));
     if (values.json) writeFileSync(values.json, JSON.stringify(result, null, 2));
   } finally {
@@ -221,13 +225,16 @@ async function main(): Promise<void> {
   }
 }
 
-function printTable(r: {
-  engines: Awaited<ReturnType<typeof measureEngine>>[];
-  navigator: NavigatorFigures[];
-  rss: Awaited<ReturnType<typeof peakRss>>[];
-  rssRatio: number | undefined;
-  workers: Awaited<ReturnType<typeof withWorkers>>[];
-}): void {
+function printTable(
+  r: {
+    engines: Awaited<ReturnType<typeof measureEngine>>[];
+    navigator: NavigatorFigures[];
+    rss: Awaited<ReturnType<typeof peakRss>>[];
+    rssRatio: number | undefined;
+    workers: Awaited<ReturnType<typeof withWorkers>>[];
+  },
+  engineNames: string[],
+): void {
   const f = (n: number, d = 1): string => n.toFixed(d);
   const rows: [string, (e: Awaited<ReturnType<typeof measureEngine>>) => string][] = [
     ['(a) raw fetch, s', (e) => `${f(e.rawFetchSeconds)} (${e.rawFetchCalls} calls)`],
@@ -240,14 +247,13 @@ function printTable(r: {
     ['history events per page', (e) => f(e.eventsPerPage, 1)],
     ['worker RSS idle → peak, MiB', (e) => `${f(e.workerIdleMiB, 0)} → ${f(e.workerPeakMiB, 0)}`],
   ];
-  console.log(`\n| figure | ${r.engines.map((e) => `${e.engine} (${e.devices})`).join(' | ')} |`);
-  console.log(`|---|${r.engines.map(() => '---|').join('')}`);
-  for (const [label, cell] of rows) console.log(`| ${label} | ${r.engines.map(cell).join(' | ')} |`);
-  for (const line of navigatorRows(
-    r.engines.map((e) => e.engine),
-    r.navigator,
-  ))
-    console.log(line);
+  const names = r.engines.length ? r.engines.map((e) => e.engine) : engineNames;
+  const devices = r.engines[0]?.devices ?? r.navigator[0]?.devices;
+  console.log(`\n| figure | ${names.map((e) => `${e} (${devices})`).join(' | ')} |`);
+  console.log(`|---|${names.map(() => '---|').join('')}`);
+  if (r.engines.length)
+    for (const [label, cell] of rows) console.log(`| ${label} | ${r.engines.map(cell).join(' | ')} |`);
+  for (const line of navigatorRows(names, r.navigator)) console.log(line);
   for (const s of r.rss)
     console.log(
       `| worker peak RSS, ${s.devices} devices (idle ${f(s.idleMiB, 0)}) | ${f(s.peakMiB, 0)} MiB |`,

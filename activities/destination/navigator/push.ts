@@ -94,10 +94,15 @@ async function planAll(run: PushRun, records: PushRecord[]): Promise<Plan[]> {
 }
 
 /** Decide what a record needs; adoption claims are committed here, one record at a time. */
-async function planFor(run: PushRun, rec: PushRecord, canMatch: CanMatch): Promise<Plan> {
-  const { link } = rec;
-  if (link?.guid && link.oid)
+async function planFor(run: PushRun, found: PushRecord, canMatch: CanMatch): Promise<Plan> {
+  const { link } = found;
+  if (link?.guid && link.oid) {
+    // A device reclassified in AlloyScan (computer <-> hardware) stays in the class its record
+    // is in: that class's actions and mapping (docs/navigator.md, limits).
+    const rec = link.kind === found.kind ? found : { ...found, kind: link.kind };
     return rec.vanished ? { op: 'confirm', rec, oid: link.oid } : linkedPlan(run, rec, link.oid);
+  }
+  const rec = found;
   if (link?.pendingSince) return { op: 'create', rec, lookFirst: true };
   return matchFor(run, rec, canMatch);
 }

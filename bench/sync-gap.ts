@@ -23,6 +23,7 @@
  *   --cpu-prof-dir: profile the worker (node --cpu-prof) of (c), (d) and (e), a fresh worker
  *     process for each, written as DIR/<engine>-<c|d|e>.cpuprofile (bench/cpu-profile.js
  *     summarises one). The worker's start then falls in each run: read its timings with that.
+ *                    [--navigator-only]   (rows (f), (g) and the reruns' write calls alone)
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -240,6 +241,7 @@ async function main(): Promise<void> {
       quick: { type: 'boolean', default: false },
       'cpu-prof-dir': { type: 'string' },
       'worker-node-args': { type: 'string', default: '' },
+      'navigator-only': { type: 'boolean', default: false },
     },
   });
   const dir = mkdtempSync(join(tmpdir(), 'bench-gap-'));
@@ -255,7 +257,8 @@ async function main(): Promise<void> {
   const quick = values.quick;
   try {
     const engines = [];
-    for (const engine of values.engines.split(',').filter(Boolean))
+    const only = values['navigator-only'];
+    for (const engine of only ? [] : values.engines.split(',').filter(Boolean))
       engines.push(await measureEngine(env, engine, Number(values.devices)));
     const navigator: NavigatorFigures[] = [];
     for (const engine of values['skip-navigator'] || quick ? [] : values.engines.split(',').filter(Boolean)) {
@@ -269,10 +272,10 @@ async function main(): Promise<void> {
       );
     }
     const rss = [];
-    for (const size of (quick ? '' : values.rss).split(',').filter(Boolean).map(Number))
+    for (const size of (quick || only ? '' : values.rss).split(',').filter(Boolean).map(Number))
       rss.push(await peakRss(env, size));
     const workers = [];
-    for (const n of (quick ? '' : values.workers).split(',').filter(Boolean).map(Number))
+    for (const n of (quick || only ? '' : values.workers).split(',').filter(Boolean).map(Number))
       workers.push(await withWorkers(env, values['workers-engine'], Number(values.devices), n));
     const result = {
       at: new Date().toISOString(),
@@ -283,7 +286,7 @@ async function main(): Promise<void> {
       rssRatio: rss.length >= 2 ? rss[rss.length - 1]!.peakMiB / rss[0]!.peakMiB : undefined,
       workers,
     };
-    printTable(result);
+    printTable(result, values.engines.split(',').filter(Boolean));
     console.log(JSON.stringify(result, null, 2));
     if (values.json) writeFileSync(values.json, JSON.stringify(result, null, 2));
   } finally {
@@ -292,13 +295,16 @@ async function main(): Promise<void> {
   }
 }
 
-function printTable(r: {
-  engines: Awaited<ReturnType<typeof measureEngine>>[];
-  navigator: NavigatorFigures[];
-  rss: Awaited<ReturnType<typeof peakRss>>[];
-  rssRatio: number | undefined;
-  workers: Awaited<ReturnType<typeof withWorkers>>[];
-}): void {
+function printTable(
+  r: {
+    engines: Awaited<ReturnType<typeof measureEngine>>[];
+    navigator: NavigatorFigures[];
+    rss: Awaited<ReturnType<typeof peakRss>>[];
+    rssRatio: number | undefined;
+    workers: Awaited<ReturnType<typeof withWorkers>>[];
+  },
+  engineNames: string[],
+): void {
   const f = (n: number, d = 1): string => n.toFixed(d);
   const rows: [string, (e: Awaited<ReturnType<typeof measureEngine>>) => string][] = [
     ['(a) raw fetch, s', (e) => `${f(e.rawFetchSeconds)} (${e.rawFetchCalls} calls)`],
@@ -326,14 +332,13 @@ function printTable(r: {
     ['history events per page', (e) => f(e.eventsPerPage, 1)],
     ['worker RSS idle → peak, MiB', (e) => `${f(e.workerIdleMiB, 0)} → ${f(e.workerPeakMiB, 0)}`],
   ];
-  console.log(`\n| figure | ${r.engines.map((e) => `${e.engine} (${e.devices})`).join(' | ')} |`);
-  console.log(`|---|${r.engines.map(() => '---|').join('')}`);
-  for (const [label, cell] of rows) console.log(`| ${label} | ${r.engines.map(cell).join(' | ')} |`);
-  for (const line of navigatorRows(
-    r.engines.map((e) => e.engine),
-    r.navigator,
-  ))
-    console.log(line);
+  const names = r.engines.length ? r.engines.map((e) => e.engine) : engineNames;
+  const devices = r.engines[0]?.devices ?? r.navigator[0]?.devices;
+  console.log(`\n| figure | ${names.map((e) => `${e} (${devices})`).join(' | ')} |`);
+  console.log(`|---|${names.map(() => '---|').join('')}`);
+  if (r.engines.length)
+    for (const [label, cell] of rows) console.log(`| ${label} | ${r.engines.map(cell).join(' | ')} |`);
+  for (const line of navigatorRows(names, r.navigator)) console.log(line);
   for (const s of r.rss)
     console.log(
       `| worker peak RSS, ${s.devices} devices (idle ${f(s.idleMiB, 0)}) | ${f(s.peakMiB, 0)} MiB |`,

@@ -36,7 +36,7 @@ type Plan =
   | { op: 'create'; rec: PushRecord; lookFirst: boolean }
   | { op: 'ambiguous'; rec: PushRecord; rule: string; oids: string[] };
 
-const LOST_ANSWER_TRIES = 3;
+export const LOST_ANSWER_TRIES = 3;
 
 export function className(cfg: NavigatorConfig, kind: NavigatorKind): string {
   return kind === 'computer' ? cfg.classes.computer : cfg.classes.inventoryItem;
@@ -324,7 +324,7 @@ async function refuse(
   });
 }
 
-function count(stats: Partial<RunNavigatorStats>, write: boolean): void {
+export function count(stats: Partial<RunNavigatorStats>, write: boolean): void {
   stats.apiCalls = (stats.apiCalls ?? 0) + 1;
   if (write) stats.writeCalls = (stats.writeCalls ?? 0) + 1;
 }
@@ -335,7 +335,7 @@ class OutcomeUnknownError extends Error {
   readonly type = FailureType.Transient;
 }
 
-function lostTooOften(what: string): OutcomeUnknownError {
+export function lostTooOften(what: string): OutcomeUnknownError {
   return new OutcomeUnknownError(
     `Navigator did not answer ${what} ${LOST_ANSWER_TRIES} times in a row: retrying the step`,
   );

@@ -52,14 +52,16 @@ import {
 } from './run-repository';
 import { dropStaleScratch, pruneRunLog } from './retention';
 import {
-  countInstallationRecords,
   installationsToPush,
-  installationTally,
-  linkedInstallationGuids,
-  linkedInstallationPairs,
   reconcileInstallationLinks,
   saveInstallationLinks,
 } from './installation-link-repository';
+import {
+  countInstallationRecords,
+  installationTally,
+  linkedInstallationGuids,
+  linkedInstallationPairs,
+} from './installation-tally';
 import type { SyncStore, RecordSummary, StoredDeviceState } from './store-types';
 import type { Database } from './tables';
 import {

@@ -32,7 +32,11 @@ function navConfig(id: string, nav: NavigatorEmulator, installations: boolean): 
     clientId: nav.registration.clientId,
     clientSecret: { env: `TEST_NAV_SECRET_${id}` },
     ...(installations && { classes: { softwareInstallation: 'SoftwareInstallations' } }),
-    templates: { computer: '301', inventoryItem: '302', ...(installations && { softwareInstallation: '304' }) },
+    templates: {
+      computer: '301',
+      inventoryItem: '302',
+      ...(installations && { softwareInstallation: '304' }),
+    },
     actions: { updateComputer: '401', updateInventoryItem: '402' },
     requestsPerSecond: 2000,
     concurrency: 6,
@@ -134,7 +138,8 @@ for (const engine of storeEngines()) {
       for (const [pair, version] of want.pairs) {
         const rs = have.get(pair) ?? [];
         assert.equal(rs.length, 1, `${label}: ${pair} has ${rs.length} installation records`);
-        if (versions && version !== undefined) assert.equal(rs[0]!.Version, version, `${label}: ${pair} Version`);
+        if (versions && version !== undefined)
+          assert.equal(rs[0]!.Version, version, `${label}: ${pair} Version`);
       }
       return want.pairs.size;
     }
@@ -151,7 +156,10 @@ for (const engine of storeEngines()) {
       const truth = site.groundTruth({ trackedGroups: report.trackedGroups }).installations;
       assert.equal(report.verify.storedInstallations, truth, 'the store holds AlloyScan ground truth');
       const want = await expected();
-      assert.ok(want.notInCatalog > 0 && want.pairs.size > 100, `a real mix: ${want.pairs.size}/${want.notInCatalog}`);
+      assert.ok(
+        want.notInCatalog > 0 && want.pairs.size > 100,
+        `a real mix: ${want.pairs.size}/${want.notInCatalog}`,
+      );
       assert.equal(want.pairs.size + want.notInCatalog, truth);
       const records = await assertNavigatorHoldsExactly('first import', true);
       const total = [...navigatorPairs().values()].reduce((a, rs) => a + rs.length, 0);
@@ -262,7 +270,10 @@ for (const engine of storeEngines()) {
       const res = await fetch(`${nav.url}/admin/records`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ class: 'SoftwareInstallations', fields: { Computer: computer, Product: product } }),
+        body: JSON.stringify({
+          class: 'SoftwareInstallations',
+          fields: { Computer: computer, Product: product },
+        }),
       });
       assert.ok(res.ok, await res.text());
       const report = await run(job);
@@ -280,7 +291,10 @@ for (const engine of storeEngines()) {
       assert.equal(n.installations, undefined);
       assert.ok(report.verify.storedInstallations > 0);
       assert.equal(n.installationsNotWritten, report.verify.storedInstallations);
-      assert.match(n.installationsReason, /no installation class and Template configured: kept in the sync store/);
+      assert.match(
+        n.installationsReason,
+        /no installation class and Template configured: kept in the sync store/,
+      );
     });
   });
 }

@@ -10,6 +10,7 @@ const TABLES = [
   'computers',
   'discovered_installations',
   'hardware',
+  'navigator_installation_links',
   'navigator_links',
   'navigator_mirror',
   'navigator_run_stats',
@@ -88,7 +89,14 @@ for (const engine of engines()) {
         '0005_job_lifecycle',
         '0006_run_seen_sweeps',
         '0010_navigator_links',
+        '0011_navigator_installation_links',
       ]);
+      await store.migrateDown();
+      assert.deepEqual(
+        await tables(store),
+        TABLES.filter((t) => t !== 'navigator_installation_links'),
+        'the installation links go with their own migration',
+      );
       await store.migrateDown();
       assert.deepEqual(
         await tables(store),

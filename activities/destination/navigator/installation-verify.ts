@@ -3,6 +3,7 @@
  * Product) against the job's installation links. A record the job links is found; a record no
  * link names, on a Computer + Product the job links, is a duplicate.
  */
+import { refKey } from '../../store/installation-link-repository';
 import type { SyncStore } from '../../store/store-types';
 import { INSTALLATION_FIELDS, installationClass } from './installations';
 import type { NavigatorTarget } from './push';
@@ -14,13 +15,6 @@ export interface InstallationVerify {
   duplicates: number;
   apiCalls: number;
   ok: boolean;
-}
-
-function refKey(value: string | null | undefined): string {
-  return (value ?? '')
-    .trim()
-    .replace(/^\{|\}$/g, '')
-    .toLowerCase();
 }
 
 /** Undefined when the navigator writes no installations. */

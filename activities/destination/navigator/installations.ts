@@ -11,7 +11,7 @@
  */
 import type { NavigatorRow } from '../../navigator/client-types';
 import { mapLimitSettled } from '../../run-helpers';
-import type { InstallationLinkWrite } from '../../store/installation-link-repository';
+import { refKey, type InstallationLinkWrite } from '../../store/installation-link-repository';
 import type {
   InstallationDevice,
   InstallationToPush,
@@ -64,13 +64,6 @@ export async function listCatalog(
     onPage();
   }
   return { index: catalogIndex(rows), calls: target.client.apiCalls - before };
-}
-
-function refKey(value: string | null | undefined): string {
-  return (value ?? '')
-    .trim()
-    .replace(/^\{|\}$/g, '')
-    .toLowerCase();
 }
 
 /** Write these devices' installations; counters go to the run's stats as each device finishes. */

@@ -150,140 +150,140 @@ export const MAPPING_MODES = ['always', 'whenTargetEmpty', 'whenSourceHasValue']
 
 const actionId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be an action ID such as "301"');
 
-export const navigatorSchema = z
-  .strictObject({
-    id: z
-      .string()
-      .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lower-case letters, digits and dashes')
-      .describe('The Navigator: jobs name it in `navigator`. Lower-case letters, digits and dashes; unique.'),
-    apiUrl: z
-      .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
-      .transform((u) => u.replace(/\/+$/, ''))
-      .describe(
-        "The API module's URL, with its virtual directory and without a version, e.g. `https://navigator.example.com/api`.",
-      ),
-    clientId: z
-      .string()
-      .min(1)
-      .describe(
-        'The Application ID of the Navigator application account (Settings App > Accounts and Roles > Applications).',
-      ),
-    clientSecret: secretRef.describe(
-      "Where the application's Secret lives: `{ env: NAME }` or `{ file: PATH }`. As powerful as an administrator's password: a reference, never the value.",
+const navigatorObject = z.strictObject({
+  id: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lower-case letters, digits and dashes')
+    .describe('The Navigator: jobs name it in `navigator`. Lower-case letters, digits and dashes; unique.'),
+  apiUrl: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+    .transform((u) => u.replace(/\/+$/, ''))
+    .describe(
+      "The API module's URL, with its virtual directory and without a version, e.g. `https://navigator.example.com/api`.",
     ),
-    classes: z
-      .strictObject({
-        computer: z.string().min(1).default('Computers').describe('URL class name of Computers.'),
-        inventoryItem: z
-          .string()
-          .min(1)
-          .default('InventoryItems')
-          .describe('URL class name of Inventory Items.'),
-        softwareProduct: z
-          .string()
-          .min(1)
-          .default('SoftwareProducts')
-          .describe('URL class name of the Software Catalog (read only).'),
-        softwareInstallation: z
-          .string()
-          .min(1)
-          .optional()
-          .describe(
-            'URL class name of Software Installations, when the Navigator exposes one (with `templates.softwareInstallation`).',
-          ),
-      })
-      .prefault({})
-      .describe('URL class names of the Navigator object classes the sync reads and writes.'),
-    templates: z
-      .strictObject({
-        computer: actionId.describe('Create action (Template) ID for Computers.'),
-        inventoryItem: actionId.describe('Create action (Template) ID for Inventory Items.'),
-        softwareInstallation: actionId.optional().describe('Create action ID for Software Installations.'),
-      })
-      .describe(
-        'Create actions (Templates): Settings App, Customization > [Module] > [Class] > Workflow > Templates.',
-      ),
-    actions: z
-      .strictObject({
-        updateComputer: actionId.describe('Step action ID that updates a Computer with the mapped fields.'),
-        updateInventoryItem: actionId.describe(
-          'Step action ID that updates an Inventory Item with the mapped fields.',
+  clientId: z
+    .string()
+    .min(1)
+    .describe(
+      'The Application ID of the Navigator application account (Settings App > Accounts and Roles > Applications).',
+    ),
+  clientSecret: secretRef.describe(
+    "Where the application's Secret lives: `{ env: NAME }` or `{ file: PATH }`. As powerful as an administrator's password: a reference, never the value.",
+  ),
+  classes: z
+    .strictObject({
+      computer: z.string().min(1).default('Computers').describe('URL class name of Computers.'),
+      inventoryItem: z
+        .string()
+        .min(1)
+        .default('InventoryItems')
+        .describe('URL class name of Inventory Items.'),
+      softwareProduct: z
+        .string()
+        .min(1)
+        .default('SoftwareProducts')
+        .describe('URL class name of the Software Catalog (read only).'),
+      softwareInstallation: z
+        .string()
+        .min(1)
+        .optional()
+        .describe(
+          'URL class name of Software Installations, when the Navigator exposes one (with `templates.softwareInstallation`).',
         ),
-        markMissing: z
-          .strictObject({ computer: actionId.optional(), inventoryItem: actionId.optional() })
-          .optional()
-          .describe(
-            'Step actions that flag a record whose device is gone from AlloyScan (never Retire). Absent: only the sync store flags it.',
-          ),
-      })
-      .describe('Step actions: Settings App, Customization > [Module] > [Class] > Workflow > Actions.'),
-    deviceIdField: z
-      .string()
-      .min(1)
-      .default('Audit_ID')
-      .describe(
-        'The Navigator field (physical name) that carries the AlloyScan device id: how a lost create is found again.',
+    })
+    .prefault({})
+    .describe('URL class names of the Navigator object classes the sync reads and writes.'),
+  templates: z
+    .strictObject({
+      computer: actionId.describe('Create action (Template) ID for Computers.'),
+      inventoryItem: actionId.describe('Create action (Template) ID for Inventory Items.'),
+      softwareInstallation: actionId.optional().describe('Create action ID for Software Installations.'),
+    })
+    .describe(
+      'Create actions (Templates): Settings App, Customization > [Module] > [Class] > Workflow > Templates.',
+    ),
+  actions: z
+    .strictObject({
+      updateComputer: actionId.describe('Step action ID that updates a Computer with the mapped fields.'),
+      updateInventoryItem: actionId.describe(
+        'Step action ID that updates an Inventory Item with the mapped fields.',
       ),
-    statusField: z
-      .string()
-      .min(1)
-      .default('Status')
-      .describe('The status field of Computers and Inventory Items.'),
-    retiredStatus: z
-      .string()
-      .min(1)
-      .default('Retired')
-      .describe(
-        "The status value a Navigator user's Retire action sets: such records are written back to AlloyScan.",
-      ),
-    fields: z
-      .record(
-        z.string().min(1),
-        z.strictObject({
-          from: z
-            .enum(MAPPING_SOURCES)
-            .nullable()
-            .describe('The AlloyScan value; null drops a default mapping.'),
-          mode: z.enum(MAPPING_MODES).default('whenSourceHasValue'),
-        }),
-      )
-      .default({})
-      .describe(
-        'Mapping overrides: Navigator field -> `{ from, mode }` (mode `always`, `whenTargetEmpty` or `whenSourceHasValue`, the default, which never blanks a field).',
-      ),
-    pageSize: z
-      .int()
-      .min(1)
-      .max(5000)
-      .default(200)
-      .describe('Rows asked for per listing call (Navigator may return fewer).'),
-    requestsPerSecond: z
-      .number()
-      .positive()
-      .max(10_000)
-      .default(20)
-      .describe('API requests per second the sync may send to this Navigator, per worker process.'),
-    concurrency: z
-      .int()
-      .min(1)
-      .max(64)
-      .default(4)
-      .describe(
-        'Requests in flight at once to this Navigator, per worker process (each write runs a workflow action).',
-      ),
-  })
-  .superRefine((n, ctx) => {
-    // Installations are written only with both; one alone is a half-done setting, not a silent no.
-    const hasClass = n.classes.softwareInstallation !== undefined;
-    if (hasClass === (n.templates.softwareInstallation !== undefined)) return;
-    ctx.addIssue({
-      code: 'custom',
-      path: hasClass ? ['templates', 'softwareInstallation'] : ['classes', 'softwareInstallation'],
-      message: hasClass
-        ? 'required with classes.softwareInstallation (the Template that creates a Software Installation)'
-        : 'required with templates.softwareInstallation (the class the installations are listed in)',
-    });
+      markMissing: z
+        .strictObject({ computer: actionId.optional(), inventoryItem: actionId.optional() })
+        .optional()
+        .describe(
+          'Step actions that flag a record whose device is gone from AlloyScan (never Retire). Absent: only the sync store flags it.',
+        ),
+    })
+    .describe('Step actions: Settings App, Customization > [Module] > [Class] > Workflow > Actions.'),
+  deviceIdField: z
+    .string()
+    .min(1)
+    .default('Audit_ID')
+    .describe(
+      'The Navigator field (physical name) that carries the AlloyScan device id: how a lost create is found again.',
+    ),
+  statusField: z
+    .string()
+    .min(1)
+    .default('Status')
+    .describe('The status field of Computers and Inventory Items.'),
+  retiredStatus: z
+    .string()
+    .min(1)
+    .default('Retired')
+    .describe(
+      "The status value a Navigator user's Retire action sets: such records are written back to AlloyScan.",
+    ),
+  fields: z
+    .record(
+      z.string().min(1),
+      z.strictObject({
+        from: z
+          .enum(MAPPING_SOURCES)
+          .nullable()
+          .describe('The AlloyScan value; null drops a default mapping.'),
+        mode: z.enum(MAPPING_MODES).default('whenSourceHasValue'),
+      }),
+    )
+    .default({})
+    .describe(
+      'Mapping overrides: Navigator field -> `{ from, mode }` (mode `always`, `whenTargetEmpty` or `whenSourceHasValue`, the default, which never blanks a field).',
+    ),
+  pageSize: z
+    .int()
+    .min(1)
+    .max(5000)
+    .default(200)
+    .describe('Rows asked for per listing call (Navigator may return fewer).'),
+  requestsPerSecond: z
+    .number()
+    .positive()
+    .max(10_000)
+    .default(20)
+    .describe('API requests per second the sync may send to this Navigator, per worker process.'),
+  concurrency: z
+    .int()
+    .min(1)
+    .max(64)
+    .default(4)
+    .describe(
+      'Requests in flight at once to this Navigator, per worker process (each write runs a workflow action).',
+    ),
+});
+
+/** Installations are written only with both a class and a Template: one alone is refused, not ignored. */
+export const navigatorSchema = navigatorObject.superRefine((n, ctx) => {
+  const hasClass = n.classes.softwareInstallation !== undefined;
+  if (hasClass === (n.templates.softwareInstallation !== undefined)) return;
+  ctx.addIssue({
+    code: 'custom',
+    path: hasClass ? ['templates', 'softwareInstallation'] : ['classes', 'softwareInstallation'],
+    message: hasClass
+      ? 'required with classes.softwareInstallation (the Template that creates a Software Installation)'
+      : 'required with templates.softwareInstallation (the class the installations are listed in)',
   });
+});
 
 export const storeSchema = z
   .strictObject({

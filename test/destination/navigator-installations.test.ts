@@ -144,7 +144,7 @@ for (const engine of storeEngines()) {
       return want.pairs.size;
     }
 
-    it('writes one record per linked device and catalogued product, under lost answers', async () => {
+    it('writes one record per linked device and catalogued product, under lost answers', async (t) => {
       nav.setFaults({ seed: 5, rate5xx: 0.02, rateDrop: 0.01, retryAfterSeconds: 0, rateLostAnswer: 0.04 });
       nav.resetCounters();
       const report = await run(job);
@@ -176,6 +176,9 @@ for (const engine of storeEngines()) {
       assert.match(n.installationsReason, /not in Navigator's Software Catalog/);
       assert.deepEqual(inst.verify, { expected: records, found: records, duplicates: 0, ok: true });
       const counters = nav.counters();
+      t.diagnostic(
+        `first import: ${records} installation records (created ${inst.created}, adopted ${inst.adopted}), ${want.notInCatalog} not in the catalog; ${counters.lostAnswers} answers lost; ${n.writeCalls} write calls of ${n.apiCalls} API calls`,
+      );
       assert.ok(counters.lostAnswers > 0, 'some answers were lost after their write committed');
       assert.equal(
         inst.created + inst.adopted,
@@ -184,11 +187,14 @@ for (const engine of storeEngines()) {
       );
     });
 
-    it('makes zero write calls on a no-change rerun', async () => {
+    it('makes zero write calls on a no-change rerun', async (t) => {
       nav.resetCounters();
       const report = await run(job);
       assert.equal(report.outcome, 'succeeded', report.message);
       assert.equal(nav.counters().create, 0, 'no create');
+      t.diagnostic(
+        `no-change rerun: ${report.navigator?.apiCalls} API calls, ${report.navigator?.writeCalls} write calls`,
+      );
       assert.equal(report.navigator?.writeCalls, 0);
       const inst = installationsOf(report.navigator);
       assert.equal(inst.created + inst.adopted, 0);

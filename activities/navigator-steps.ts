@@ -2,7 +2,8 @@
  * The Navigator destination's steps of a run (jobs with `navigator` only): `prepareNavigator`
  * before the pass (the mirror of Navigator's records, retirements read back), `pushNavigator`
  * after the retire step (every state record whose Navigator side is missing or stale, missing
- * flags included), and `verifyNavigator` (what the run did, counted from the links, and
+ * flags included; then the Discovered Installations of linked devices, when the navigator has an
+ * installation class), and `verifyNavigator` (what the run did, counted from the links, and
  * Navigator listed against them). The page step pushes its own devices as it goes
  * (`pushPageDevices`); the push step catches whatever a killed attempt left.
  */
@@ -13,6 +14,7 @@ import { refreshMirror, type MirrorResult } from './destination/navigator/mirror
 import { pushRecords, type NavigatorTarget } from './destination/navigator/push';
 import { verifyNavigator } from './destination/navigator/verify';
 import { Heartbeats } from './heartbeats';
+import { installationReport, pushAllInstallations } from './navigator-installation-step';
 import { asActivity } from './run-helpers';
 
 export interface NavigatorStepInput {
@@ -80,10 +82,13 @@ export function createNavigatorSteps(deps: ActivityDeps) {
       const cursor = { chunks: 0 };
       beats.track(cursor);
       try {
-        await pushStale(deps, input, undefined, () => {
+        const moved = () => {
           cursor.chunks++;
           beats.moved();
-        });
+        };
+        await pushStale(deps, input, undefined, moved);
+        const t = target(deps, input.job);
+        await pushAllInstallations(deps.store, t, input.job.id, input.runId, moved);
       } finally {
         beats.stop();
       }
@@ -106,6 +111,10 @@ export function createNavigatorSteps(deps: ActivityDeps) {
           beats.moved();
         });
         const counts = await deps.store.counts(job.id);
+        const inst = await installationReport(deps.store, t, job.id, runId, counts.installations, () => {
+          cursor.pages++;
+          beats.moved();
+        });
         // Every live device has its record, but for those Navigator refused or found ambiguous this run.
         const unlinked = await deps.store.navigator.countUnlinked(job.id);
         const excused = tally.stats.refused + tally.stats.ambiguous;
@@ -120,22 +129,21 @@ export function createNavigatorSteps(deps: ActivityDeps) {
           unflagged: tally.unflagged,
           recreated: tally.recreated,
           linked: { computers: tally.linked.computer ?? 0, inventoryItems: tally.linked.hardware ?? 0 },
-          apiCalls: tally.stats.apiCalls + verify.apiCalls,
+          apiCalls: tally.stats.apiCalls + verify.apiCalls + inst.apiCalls,
           writeCalls: tally.stats.writeCalls,
           throttled: tally.stats.throttled,
           lostAnswers: tally.stats.unknownOutcomes,
           refused: tally.stats.refused,
           ambiguous: tally.stats.ambiguous,
-          installationsNotWritten: counts.installations,
-          installationsReason: t.config.classes.softwareInstallation
-            ? 'writing installations into the configured installation class is not built yet: kept in the sync store'
-            : 'the Navigator has no installation class configured: kept in the sync store',
+          installationsNotWritten: inst.installationsNotWritten,
+          installationsReason: inst.installationsReason,
+          ...(inst.installations && { installations: inst.installations }),
           verify: {
             expected: verify.expected,
             found: verify.found,
             duplicates: verify.duplicates,
             unlinked,
-            ok: verify.ok && unlinked <= excused,
+            ok: verify.ok && unlinked <= excused && (inst.installations?.verify.ok ?? true),
           },
         };
       } finally {

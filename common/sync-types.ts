@@ -289,8 +289,31 @@ export interface NavigatorReport {
   /** Discovered Installations kept in the sync store, not written to Navigator, and why. */
   installationsNotWritten: number;
   installationsReason: string;
+  /** Installations in the configured Software Installations class (absent: none configured). */
+  installations?: NavigatorInstallationReport | undefined;
   /** `unlinked`: live state records with no Navigator record (at most the devices refused or ambiguous this run). */
   verify: { expected: number; found: number; duplicates: number; unlinked?: number; ok: boolean };
+}
+
+/** What a run did with Discovered Installations in Navigator, counted from the installation links. */
+export interface NavigatorInstallationReport {
+  /** Records created this run, and existing ones adopted (same Computer + Product, or a lost answer found). */
+  created: number;
+  adopted: number;
+  /** Installations whose record was written in an earlier run. */
+  unchanged: number;
+  /** Kept in the sync store, by reason (pending: not tried, e.g. the run stopped before the push). */
+  notWritten: {
+    deviceNotLinked: number;
+    notInCatalog: number;
+    ambiguousProduct: number;
+    refused: number;
+    pending: number;
+  };
+  /** Written installations AlloyScan stopped listing this run; `left`: every such record left in Navigator. */
+  removedInAlloyScan: number;
+  left: number;
+  verify: { expected: number; found: number; duplicates: number; ok: boolean };
 }
 
 /** Live progress, returned by the `progress` query. */

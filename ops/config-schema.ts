@@ -150,7 +150,7 @@ export const MAPPING_MODES = ['always', 'whenTargetEmpty', 'whenSourceHasValue']
 
 const actionId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be an action ID such as "301"');
 
-export const navigatorSchema = z.strictObject({
+const navigatorObject = z.strictObject({
   id: z
     .string()
     .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lower-case letters, digits and dashes')
@@ -276,6 +276,19 @@ export const navigatorSchema = z.strictObject({
     .describe(
       'Requests in flight at once to this Navigator, per worker process (each write runs a workflow action).',
     ),
+});
+
+/** Installations are written only with both a class and a Template: one alone is refused, not ignored. */
+export const navigatorSchema = navigatorObject.superRefine((n, ctx) => {
+  const hasClass = n.classes.softwareInstallation !== undefined;
+  if (hasClass === (n.templates.softwareInstallation !== undefined)) return;
+  ctx.addIssue({
+    code: 'custom',
+    path: hasClass ? ['templates', 'softwareInstallation'] : ['classes', 'softwareInstallation'],
+    message: hasClass
+      ? 'required with classes.softwareInstallation (the Template that creates a Software Installation)'
+      : 'required with templates.softwareInstallation (the class the installations are listed in)',
+  });
 });
 
 export const storeSchema = z

@@ -245,12 +245,27 @@ function navigatorLine(n: NavigatorReport): string {
   return [
     `Navigator ${n.navigator}: created ${n.created}, adopted ${adopted}, updated ${n.updated}, unchanged ${n.unchanged}`,
     `${n.writeCalls} write calls`,
+    ...(n.installations
+      ? [
+          `installations created ${n.installations.created}, adopted ${n.installations.adopted}, unchanged ${n.installations.unchanged}`,
+        ]
+      : []),
+    ...(n.installationsNotWritten
+      ? [`${n.installationsNotWritten} installations not written to Navigator`]
+      : []),
     ...(n.refused + n.ambiguous
       ? [`${n.refused + n.ambiguous} devices refused or ambiguous (quarantined)`]
       : []),
     ...(v.ok
       ? []
-      : [`Navigator verify: ${v.found} of ${v.expected} records found, ${v.duplicates} duplicates`]),
+      : [
+          `Navigator verify: ${v.found} of ${v.expected} records found, ${v.duplicates} duplicates`,
+          ...(n.installations && !n.installations.verify.ok
+            ? [
+                `${n.installations.verify.found} of ${n.installations.verify.expected} installation records found, ${n.installations.verify.duplicates} duplicates`,
+              ]
+            : []),
+        ]),
   ].join(', ');
 }
 

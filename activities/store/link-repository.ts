@@ -611,6 +611,7 @@ export async function linkedSources(
 export async function clearLinks(db: Kysely<Database>, jobId: string): Promise<number> {
   const res = await db.deleteFrom('navigator_links').where('job_id', '=', jobId).executeTakeFirst();
   await db.deleteFrom('navigator_mirror').where('job_id', '=', jobId).execute();
+  await db.deleteFrom('navigator_installation_links').where('job_id', '=', jobId).execute();
   return Number(res.numDeletedRows);
 }
 

@@ -373,4 +373,58 @@ export interface NavigatorStateStore {
   clearLinks(jobId: string): Promise<number>;
   /** Live state records of the job with no Navigator record linked (verify). */
   countUnlinked(jobId: string): Promise<number>;
+  /** Installation links: removed ones marked (returns how many now), listed-again ones unmarked. */
+  reconcileInstallationLinks(jobId: string, runId: string): Promise<number>;
+  /** Linked devices whose installations still need a Navigator record (keyset by device id). */
+  installationsToPush(
+    jobId: string,
+    runId: string,
+    opts: { after?: string | undefined; limit: number },
+  ): Promise<InstallationDevice[]>;
+  saveInstallationLinks(
+    jobId: string,
+    runId: string,
+    writes: readonly import('./installation-link-repository').InstallationLinkWrite[],
+  ): Promise<void>;
+  installationTally(jobId: string, runId: string): Promise<InstallationTally>;
+  countInstallationRecords(jobId: string): Promise<number>;
+  linkedInstallationGuids(jobId: string, guids: string[]): Promise<Set<string>>;
+  linkedInstallationPairs(jobId: string, computers: string[]): Promise<Set<string>>;
+}
+
+/** A Discovered Installation with no Navigator record yet. */
+export interface InstallationToPush {
+  productId: string;
+  /** The AlloyScan product's name and version (what the Software Catalog is matched on). */
+  name: string;
+  productVersion?: string | undefined;
+  /** The installed version and date, as AlloyScan reported them. */
+  version?: string | undefined;
+  installDate?: string | undefined;
+  /** A create was sent and its answer not committed: look before creating again. */
+  pending: boolean;
+}
+
+/** A linked device and its installations to write; `computer` is its record's OID (else GUID). */
+export interface InstallationDevice {
+  sourceId: string;
+  kind: NavigatorKind;
+  computer: string;
+  installations: InstallationToPush[];
+}
+
+/** Installations of the job's kept records, by what the sync did with them, and removed ones. */
+export interface InstallationTally {
+  created: number;
+  adopted: number;
+  unchanged: number;
+  deviceNotLinked: number;
+  notInCatalog: number;
+  ambiguousProduct: number;
+  refused: number;
+  /** Not tried yet (e.g. a run stopped before the push). */
+  pending: number;
+  /** Written ones AlloyScan stopped listing in this run; `left`: all such records left in Navigator. */
+  removedInAlloyScan: number;
+  left: number;
 }

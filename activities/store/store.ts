@@ -51,6 +51,17 @@ import {
   upsertJob,
 } from './run-repository';
 import { dropStaleScratch, pruneRunLog } from './retention';
+import {
+  installationsToPush,
+  reconcileInstallationLinks,
+  saveInstallationLinks,
+} from './installation-link-repository';
+import {
+  countInstallationRecords,
+  installationTally,
+  linkedInstallationGuids,
+  linkedInstallationPairs,
+} from './installation-tally';
 import type { SyncStore, RecordSummary, StoredDeviceState } from './store-types';
 import type { Database } from './tables';
 import {
@@ -158,6 +169,13 @@ export async function createSyncStore(opts: CreateSyncStoreOptions): Promise<Sql
       linkedSources: (jobId, ids) => linkedSources(db, jobId, ids),
       clearLinks: (jobId) => clearLinks(db, jobId),
       countUnlinked: (jobId) => countUnlinked(db, jobId),
+      reconcileInstallationLinks: (jobId, runId) => reconcileInstallationLinks(db, jobId, runId, nowIso()),
+      installationsToPush: (jobId, runId, o) => installationsToPush(db, jobId, runId, o),
+      saveInstallationLinks: (jobId, runId, w) => saveInstallationLinks(db, jobId, runId, w, nowIso()),
+      installationTally: (jobId, runId) => installationTally(db, jobId, runId),
+      countInstallationRecords: (jobId) => countInstallationRecords(db, jobId),
+      linkedInstallationGuids: (jobId, guids) => linkedInstallationGuids(db, jobId, guids),
+      linkedInstallationPairs: (jobId, computers) => linkedInstallationPairs(db, jobId, computers),
     },
     migrate: () => migrateToLatest(opened),
     migrateDown: (steps = 1) => migrateDown(opened, steps),

@@ -208,6 +208,30 @@ export interface NavigatorRunStatsTable {
   ambiguous: number;
 }
 
+/** One AlloyScan installation (device × product) and its Navigator Software Installation record. */
+export interface NavigatorInstallationLinkTable {
+  job_id: string;
+  source_id: string;
+  /** The AlloyScan product id. */
+  product_id: string;
+  /** The Computer value written (the device's Navigator OID, else GUID). */
+  computer: string | null;
+  /** The Navigator Software Catalog record (GUID) it names. */
+  product_guid: string | null;
+  guid: string | null;
+  oid: string | null;
+  /** created | adopted | lostAnswer. */
+  rule: string | null;
+  pending_since: string | null;
+  /** Why it is not written: notInCatalog | ambiguousProduct | refused (checked again each run). */
+  skip_reason: string | null;
+  skip_run: string | null;
+  removed_at: string | null;
+  removed_run: string | null;
+  linked_run: string | null;
+  updated_at: string;
+}
+
 export interface Database {
   computers: RecordTable;
   hardware: RecordTable;
@@ -221,6 +245,7 @@ export interface Database {
   navigator_links: NavigatorLinkTable;
   navigator_mirror: NavigatorMirrorTable;
   navigator_run_stats: NavigatorRunStatsTable;
+  navigator_installation_links: NavigatorInstallationLinkTable;
 }
 
 export function recordTable(kind: NavigatorKind): RecordTableName {

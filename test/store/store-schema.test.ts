@@ -10,6 +10,7 @@ const TABLES = [
   'computers',
   'discovered_installations',
   'hardware',
+  'navigator_installation_links',
   'navigator_links',
   'navigator_mirror',
   'navigator_run_stats',
@@ -88,10 +89,17 @@ for (const engine of engines()) {
         '0005_job_lifecycle',
         '0006_run_seen_sweeps',
         '0010_navigator_links',
+        '0011_navigator_installation_links',
         '0012_navigator_link_runs',
       ]);
       await store.migrateDown();
       assert.deepEqual(await tables(store), TABLES, 'the two link stamps are columns, no table');
+      await store.migrateDown();
+      assert.deepEqual(
+        await tables(store),
+        TABLES.filter((t) => t !== 'navigator_installation_links'),
+        'the installation links go with their own migration',
+      );
       await store.migrateDown();
       assert.deepEqual(
         await tables(store),

@@ -272,6 +272,24 @@ export async function dropLinkedRecord(
   sourceId: string,
   at: string,
 ): Promise<void> {
+  await db.transaction().execute(async (tx) => {
+    // The record's installation records went with it: they are written again for the new record.
+    await tx
+      .deleteFrom('navigator_installation_links')
+      .where('job_id', '=', jobId)
+      .where('source_id', '=', sourceId)
+      .execute();
+    await dropLink(tx, jobId, runId, sourceId, at);
+  });
+}
+
+async function dropLink(
+  db: Kysely<Database>,
+  jobId: string,
+  runId: string,
+  sourceId: string,
+  at: string,
+): Promise<void> {
   await db
     .updateTable('navigator_links')
     .set({

@@ -14,6 +14,7 @@ const TABLES = [
   'navigator_mirror',
   'navigator_run_stats',
   'quarantined_records',
+  'run_api_calls',
   'run_batches',
   'run_seen',
   'software_catalog',
@@ -88,11 +89,18 @@ for (const engine of engines()) {
         '0005_job_lifecycle',
         '0006_run_seen_sweeps',
         '0010_navigator_links',
+        '0011_run_step_calls',
       ]);
       await store.migrateDown();
       assert.deepEqual(
         await tables(store),
-        TABLES.filter((t) => !t.startsWith('navigator_')),
+        TABLES.filter((t) => t !== 'run_api_calls'),
+        "the retire steps' call counters go with their migration",
+      );
+      await store.migrateDown();
+      assert.deepEqual(
+        await tables(store),
+        TABLES.filter((t) => t !== 'run_api_calls' && !t.startsWith('navigator_')),
         'the Navigator state tables go with their migration',
       );
       await store.migrateDown();
@@ -107,7 +115,7 @@ for (const engine of engines()) {
       assert.deepEqual(await store.appliedMigrations(), ['0001_inventory', '0002_sync_log']);
       assert.deepEqual(
         await tables(store),
-        TABLES.filter((t) => t !== 'run_batches' && !t.startsWith('navigator_')),
+        TABLES.filter((t) => !['run_batches', 'run_api_calls'].includes(t) && !t.startsWith('navigator_')),
       );
       await assert.rejects(fullPassReasons(store), 'full_pass_reason dropped');
       await store.migrateDown();

@@ -89,7 +89,7 @@ for (const engine of engines()) {
         '0005_job_lifecycle',
         '0006_run_seen_sweeps',
         '0010_navigator_links',
-        '0011_run_step_calls',
+        '0013_run_step_calls',
       ]);
       await store.migrateDown();
       assert.deepEqual(

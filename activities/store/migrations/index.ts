@@ -11,7 +11,7 @@ import * as m0004 from './0004_write_back_run';
 import * as m0005 from './0005_job_lifecycle';
 import * as m0006 from './0006_run_seen_sweeps';
 import * as m0010 from './0010_navigator_links';
-import * as m0011 from './0011_run_step_calls';
+import * as m0013 from './0013_run_step_calls';
 
 /** Keys sort in application order. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -22,7 +22,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0005_job_lifecycle': m0005,
   '0006_run_seen_sweeps': m0006,
   '0010_navigator_links': m0010,
-  '0011_run_step_calls': m0011,
+  '0013_run_step_calls': m0013,
 };
 
 function migratorFor(opened: OpenedDatabase): Migrator {

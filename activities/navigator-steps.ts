@@ -117,6 +117,8 @@ export function createNavigatorSteps(deps: ActivityDeps) {
           updated: tally.updated,
           unchanged: Math.max(0, expected - tally.created - adopted - tally.updated),
           markedMissing: tally.markedMissing,
+          unflagged: tally.unflagged,
+          recreated: tally.recreated,
           linked: { computers: tally.linked.computer ?? 0, inventoryItems: tally.linked.hardware ?? 0 },
           apiCalls: tally.stats.apiCalls + verify.apiCalls,
           writeCalls: tally.stats.writeCalls,

@@ -270,6 +270,10 @@ export interface NavigatorReport {
   unchanged: number;
   /** Records flagged through the markMissing action. */
   markedMissing: number;
+  /** Records whose missing flag the clearMissing action took off: their device came back (absent in older reports). */
+  unflagged?: number;
+  /** Of `created`: records created again because the linked one was deleted from Navigator's database (absent in older reports). */
+  recreated?: number;
   /** Retired in Navigator by a user since the last run (read back before the write-back). */
   retiredInNavigator?: number;
   /** Live links after the run, per class. */

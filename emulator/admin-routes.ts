@@ -27,6 +27,7 @@ const registrationBody = z.strictObject({
 });
 const trackingBody = z.strictObject({ track: z.boolean() });
 const groupBody = z.strictObject({ group: z.string().min(1) });
+const restoreBody = z.strictObject({ deviceIds: z.array(z.string()) });
 const reauditBody = z.union([
   z.strictObject({ deviceIds: z.array(z.string()) }),
   z.strictObject({ fraction: z.number().min(0).max(1) }),
@@ -114,6 +115,14 @@ const ROUTES: [method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, handler:
     'POST',
     '/devices',
     (s, _p, b) => ({ status: 201, body: { deviceIds: s.addDevices(parse(addDevicesBody, b).count) } }),
+  ],
+  [
+    'POST',
+    '/restore',
+    (s, _p, b) => ({
+      status: 200,
+      body: { restored: s.restoreDevices(parse(restoreBody, b).deviceIds) },
+    }),
   ],
   [
     'POST',

@@ -59,6 +59,14 @@ export class DeviceStore {
     return true;
   }
 
+  /** Brings a deleted device back as it was generated (false when it was not deleted). */
+  restore(index: number): boolean {
+    if (!this.deleted.delete(index)) return false;
+    this.sortedDeleted = undefined;
+    this.installCounts = undefined;
+    return true;
+  }
+
   reaudit(index: number): void {
     if (!this.isLive(index)) return;
     this.gens.set(index, this.genOf(index) + 1);

@@ -133,6 +133,15 @@ export class Site implements EmulatedSite {
     }
   }
 
+  restoreDevices(deviceIds: string[]): number {
+    let n = 0;
+    for (const id of deviceIds) {
+      const index = this.inv.deviceIndex(id);
+      if (index !== undefined && this.store.restore(index)) n++;
+    }
+    return n;
+  }
+
   setProductGroup(productId: string, group: string): void {
     const product = findProduct(this.catalog, this.inv.seed, productId);
     if (!product) throw new Error(`unknown product ${productId}`);

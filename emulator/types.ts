@@ -68,6 +68,8 @@ export interface EmulatedSite {
   addDevices(n: number): string[];
   /** Also what API DELETE does; unknown or already deleted ids are ignored. */
   deleteDevices(deviceIds: string[]): void;
+  /** Extra (test aid): deleted devices come back as generated (the device found again); returns how many. */
+  restoreDevices(deviceIds: string[]): number;
   /** Replaces the site's churn (devices added/deleted on cue of list calls; {} = none); see churn.ts. */
   setChurn(c: ChurnOptions): void;
   /** Extra (test aid): list calls since the churn was set, and the ids it added and deleted. */

@@ -214,6 +214,12 @@ export const navigatorSchema = z.strictObject({
         .describe(
           'Step actions that flag a record whose device is gone from AlloyScan (never Retire). Absent: only the sync store flags it.',
         ),
+      clearMissing: z
+        .strictObject({ computer: actionId.optional(), inventoryItem: actionId.optional() })
+        .optional()
+        .describe(
+          "Step actions that take the missing flag off a record whose device AlloyScan sees again (Status back, Missing Since cleared). Called only for a class whose `markMissing` action is set too (the flag is the sync's own); absent: only the sync store's flag is cleared and the record keeps Navigator's missing status.",
+        ),
     })
     .describe('Step actions: Settings App, Customization > [Module] > [Class] > Workflow > Actions.'),
   deviceIdField: z

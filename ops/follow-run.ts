@@ -162,7 +162,7 @@ export function navigatorLines(n: NavigatorReport): string[] {
   const adopted = Object.entries(n.adopted).filter(([, v]) => v > 0);
   const v = n.verify;
   return [
-    `navigator ${n.navigator}: created ${n.created}, adopted ${adopted.reduce((a, [, b]) => a + b, 0)}${adopted.length ? ` (${adopted.map(([rule, k]) => `${k} by ${rule}`).join(', ')})` : ''}, updated ${n.updated}, unchanged ${n.unchanged}, flagged missing ${n.markedMissing}, retired there ${n.retiredInNavigator ?? 0}`,
+    `navigator ${n.navigator}: created ${n.created}, adopted ${adopted.reduce((a, [, b]) => a + b, 0)}${adopted.length ? ` (${adopted.map(([rule, k]) => `${k} by ${rule}`).join(', ')})` : ''}, updated ${n.updated}, unchanged ${n.unchanged}, flagged missing ${n.markedMissing}, unflagged ${n.unflagged ?? 0}, recreated ${n.recreated ?? 0}, retired there ${n.retiredInNavigator ?? 0}`,
     `navigator ${n.navigator}: ${n.writeCalls} write calls of ${n.apiCalls} API calls, ${n.throttled} × 429, ${n.lostAnswers} answers lost (looked up before repeating), ${n.refused} refused and ${n.ambiguous} ambiguous (quarantined)`,
     `navigator ${n.navigator}: ${n.installationsNotWritten} installations not written to Navigator: ${n.installationsReason}`,
     `navigator ${n.navigator}: verify: ${v.found} of ${v.expected} linked records found live, ${v.duplicates} duplicates, ${v.unlinked ?? 0} live devices without a record (Computers ${n.linked.computers}, Inventory Items ${n.linked.inventoryItems}) → ${v.ok ? 'OK' : 'MISMATCH'}`,

@@ -1,12 +1,14 @@
 /**
  * Applies the schemas of schema.ts to response bodies: a list is parsed item by item (a malformed
  * item is quarantined with its reason, the rest of the page goes on); a wrong envelope or a
- * malformed single record throws.
+ * malformed single record throws. Devices and snapshots go through fast-parse.ts first, which
+ * gives zod's result for a well-formed record and leaves anything else to zod.
  */
 import type { z } from 'zod';
 import type { QuarantinedRecord, SourceSoftwareGroup } from '../../common/domain';
 import { FailureType } from '../../common/failure-types';
 import { AlloyScanError, QuarantineError } from './errors';
+import { fastParse } from './fast-parse';
 import { MAX_STRING, pageEnvelopeSchema, softwareGroupsSchema } from './schema';
 
 export const MAX_EXCERPT = 2000;
@@ -71,6 +73,8 @@ export function parseItems<T>(
 ): ParsedItems<T> {
   const out: ParsedItems<T> = { items: [], quarantined: [] };
   raws.forEach((raw, i) => {
+    const fast = fastParse(schema, raw);
+    if (fast !== undefined) return void out.items.push(fast);
     const res = schema.safeParse(raw);
     if (res.success) out.items.push(res.data);
     else out.quarantined.push(quarantine(raw, kind, readableId(raw) ?? position(i), res.error));
@@ -97,6 +101,8 @@ export function parseRecord<T>(
       ref,
     );
   }
+  const fast = fastParse(schema, raw);
+  if (fast !== undefined) return fast;
   const res = schema.safeParse(raw);
   if (res.success) return res.data;
   throw new QuarantineError(quarantine(raw, kind, readableId(raw) ?? fallbackId, res.error));

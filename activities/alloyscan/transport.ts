@@ -1,11 +1,11 @@
 /**
- * The axios adapter the AlloyScan client sends its requests through: one request on a
- * keep-alive agent, axios's `timeout` as the socket timeout, the caller's signal as it is,
- * gzip/deflate/br answers decompressed. axios stays the client (config, validateStatus,
- * JSON, errors); this replaces only its Node adapter, whose per-request work (proxy look-up
- * from the environment, redirect machinery, stream plumbing) cost more CPU than the request
- * itself on a large import. With a proxy in the environment (HTTP(S)_PROXY, ALL_PROXY) the
- * client keeps axios's own adapter, which knows proxies.
+ * How the AlloyScan client (and, through axios, the Navigator client) sends requests without a
+ * proxy: one request on a keep-alive agent, a socket timeout, the caller's signal as it is,
+ * gzip/deflate/br answers decompressed. `exchange` is the AlloyScan client's hot path — axios's
+ * per-call work (config merging, header objects, interceptor chain, transforms) cost as much
+ * CPU as the request itself on a large import; `keepAliveAdapter` is the same exchange as an
+ * axios adapter for the Navigator client. With a proxy in the environment (HTTP(S)_PROXY,
+ * ALL_PROXY) both keep axios with its own adapter, which knows proxies.
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -36,28 +36,80 @@ function decode(res: http.IncomingMessage): NodeJS.ReadableStream {
   }
 }
 
-/** An axios adapter: one request, its body as a string (axios parses the JSON). */
-export function keepAliveAdapter(config: InternalAxiosRequestConfig): Promise<AxiosResponse<string>> {
+/** Where a request goes: what node's http.request takes of a URL (parsed once per client). */
+export interface Target {
+  protocol: string;
+  hostname: string;
+  port: string;
+  /** Path and query, already percent-encoded. */
+  path: string;
+}
+
+/** A URL as a Target (an IPv6 host without its brackets, as node's own conversion does). */
+export function targetOf(url: URL): Target {
+  const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  return { protocol: url.protocol, hostname, port: url.port, path: `${url.pathname}${url.search}` };
+}
+
+/** One request to send: its target, headers, an optional string body. */
+export interface Exchange {
+  url: Target;
+  method: string;
+  headers: http.OutgoingHttpHeaders;
+  body?: string | undefined;
+  /** Socket idle timeout; 0 or absent: none. */
+  timeoutMs?: number | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+/** What came back: status, headers (lower-case names) and the body decoded as text. */
+export interface Answer {
+  status: number;
+  statusText: string;
+  headers: http.IncomingHttpHeaders;
+  text: string;
+  request: http.ClientRequest;
+}
+
+/** A request that got no answer; `code` as node or axios name it (ECONNRESET, ECONNABORTED, …). */
+export class TransportError extends Error {
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+  ) {
+    super(message);
+    this.name = 'TransportError';
+  }
+}
+
+/**
+ * One request on the keep-alive agent of its protocol. A socket idle past `timeoutMs` fails as
+ * ECONNABORTED (axios's code for its timeout); a body that cannot be decoded as ERR_BAD_RESPONSE.
+ */
+export function exchange(x: Exchange): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const url = new URL(`${config.baseURL ?? ''}${config.url ?? ''}`);
-    const agent = agents[url.protocol as keyof typeof agents];
+    const agent = agents[x.url.protocol as keyof typeof agents];
     if (!agent)
-      return reject(new AxiosError(`unsupported protocol ${url.protocol}`, 'ERR_BAD_REQUEST', config));
-    const headers = AxiosHeaders.from(config.headers).set('Accept-Encoding', 'gzip, deflate, br', false);
-    const body = typeof config.data === 'string' ? config.data : undefined;
-    if (body !== undefined) headers.set('Content-Length', String(Buffer.byteLength(body)));
-    const req = (url.protocol === 'https:' ? https : http).request(url, {
-      method: (config.method ?? 'get').toUpperCase(),
+      return reject(new TransportError(`unsupported protocol ${x.url.protocol}`, 'ERR_BAD_REQUEST'));
+    const headers: http.OutgoingHttpHeaders = { 'Accept-Encoding': 'gzip, deflate, br', ...x.headers };
+    if (x.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(x.body));
+    const { protocol, hostname, port, path } = x.url;
+    const req = (protocol === 'https:' ? https : http).request({
+      protocol,
+      hostname,
+      port,
+      path,
+      method: x.method.toUpperCase(),
       agent,
-      headers: headers.toJSON(),
-      signal: config.signal as AbortSignal | undefined,
+      headers,
+      signal: x.signal,
     });
     const fail = (err: Error & { code?: string }, code = err.code): void =>
-      reject(new AxiosError(err.message, code, config, req));
-    if (config.timeout)
-      req.setTimeout(config.timeout, () => {
+      reject(new TransportError(err.message, code));
+    if (x.timeoutMs)
+      req.setTimeout(x.timeoutMs, () => {
         req.destroy();
-        fail(new Error(`timeout of ${config.timeout} ms exceeded`), 'ECONNABORTED');
+        fail(new Error(`timeout of ${x.timeoutMs} ms exceeded`), 'ECONNABORTED');
       });
     req.on('error', (err) => fail(err));
     req.on('response', (res) => {
@@ -67,15 +119,51 @@ export function keepAliveAdapter(config: InternalAxiosRequestConfig): Promise<Ax
       stream.on('error', (err: Error) => fail(err, 'ERR_BAD_RESPONSE'));
       stream.on('end', () =>
         resolve({
-          data: Buffer.concat(chunks).toString('utf8'),
           status: res.statusCode ?? 0,
           statusText: res.statusMessage ?? '',
-          headers: new AxiosHeaders(res.headers as Record<string, string>),
-          config,
+          headers: res.headers,
+          text: Buffer.concat(chunks).toString('utf8'),
           request: req,
         }),
       );
     });
-    req.end(body);
+    req.end(x.body);
   });
+}
+
+/** A body as axios's default transformResponse reads it: JSON when it parses, else the text itself. */
+export function parseBody(text: string): unknown {
+  if (!text) return text;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+/** An axios adapter over `exchange`: its body as a string (axios parses the JSON). */
+export async function keepAliveAdapter(config: InternalAxiosRequestConfig): Promise<AxiosResponse<string>> {
+  const url = targetOf(new URL(`${config.baseURL ?? ''}${config.url ?? ''}`));
+  const headers = AxiosHeaders.from(config.headers).toJSON() as http.OutgoingHttpHeaders;
+  try {
+    const a = await exchange({
+      url,
+      method: config.method ?? 'get',
+      headers,
+      body: typeof config.data === 'string' ? config.data : undefined,
+      timeoutMs: config.timeout,
+      signal: config.signal as AbortSignal | undefined,
+    });
+    return {
+      data: a.text,
+      status: a.status,
+      statusText: a.statusText,
+      headers: new AxiosHeaders(a.headers as Record<string, string>),
+      config,
+      request: a.request,
+    };
+  } catch (err) {
+    const e = err as TransportError;
+    throw new AxiosError(e.message, e.code, config);
+  }
 }

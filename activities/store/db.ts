@@ -77,7 +77,36 @@ function openSqlite(path: string): Kysely<Database> {
   // Another process (CLI, second worker) may hold the write lock briefly: wait, don't fail.
   database.pragma('busy_timeout = 10000');
   database.pragma('foreign_keys = ON');
-  return new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database }) });
+  return new Kysely<Database>({
+    dialect: new ImmediateSqliteDialect({ database: withStatementCache(database) }),
+  });
+}
+
+/** Statements kept prepared per connection; past this the cache starts over. */
+const STATEMENT_CACHE = 256;
+const CACHED = /^\s*(select|insert|update|delete|with)\b/i;
+
+/**
+ * kysely prepares every statement anew on each execution; a page's import runs the same few
+ * statements hundreds of times, and preparing them cost as much as running some. Data
+ * statements are kept prepared by their SQL text (SQLite re-prepares one by itself after a
+ * schema change). Nothing here streams (iterate), so a cached statement is never busy.
+ */
+function withStatementCache(database: SqliteDatabase.Database): SqliteDialectConfig['database'] {
+  const cache = new Map<string, SqliteDatabase.Statement>();
+  return {
+    close: () => database.close(),
+    prepare: (sql: string) => {
+      if (!CACHED.test(sql)) return database.prepare(sql);
+      let stmt = cache.get(sql);
+      if (stmt === undefined) {
+        if (cache.size >= STATEMENT_CACHE) cache.clear();
+        stmt = database.prepare(sql);
+        cache.set(sql, stmt);
+      }
+      return stmt;
+    },
+  };
 }
 
 async function openPostgres(url: string, schema: string | undefined): Promise<OpenedDatabase> {

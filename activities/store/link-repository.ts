@@ -4,13 +4,15 @@
  * The state records (computers / hardware) stay the source of what should be in Navigator;
  * `recordsToPush` finds the ones whose Navigator record is missing, stale or mis-flagged.
  */
-import { sql, type Kysely } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { NavigatorKind } from '../../common/domain';
 import { chunks, IN_CHUNK, INSERT_CHUNK_ROWS, toCount } from './batch';
 import type { LinkTally, MirrorRow, NavigatorLink, PushRecord, RunNavigatorStats } from './store-types';
 import { recordTable, type Database, type NavigatorLinkTable } from './tables';
 
 const KINDS: readonly NavigatorKind[] = ['computer', 'hardware'];
+
+type LinkScope = Database & { l: NavigatorLinkTable };
 
 function toLink(row: NavigatorLinkTable): NavigatorLink {
   return {
@@ -30,7 +32,9 @@ function toLink(row: NavigatorLinkTable): NavigatorLink {
 /**
  * State records of the job whose Navigator side needs work, keyset-paged by (kind, source id):
  * no link yet (and not missing), a pending create, or a link that is not retired and whose
- * written state hash or missing mark differs from the record's. `sourceIds` narrows to those.
+ * written state hash or missing mark differs from the record's, or whose record the run's
+ * mirror of Navigator lacks (linked before this run: deleted from Navigator's database, to be
+ * confirmed by the push; `vanished`). `sourceIds` narrows to those.
  */
 export async function recordsToPush(
   db: Kysely<Database>,
@@ -63,6 +67,7 @@ export async function recordsToPush(
           'l.pending_since as l_pending_since',
           'l.retired_at as l_retired_at',
           'l.missing_marked_at as l_missing_marked_at',
+          (eb) => notInMirror(eb, jobId, runId).as('l_vanished'),
         ])
         .where('r.job_id', '=', jobId)
         .where('r.alloyscan_id', 'is not', null)
@@ -80,6 +85,7 @@ export async function recordsToPush(
               eb('l.guid', 'is not', null),
               eb('l.retired_at', 'is', null),
               eb.or([
+                notInMirror(eb, jobId, runId),
                 eb(sql`coalesce(l.source_hash, '')`, '<>', sql`coalesce(r.content_hash, '')`),
                 eb.and([eb('r.missing_from_alloyscan', '=', 1), eb('l.missing_marked_at', 'is', null)]),
                 eb.and([eb('r.missing_from_alloyscan', '=', 0), eb('l.missing_marked_at', 'is not', null)]),
@@ -99,6 +105,7 @@ export async function recordsToPush(
           recordId: r.id,
           contentHash: r.content_hash ?? '',
           missing: r.missing_from_alloyscan === 1,
+          vanished: r.l_vanished === true || Number(r.l_vanished) === 1,
           record: r,
           link:
             r.l_source_id === null
@@ -119,6 +126,8 @@ export async function recordsToPush(
                   updated_run: null,
                   marked_run: null,
                   refused_run: null,
+                  recreated_run: null,
+                  unflagged_run: null,
                   updated_at: '',
                 }),
         });
@@ -127,6 +136,24 @@ export async function recordsToPush(
     }
   }
   return out;
+}
+
+/** A link made before this run whose GUID the run's mirror of Navigator does not hold. */
+function notInMirror(eb: ExpressionBuilder<LinkScope, 'l'>, jobId: string, runId: string) {
+  return eb.and([
+    eb('l.guid', 'is not', null),
+    eb('l.retired_at', 'is', null),
+    eb(sql`coalesce(l.linked_run, '')`, '<>', runId),
+    eb.not(
+      eb.exists(
+        eb
+          .selectFrom('navigator_mirror as m')
+          .select('m.guid')
+          .where('m.job_id', '=', jobId)
+          .whereRef('m.guid', '=', 'l.guid'),
+      ),
+    ),
+  ]);
 }
 
 export interface LinkWrite {
@@ -139,8 +166,31 @@ export interface LinkWrite {
   sourceHash?: string | undefined;
   pendingSince?: string | null;
   missingMarkedAt?: string | null;
-  /** Which run column to stamp: linked (created/adopted), updated, marked (missing flag), refused. */
-  stamp?: 'linked' | 'updated' | 'marked' | 'refused';
+  /**
+   * Which run column to stamp: linked (created/adopted), updated, marked (missing flag), refused,
+   * unflagged (missing flag taken off in Navigator).
+   */
+  stamp?: 'linked' | 'updated' | 'marked' | 'refused' | 'unflagged';
+}
+
+/**
+ * Links and counters in one transaction (a group commit of the creates and updates that
+ * finished meanwhile): each link as `saveLink` writes it, in order; the counters added once.
+ */
+export async function saveLinks(
+  db: Kysely<Database>,
+  jobId: string,
+  runId: string,
+  links: LinkWrite[],
+  stats: Partial<RunNavigatorStats>,
+  at: string,
+): Promise<void> {
+  const counted = Object.values(stats).some((v) => v);
+  if (links.length === 0 && !counted) return;
+  await db.transaction().execute(async (tx) => {
+    for (const w of links) await saveLink(tx, jobId, runId, w, at);
+    if (counted) await addRunStats(tx, jobId, runId, stats);
+  });
 }
 
 /** Insert or update a link (only the fields given change). */
@@ -164,12 +214,79 @@ export async function saveLink(
     ...(w.stamp === 'updated' && { updated_run: runId }),
     ...(w.stamp === 'marked' && { marked_run: runId }),
     ...(w.stamp === 'refused' && { refused_run: runId }),
+    ...(w.stamp === 'unflagged' && { unflagged_run: runId }),
     updated_at: at,
   };
   await db
     .insertInto('navigator_links')
     .values({ job_id: jobId, source_id: w.sourceId, ...set })
     .onConflict((oc) => oc.columns(['job_id', 'source_id']).doUpdateSet(set))
+    .execute();
+}
+
+/**
+ * Pending marks of several creates in one transaction (committed before any of them is sent):
+ * a link row with no GUID and `pending_since`, other columns kept.
+ */
+export async function markPending(
+  db: Kysely<Database>,
+  jobId: string,
+  marks: { sourceId: string; kind: NavigatorKind }[],
+  at: string,
+): Promise<void> {
+  if (marks.length === 0) return;
+  await db.transaction().execute(async (tx) => {
+    for (const part of chunks(marks, INSERT_CHUNK_ROWS / 10)) {
+      if (part.length === 0) continue;
+      await tx
+        .insertInto('navigator_links')
+        .values(
+          part.map((m) => ({
+            job_id: jobId,
+            source_id: m.sourceId,
+            kind: m.kind,
+            pending_since: at,
+            updated_at: at,
+          })),
+        )
+        .onConflict((oc) =>
+          oc.columns(['job_id', 'source_id']).doUpdateSet((eb) => ({
+            kind: eb.ref('excluded.kind'),
+            pending_since: eb.ref('excluded.pending_since'),
+            updated_at: eb.ref('excluded.updated_at'),
+          })),
+        )
+        .execute();
+    }
+  });
+}
+
+/**
+ * Forget the record of a link (deleted from Navigator's database): the device is matched and,
+ * if nothing matches, created again; `recreated_run` says in which run that was needed.
+ */
+export async function dropLinkedRecord(
+  db: Kysely<Database>,
+  jobId: string,
+  runId: string,
+  sourceId: string,
+  at: string,
+): Promise<void> {
+  await db
+    .updateTable('navigator_links')
+    .set({
+      guid: null,
+      oid: null,
+      rule: null,
+      mapped: null,
+      source_hash: null,
+      pending_since: null,
+      missing_marked_at: null,
+      recreated_run: runId,
+      updated_at: at,
+    })
+    .where('job_id', '=', jobId)
+    .where('source_id', '=', sourceId)
     .execute();
 }
 
@@ -213,6 +330,34 @@ export async function writeMirror(
         .execute();
     }
   });
+}
+
+/** Whether the mirror holds a live record of the class no link of the job names (a match is possible). */
+export async function mirrorHasFree(
+  db: Kysely<Database>,
+  jobId: string,
+  kind: NavigatorKind,
+): Promise<boolean> {
+  const row = await db
+    .selectFrom('navigator_mirror as m')
+    .select('m.guid')
+    .where('m.job_id', '=', jobId)
+    .where('m.kind', '=', kind)
+    .where('m.retired', '=', 0)
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('navigator_links as l')
+            .select('l.source_id')
+            .where('l.job_id', '=', jobId)
+            .whereRef('l.guid', '=', 'm.guid'),
+        ),
+      ),
+    )
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 /**
@@ -358,7 +503,7 @@ export async function linkTally(db: Kysely<Database>, jobId: string, runId: stri
     .where('guid', 'is not', null)
     .groupBy('rule')
     .execute();
-  const count = async (col: 'updated_run' | 'marked_run'): Promise<number> =>
+  const count = async (col: 'updated_run' | 'marked_run' | 'unflagged_run'): Promise<number> =>
     toCount(
       (
         await db
@@ -394,6 +539,20 @@ export async function linkTally(db: Kysely<Database>, jobId: string, runId: stri
     adopted,
     updated: await count('updated_run'),
     markedMissing: await count('marked_run'),
+    unflagged: await count('unflagged_run'),
+    recreated: toCount(
+      (
+        await db
+          .selectFrom('navigator_links')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('job_id', '=', jobId)
+          .where('recreated_run', '=', runId)
+          .where('linked_run', '=', runId)
+          .where('rule', '=', 'created')
+          .where('guid', 'is not', null)
+          .executeTakeFirst()
+      )?.n,
+    ),
     linked: Object.fromEntries(live.map((r) => [r.kind, toCount(r.n)])),
     stats: {
       apiCalls: stats?.api_calls ?? 0,

@@ -315,6 +315,8 @@ export interface PushRecord {
   missing: boolean;
   record: StateRecordValues;
   link?: NavigatorLink | undefined;
+  /** Linked before this run, and the run's mirror of Navigator lacks its record (absent: false). */
+  vanished?: boolean;
 }
 
 /** A Navigator record's match keys, as listed. */
@@ -344,6 +346,10 @@ export interface LinkTally {
   adopted: Record<string, number>;
   updated: number;
   markedMissing: number;
+  /** Records whose missing flag was taken off (their device came back). */
+  unflagged: number;
+  /** Of `created`: records created again because the linked one was deleted from Navigator. */
+  recreated: number;
   /** Live links per kind (not retired). */
   linked: Partial<Record<NavigatorKind, number>>;
   stats: RunNavigatorStats;
@@ -358,6 +364,19 @@ export interface NavigatorStateStore {
     opts: { sourceIds?: string[]; after?: { kind: NavigatorKind; sourceId: string }; limit: number },
   ): Promise<PushRecord[]>;
   saveLink(jobId: string, runId: string, link: import('./link-repository').LinkWrite): Promise<void>;
+  /** Links (in order) and counters in one transaction. */
+  saveLinks(
+    jobId: string,
+    runId: string,
+    links: import('./link-repository').LinkWrite[],
+    stats: Partial<RunNavigatorStats>,
+  ): Promise<void>;
+  /** Whether a device of this kind could match a record of the mirror at all. */
+  mirrorHasFree(jobId: string, kind: NavigatorKind): Promise<boolean>;
+  /** Pending marks of creates about to be sent, in one transaction. */
+  markPending(jobId: string, marks: { sourceId: string; kind: NavigatorKind }[]): Promise<void>;
+  /** The linked record is gone from Navigator: forget it (the device is matched or created again). */
+  dropLinkedRecord(jobId: string, runId: string, sourceId: string): Promise<void>;
   writeMirror(jobId: string, rows: MirrorRow[], reset: boolean): Promise<void>;
   mirrorCandidates(
     jobId: string,

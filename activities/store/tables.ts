@@ -177,6 +177,10 @@ export interface NavigatorLinkTable {
   marked_run: string | null;
   /** The run that last met a refusal for this device (not retried again in that run). */
   refused_run: string | null;
+  /** The run that created the record again after the linked one was deleted from Navigator. */
+  recreated_run: string | null;
+  /** The run that took Navigator's missing flag off the record (its device came back). */
+  unflagged_run: string | null;
   updated_at: string;
 }
 

@@ -1,6 +1,6 @@
 /**
  * Workflow actions: Templates (create actions, one per class: defaults, then mandatory
- * fields) and step actions (Update, Retire, Mark Missing) on one record. A Retired record is
+ * fields) and step actions (Update, Retire, Mark Missing, Clear Missing) on one record. A Retired record is
  * view-only: every step action on it is refused (see the choices in paths.ts).
  */
 import type { ClassDef, FieldDef } from './classes';
@@ -11,7 +11,7 @@ import { MESSAGES, STATUS, TEMPLATE_RULES, type ClassKind } from './paths';
 import type { ClassStore } from './store';
 import type { NavRecord } from './values';
 
-export type ActionKind = 'create' | 'update' | 'retire' | 'markMissing';
+export type ActionKind = 'create' | 'update' | 'retire' | 'markMissing' | 'clearMissing';
 
 export interface ActionDef {
   id: string;
@@ -30,6 +30,7 @@ const FORMS: Record<Exclude<ActionKind, 'create'>, (f: FieldDef) => boolean> = {
   update: (f) => f.name !== 'Status',
   retire: (f) => f.name === 'Notes',
   markMissing: (f) => ['Status', 'Missing_Since', 'Notes'].includes(f.name),
+  clearMissing: (f) => ['Status', 'Missing_Since', 'Notes'].includes(f.name),
 };
 
 /** Every action the options define, by ID. */
@@ -44,6 +45,8 @@ export function actionTable(o: ResolvedOptions): Map<string, ActionDef> {
     { id: o.actions.retireInventoryItem, kind: 'retire', classKind: 'inventoryItem' },
     { id: o.actions.markMissingComputer, kind: 'markMissing', classKind: 'computer' },
     { id: o.actions.markMissingInventoryItem, kind: 'markMissing', classKind: 'inventoryItem' },
+    { id: o.actions.clearMissingComputer, kind: 'clearMissing', classKind: 'computer' },
+    { id: o.actions.clearMissingInventoryItem, kind: 'clearMissing', classKind: 'inventoryItem' },
   ];
   if (o.softwareInstallations)
     defs.push({ id: o.templates.softwareInstallation, kind: 'create', classKind: 'softwareInstallation' });
@@ -123,6 +126,12 @@ export function runStep(ctx: ActionContext, key: string, actionId: string, body:
     changes.Status ??= STATUS.missing;
     if (changes.Missing_Since === undefined && record.Missing_Since === null)
       changes.Missing_Since = ctx.nowIso();
+  }
+  if (kind === 'clearMissing') {
+    // What Mark Missing changed is put back: the status (Active, unless a user chose another
+    // since) and the date it went missing.
+    if (changes.Status === undefined && record.Status === STATUS.missing) changes.Status = STATUS.active;
+    if (changes.Missing_Since === undefined) changes.Missing_Since = null;
   }
   store.update(record, changes, ctx.nowIso());
   return answerOf(store.def, record);

@@ -1,6 +1,7 @@
 /**
  * Admin routes (no auth: a loopback test tool) under /admin: the ground truth, records made,
- * edited and retired as a Navigator user would, counters, faults and applications. Errors:
+ * edited and retired as a Navigator user would (or deleted from the database, which no user
+ * action does), counters, faults and applications. Errors:
  * 400 `{error:'invalid_request', message}`, 404 `{error:'not_found', message}`.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
@@ -103,6 +104,15 @@ const ROUTES: Route[] = [
         throw new AdminError(400, `${store.def.urlName} records cannot be retired`);
       store.update(record, { Status: STATUS.retired }, now());
       return record;
+    },
+  ],
+  [
+    'POST',
+    '/records/:key/delete',
+    (nav, p) => {
+      const { store, record } = recordOf(nav, p.key ?? '');
+      store.delete(record);
+      return { deleted: record.OID ?? record.ID };
     },
   ],
   [

@@ -31,7 +31,9 @@
  * - Step actions: Update takes every writable field but Status; Retire takes Notes only and
  *   sets Status=Retired (view-only afterwards); Mark Missing takes Status, Missing_Since and
  *   Notes, sets Status=Missing unless given one, and Missing_Since to now when the record has
- *   none and none is given. A field outside the action's form → `Field "<x>" cannot be set
+ *   none and none is given; Clear Missing (the device was found again) takes the same form,
+ *   sets Status=Active when it is Missing (a status a user chose since stays) unless given one,
+ *   and clears Missing_Since. A field outside the action's form → `Field "<x>" cannot be set
  *   by this action.`
  * - Random faults (rates) never touch the token endpoint; `failNext` without a route arms
  *   the next API calls except token requests (name `route: 'token'` to fault those); an armed
@@ -83,6 +85,8 @@ export const DEFAULT_ACTIONS = {
   retireInventoryItem: '404',
   markMissingComputer: '405',
   markMissingInventoryItem: '406',
+  clearMissingComputer: '407',
+  clearMissingInventoryItem: '408',
 } as const;
 
 export const STATUS = {

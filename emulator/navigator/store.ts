@@ -59,6 +59,17 @@ export class ClassStore {
     if ('Modified_Date' in record) record.Modified_Date = nowIso;
   }
 
+  /** Removes a record as a database administrator would (no action, no trace); false when absent. */
+  delete(record: NavRecord): boolean {
+    if (!record.ID || this.byId.get(record.ID) !== record) return false;
+    this.byId.delete(record.ID);
+    if (record.OID) this.byOid.delete(record.OID);
+    this.sorted = this.sorted.filter((r) => r !== record);
+    this.pending = this.pending.filter((r) => r !== record);
+    for (const [name, index] of this.indexes) remove(index, textKey(record[name]), record);
+    return true;
+  }
+
   /** By OID (any case) or GUID (braced or not). */
   get(key: string): NavRecord | undefined {
     const guid = normalizeGuid(key);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { QuarantineError } from '../../activities/alloyscan/errors';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { type AlloyScanError, QuarantineError } from '../../activities/alloyscan/errors';
 import { connect, failure, startTestEmulator, type TestEmulator } from './helpers';
 
 let emu: TestEmulator;
@@ -98,6 +99,21 @@ describe('AlloyScan client against the emulator: faults', () => {
     );
     site.setFaults({});
     assert.equal((await client.listDevices({ offset: 0, limit: 5 })).items.length, 5);
+  });
+
+  it("drops a call in flight when the activity is cancelled: Transient, 'cancelled', nothing of the answer", async () => {
+    const site = emu.site();
+    const env = new MockActivityEnvironment();
+    const err: AlloyScanError = await env.run(async (): Promise<AlloyScanError> => {
+      const client = connect(site);
+      await client.authenticate();
+      site.setFaults({ slowRate: 1, slowMs: 1000 });
+      const call = failure(client.listDevices({ offset: 0, limit: 5 }), 'Transient');
+      setTimeout(() => env.cancel(), 100);
+      return call;
+    });
+    site.setFaults({});
+    assert.match(err.message, /the request was cancelled \(ERR_CANCELED\)/);
   });
 
   it('quarantines malformed records with id and reason and returns the rest of the page', async () => {

@@ -152,14 +152,16 @@ describe('operator CLI', () => {
     assert.doesNotMatch(r.stderr, /TEMPORAL_ADDRESS/);
   });
 
-  it('test-connection says where it looked, within 5 s: nothing listening at the site, and a site that answers HTML', async () => {
+  it('test-connection says where it looked, without retrying: nothing listening at the site, and a site that answers HTML', async () => {
     const closed = await new Promise<number>((res) => {
       const probe = createServer().listen(0, '127.0.0.1', () => {
         const { port } = probe.address() as { port: number };
         probe.close(() => res(port));
       });
     });
+    let htmlHits = 0;
     const html = http.createServer((_req, reply) => {
+      htmlHits++;
       reply.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       reply.end('<!doctype html><html><body>Sign in</body></html>');
     });
@@ -168,20 +170,17 @@ describe('operator CLI', () => {
     try {
       const fake = (name: string, url: string) =>
         configFor({ name, url } as EmulatedSite, 'AbCdEfGhIjKlMnOpQrSt');
-      const t0 = Date.now();
       const refused = await cli(
         ['--config', fake('cli-refused', `http://127.0.0.1:${closed}`), 'test-connection', 'cli-refused'],
         's',
       );
-      assert.ok(Date.now() - t0 < 5000, 'answered within 5 s');
       assert.equal(refused.code, 1);
       assert.match(refused.stderr, new RegExp(`at 127\\.0\\.0\\.1:${closed}: the connection was refused`));
-      const t1 = Date.now();
       const page = await cli(
         ['--config', fake('cli-html', `http://127.0.0.1:${htmlPort}`), 'test-connection', 'cli-html'],
         's',
       );
-      assert.ok(Date.now() - t1 < 5000, 'answered within 5 s');
+      assert.equal(htmlHits, 1, 'one request: an HTML answer is a setup error, not retried');
       assert.equal(page.code, 2, 'a wrong site URL is the configuration to fix');
       assert.match(page.stderr, /the site answered HTML, not the AlloyScan API: check siteUrl/);
     } finally {

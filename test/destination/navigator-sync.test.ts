@@ -47,6 +47,8 @@ for (const engine of storeEngines()) {
     let site: EmulatedSite;
     let job: SyncJobConfig;
     let navigator: NavigatorConfig;
+    /** Devices deleted in AlloyScan (flagged missing), then restored. */
+    let gone: string[] = [];
     const run = async (j: SyncJobConfig): Promise<RunReport> => {
       const h = await forceSync(stack.env.client, j, { taskQueue: worker.taskQueue });
       return (await stack.env.client.workflow.getHandle(h.workflowId).result()) as RunReport;
@@ -66,6 +68,7 @@ for (const engine of storeEngines()) {
           updateComputer: '401',
           updateInventoryItem: '402',
           markMissing: { computer: '405', inventoryItem: '406' },
+          clearMissing: { computer: '407', inventoryItem: '408' },
         },
         requestsPerSecond: 2000,
         concurrency: 8,
@@ -204,11 +207,39 @@ for (const engine of storeEngines()) {
       await assertNavigatorMatchesState();
     });
 
+    it('creates again, in the same run, a linked record deleted from Navigator (not retired)', async () => {
+      const pick = (kind: NavigatorKind) => liveRecords(nav, kind).find((r) => r.Audit_ID && r.OID)!;
+      const deleted = [pick('computer'), pick('hardware')];
+      for (const r of deleted) await admin(nav, `/admin/records/${r.OID}/delete`, {});
+      for (const r of deleted) assert.equal(nav.store.findObject(r.OID!), undefined, `${r.OID} deleted`);
+      site.reaudit([deleted[1]!.Audit_ID!]); // one device changed as well, one not
+      nav.resetCounters();
+      const report = await run(job);
+      assert.equal(report.outcome, 'succeeded', report.message);
+      const n = report.navigator!;
+      assert.equal(n.recreated, 2, 'both records created again');
+      assert.equal(n.created, 2, 'and nothing else created');
+      assert.equal(n.refused, 0, 'nothing quarantined');
+      assert.ok(n.verify.ok, `Navigator verify: ${JSON.stringify(n.verify)}`);
+      assert.equal(nav.counters().create, 2);
+      for (const r of deleted) {
+        const now = [...liveRecords(nav, 'computer'), ...liveRecords(nav, 'hardware')].filter(
+          (x) => x.Audit_ID === r.Audit_ID,
+        );
+        assert.equal(now.length, 1, `${r.Audit_ID}: one live record`);
+        assert.notEqual(now[0]!.OID, r.OID, `${r.Audit_ID}: a new record`);
+      }
+      await assertNavigatorMatchesState();
+      const again = await run(job);
+      assert.equal(again.navigator?.writeCalls, 0, 'made once');
+      assert.equal(again.navigator?.recreated, 0);
+    });
+
     it('deletes in AlloyScan once what a Navigator user retired, and flags (never retires) what AlloyScan lost', async () => {
       const computers = liveRecords(nav, 'computer').filter((r) => r.Audit_ID);
       const retired = computers.slice(0, 3);
       for (const r of retired) await admin(nav, `/admin/records/${r.OID}/retire`, {});
-      const gone = site
+      gone = site
         .deviceIds()
         .filter((id) => !retired.some((r) => r.Audit_ID === id))
         .slice(10, 12);
@@ -230,6 +261,39 @@ for (const engine of storeEngines()) {
       const again = await run(job);
       assert.equal(again.retire.writeBackDeleted, 0, 'deleted once');
       assert.equal(again.navigator?.writeCalls, 0);
+    });
+
+    it('takes the missing flag off a device that comes back (clearMissing), with its changed fields', async () => {
+      assert.equal(gone.length, 2);
+      assert.equal(site.restoreDevices(gone), 2, 'both devices back in AlloyScan');
+      nav.resetCounters();
+      const report = await run(job);
+      assert.equal(report.outcome, 'succeeded', report.message);
+      const n = report.navigator!;
+      assert.equal(n.unflagged, 2, 'two flags taken off');
+      assert.equal(n.markedMissing, 0);
+      assert.equal(n.created, 0, 'the records are kept, not made anew');
+      assert.equal(n.recreated, 0);
+      const counters = nav.counters();
+      assert.equal(counters.create, 0);
+      assert.equal(
+        counters.action,
+        2 + n.updated,
+        'one clearMissing per device, an update only if its fields changed',
+      );
+      assert.equal(n.writeCalls, counters.action);
+      for (const id of gone) {
+        const rs = [...liveRecords(nav, 'computer'), ...liveRecords(nav, 'hardware')].filter(
+          (r) => r.Audit_ID === id,
+        );
+        assert.equal(rs.length, 1, `${id} one live record`);
+        assert.equal(rs[0]!.Status, 'Active', `${id} no longer Missing`);
+        assert.equal(rs[0]!.Missing_Since, null, `${id} Missing_Since cleared`);
+      }
+      await assertNavigatorMatchesState();
+      const again = await run(job);
+      assert.equal(again.navigator?.writeCalls, 0, 'unflagged once');
+      assert.equal(again.navigator?.unflagged, 0);
     });
   });
 }

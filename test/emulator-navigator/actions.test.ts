@@ -85,6 +85,25 @@ describe('Navigator emulator: step actions, retire and check, dictionaries', () 
     assert.deepEqual([itemFields.Status, itemFields.Missing_Since], ['In Use', '2025-02-03T00:00:00-07:00']);
   });
 
+  it('clears a missing flag (407/408): Status Active when Missing (a status chosen since stays), Missing_Since cleared', async () => {
+    const pc = await createComputer(emu, token, { Name: 'PC-8' });
+    await ok(emu, token, 'POST', `/v2/object/${pc.ObjectOID}/action/405`, {});
+    assert.equal((await step(pc.ObjectOID, '407', {})).body.success, true);
+    const fields = await object(pc.ObjectOID);
+    assert.deepEqual([fields.Status, fields.Missing_Since], ['Active', '']);
+    const item = await ok<Written>(emu, token, 'POST', '/v2', { ActionId: '302', Fields: { Name: 'Hub-1' } });
+    await ok(emu, token, 'POST', `/v2/object/${item.ObjectOID}/action/406`, { Status: 'In Use' });
+    await ok(emu, token, 'POST', `/v2/object/${item.ObjectOID}/action/408`, {});
+    const itemFields = await object(item.ObjectOID);
+    assert.deepEqual([itemFields.Status, itemFields.Missing_Since], ['In Use', '']);
+    assertFailure(
+      await step(pc.ObjectOID, '407', { Model: 'x' }),
+      200,
+      'Field "Model" cannot be set by this action.',
+    );
+    assertFailure(await step(pc.ObjectOID, '408', {}), 404, 'Action 408 not found.');
+  });
+
   it('retires a record (403/404): Status Retired, view-only, every later action refused; check says so', async () => {
     const pc = await createComputer(emu, token, { Name: 'PC-7' });
     const check = (action: string) =>

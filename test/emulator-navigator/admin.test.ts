@@ -93,6 +93,26 @@ describe('Navigator emulator: admin routes', () => {
     );
   });
 
+  it('deletes a record as a database administrator would: gone from the API and the ground truth', async () => {
+    const { body } = await admin<{ oid: string; id: string }>(emu, 'POST', '/records', {
+      class: 'Computers',
+      fields: { Name: 'DEL-1', Serial_Num: 'SN-DEL-1' },
+    });
+    const deleted = await admin<Json>(emu, 'POST', `/records/${body.oid}/delete`);
+    assert.deepEqual([deleted.status, deleted.body.deleted], [200, body.oid]);
+    assertFailure(
+      await call(emu, token, 'POST', `/v2/object/${body.oid}/action/401`, { Notes: 'x' }),
+      404,
+      `Object ${body.oid} not found.`,
+    );
+    const truth = (await admin<Records>(emu, 'GET', '/records?class=Computers')).body.records;
+    assert.equal(
+      truth.find((r) => r.OID === body.oid || r.Name === 'DEL-1'),
+      undefined,
+    );
+    assert.equal((await admin(emu, 'POST', `/records/${body.oid}/delete`)).status, 404, 'once');
+  });
+
   it('answers 404 to an unknown class or record and 400 to a bad body', async () => {
     assert.equal((await admin(emu, 'GET', '/records?class=Tickets')).status, 404);
     assert.equal((await admin(emu, 'POST', '/records/C999999/retire')).status, 404);

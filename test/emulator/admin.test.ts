@@ -78,6 +78,17 @@ describe('emulator admin routes', () => {
     assert.ok(Number(reaudit.body.reaudited) > 5 && Number(reaudit.body.reaudited) < 25);
     const added = await admin('POST', '/adm/devices', { count: 2 });
     assert.equal((added.body.deviceIds as string[]).length, 2);
+    const count = site.deviceCount();
+    site.deleteDevices(added.body.deviceIds as string[]);
+    const restored = await admin('POST', '/adm/restore', {
+      deviceIds: [...(added.body.deviceIds as string[]), 'x'],
+    });
+    assert.deepEqual(
+      [restored.body.restored, site.deviceCount()],
+      [2, count],
+      'deleted devices back, unknown ids ignored',
+    );
+    assert.equal((await admin('POST', '/adm/restore', { deviceIds: added.body.deviceIds })).body.restored, 0);
     assert.equal(
       (await admin('PUT', '/adm/products/not-a-product/group', { group: 'Required' })).status,
       404,

@@ -89,6 +89,7 @@ for (const engine of engines()) {
         '0005_job_lifecycle',
         '0006_run_seen_sweeps',
         '0010_navigator_links',
+        '0012_navigator_link_runs',
         '0013_run_step_calls',
       ]);
       await store.migrateDown();
@@ -96,6 +97,12 @@ for (const engine of engines()) {
         await tables(store),
         TABLES.filter((t) => t !== 'run_api_calls'),
         "the retire steps' call counters go with their migration",
+      );
+      await store.migrateDown();
+      assert.deepEqual(
+        await tables(store),
+        TABLES.filter((t) => t !== 'run_api_calls'),
+        'the two link stamps are columns, no table',
       );
       await store.migrateDown();
       assert.deepEqual(

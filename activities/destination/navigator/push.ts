@@ -2,130 +2,201 @@
  * Writes state records into Navigator, exactly once: a device without a link is matched
  * against the run's mirror of Navigator records (device id field, then name + serial, serial,
  * MAC + name; several candidates: quarantined, never guessed) and adopted, or created through
- * the class's Template after a pending mark is committed; a pending create (answer lost, or the
- * worker killed after sending) is looked for by the device id field before anything is created
- * again. A linked device is updated by its step action only with the fields whose mapped value
- * changed; an unchanged one costs no call. Matching runs one record at a time (claims are
- * committed before the next record matches); the calls run `concurrency` at a time.
+ * the class's Template after its pending mark is committed; a pending create (answer lost, or
+ * the worker killed after sending) is looked for by the device id field before anything is
+ * created again. A linked device is updated by its step action only with the fields whose
+ * mapped value changed; an unchanged one costs no call. A linked record Navigator no longer has
+ * (deleted from its database: absent from the mirror, or "not found" when written) loses its
+ * link and the device is matched and created again. A device flagged missing that AlloyScan
+ * sees again has the flag taken off by the clearMissing action, when one is configured.
+ *
+ * Matching runs one record at a time, one push of the job at a time (claims are committed
+ * before the next record matches); the pending marks of a push go in one transaction before
+ * its creates are sent; the calls run `concurrency` at a time, and what they did is committed
+ * in groups (link-writer.ts), each link after its call answered.
  */
-import type { NavigatorKind, QuarantinedRecord } from '../../../common/domain';
-import { FailureType } from '../../../common/failure-types';
-import type { NavigatorConfig } from '../../../common/sync-types';
-import type { NavigatorClient, WriteOutcome } from '../../navigator/client-types';
+import type { NavigatorKind } from '../../../common/domain';
 import { mapLimitSettled } from '../../run-helpers';
-import type { PushRecord, RunNavigatorStats, SyncStore } from '../../store/store-types';
+import type { PushRecord, RunNavigatorStats } from '../../store/store-types';
+import { LinkWriter, withClaims } from './link-writer';
 import { createFields, dropFilled, mapRecord, mappingRules, updateFields, writtenValues } from './mapping';
 import { matchPlan } from './matching';
+import {
+  className,
+  clearMissingAction,
+  count,
+  LOST_ANSWER_TRIES,
+  lostTooOften,
+  markMissingAction,
+  refuse,
+  stepWithRetry,
+  templateOf,
+  updateAction,
+  type PushContext,
+  type PushRun,
+} from './push-calls';
 
-export interface NavigatorTarget {
-  config: NavigatorConfig;
-  client: NavigatorClient;
-}
+export { className, type NavigatorTarget, type PushContext } from './push-calls';
 
-export interface PushContext {
-  store: SyncStore;
-  target: NavigatorTarget;
-  jobId: string;
-  runId: string;
-}
-
+type Last = Record<string, string> | undefined;
 type Plan =
-  | { op: 'update'; rec: PushRecord; guid: string; oid: string; last?: Record<string, string> | undefined }
+  | { op: 'confirm'; rec: PushRecord; oid: string }
+  | { op: 'update'; rec: PushRecord; oid: string; last?: Last }
   | { op: 'markMissing'; rec: PushRecord; oid: string }
+  | { op: 'unflag'; rec: PushRecord; oid: string; actionId: string; last?: Last }
   | { op: 'clearMissing'; rec: PushRecord }
   | { op: 'create'; rec: PushRecord; lookFirst: boolean }
   | { op: 'ambiguous'; rec: PushRecord; rule: string; oids: string[] };
 
-const LOST_ANSWER_TRIES = 3;
+type CanMatch = (kind: NavigatorKind) => Promise<boolean>;
 
-export function className(cfg: NavigatorConfig, kind: NavigatorKind): string {
-  return kind === 'computer' ? cfg.classes.computer : cfg.classes.inventoryItem;
+/** Push these records; counters go to the run's stats as records finish. */
+export async function pushRecords(ctx: PushContext, records: PushRecord[]): Promise<void> {
+  const run: PushRun = {
+    ...ctx,
+    writes: new LinkWriter(ctx.store, ctx.jobId, ctx.runId),
+    recreated: new Set(),
+  };
+  const { client } = ctx.target;
+  try {
+    const plans = await withClaims(ctx.jobId, () => planAll(run, records));
+    await ctx.store.navigator.markPending(
+      ctx.jobId,
+      plans.flatMap((p) =>
+        p.op === 'create' && !p.lookFirst ? [{ sourceId: p.rec.sourceId, kind: p.rec.kind }] : [],
+      ),
+    );
+    await mapLimitSettled(plans, ctx.target.config.concurrency, async (plan) => {
+      const stats: Partial<RunNavigatorStats> = {};
+      const before = client.throttled;
+      try {
+        await execute(run, plan, stats);
+      } finally {
+        stats.throttled = Math.max(0, client.throttled - before);
+        run.writes.count(stats);
+      }
+    });
+  } finally {
+    await run.writes.close();
+  }
 }
 
-/** Push these records; counters go to the run's stats as each record finishes. */
-export async function pushRecords(ctx: PushContext, records: PushRecord[]): Promise<void> {
+async function planAll(run: PushRun, records: PushRecord[]): Promise<Plan[]> {
+  // A mirror with no free record of a class (an empty Navigator) spares each device's lookups.
+  const free = new Map<NavigatorKind, boolean>();
+  const canMatch: CanMatch = async (kind) => {
+    if (!free.has(kind)) free.set(kind, await run.store.navigator.mirrorHasFree(run.jobId, kind));
+    return free.get(kind) ?? true;
+  };
   const plans: Plan[] = [];
-  for (const rec of records) plans.push(await planFor(ctx, rec));
-  await mapLimitSettled(plans, ctx.target.config.concurrency, async (plan) => {
-    const stats: Partial<RunNavigatorStats> = {};
-    const before = ctx.target.client.throttled;
-    try {
-      await execute(ctx, plan, stats);
-    } finally {
-      stats.throttled = Math.max(0, ctx.target.client.throttled - before);
-      if (Object.values(stats).some((v) => v))
-        await ctx.store.navigator.addRunStats(ctx.jobId, ctx.runId, stats);
-    }
-  });
+  for (const rec of records) plans.push(await planFor(run, rec, canMatch));
+  return plans;
 }
 
 /** Decide what a record needs; adoption claims are committed here, one record at a time. */
-async function planFor(ctx: PushContext, rec: PushRecord): Promise<Plan> {
-  const { link } = rec;
+async function planFor(run: PushRun, found: PushRecord, canMatch: CanMatch): Promise<Plan> {
+  const { link } = found;
   if (link?.guid && link.oid) {
-    if (rec.missing) return { op: 'markMissing', rec, oid: link.oid };
-    if (link.missingMarkedAt && link.sourceHash === rec.contentHash) return { op: 'clearMissing', rec };
-    return { op: 'update', rec, guid: link.guid, oid: link.oid, last: link.mapped };
+    // A device reclassified in AlloyScan (computer <-> hardware) stays in the class its record
+    // is in: that class's actions and mapping (docs/navigator.md, limits).
+    const rec = link.kind === found.kind ? found : { ...found, kind: link.kind };
+    return rec.vanished ? { op: 'confirm', rec, oid: link.oid } : linkedPlan(run, rec, link.oid);
   }
+  const rec = found;
   if (link?.pendingSince) return { op: 'create', rec, lookFirst: true };
+  return matchFor(run, rec, canMatch);
+}
+
+function linkedPlan(run: PushRun, rec: PushRecord, oid: string): Plan {
+  const last = rec.link?.mapped;
+  if (rec.missing) return { op: 'markMissing', rec, oid };
+  if (rec.link?.missingMarkedAt) {
+    const actionId = clearMissingAction(run.target.config, rec.kind);
+    if (actionId !== undefined) return { op: 'unflag', rec, oid, actionId, last };
+    if (rec.link.sourceHash === rec.contentHash) return { op: 'clearMissing', rec };
+  }
+  return { op: 'update', rec, oid, last };
+}
+
+/** The matching rules against the mirror: adopt one match, refuse several, else create. */
+async function matchFor(run: PushRun, rec: PushRecord, canMatch: CanMatch): Promise<Plan> {
+  if (!(await canMatch(rec.kind))) return { op: 'create', rec, lookFirst: false };
   for (const { rule, keys } of matchPlan(rec.sourceId, rec.record)) {
-    const found = await ctx.store.navigator.mirrorCandidates(ctx.jobId, rec.kind, keys, 5);
+    const found = await run.store.navigator.mirrorCandidates(run.jobId, rec.kind, keys, 5);
     if (found.length > 1) return { op: 'ambiguous', rec, rule, oids: found.map((f) => f.oid ?? f.guid) };
     const [one] = found;
     if (one) {
-      await ctx.store.navigator.saveLink(ctx.jobId, ctx.runId, {
+      const oid = one.oid ?? one.guid;
+      await run.store.navigator.saveLink(run.jobId, run.runId, {
         sourceId: rec.sourceId,
         kind: rec.kind,
         guid: one.guid,
-        oid: one.oid ?? one.guid,
+        oid,
         rule,
         pendingSince: null,
         stamp: 'linked',
       });
-      return { op: 'update', rec, guid: one.guid, oid: one.oid ?? one.guid };
+      return { op: 'update', rec, oid };
     }
   }
   return { op: 'create', rec, lookFirst: false };
 }
 
-async function execute(ctx: PushContext, plan: Plan, stats: Partial<RunNavigatorStats>): Promise<void> {
+async function execute(run: PushRun, plan: Plan, stats: Partial<RunNavigatorStats>): Promise<void> {
+  const { rec } = plan;
   switch (plan.op) {
+    case 'confirm': {
+      count(stats, false);
+      const target = await run.target.client.getObject(plan.oid);
+      if (target === undefined) return recreate(run, rec, stats);
+      return execute(run, linkedPlan(run, rec, plan.oid), stats);
+    }
     case 'update':
-      return update(ctx, plan.rec, plan.oid, plan.last, stats);
+      return update(run, rec, plan.oid, plan.last, stats);
     case 'markMissing':
-      return markMissing(ctx, plan.rec, plan.oid, stats);
+      return markMissing(run, rec, plan.oid, stats);
+    case 'unflag':
+      return unflag(run, rec, plan.oid, plan.actionId, plan.last, stats);
     case 'clearMissing':
-      return ctx.store.navigator.saveLink(ctx.jobId, ctx.runId, {
-        sourceId: plan.rec.sourceId,
-        kind: plan.rec.kind,
-        missingMarkedAt: null,
-      });
+      return run.writes.save({ sourceId: rec.sourceId, kind: rec.kind, missingMarkedAt: null });
     case 'create':
-      return create(ctx, plan.rec, plan.lookFirst, stats);
+      return create(run, rec, plan.lookFirst, stats);
     case 'ambiguous':
-      stats.ambiguous = 1;
+      stats.ambiguous = (stats.ambiguous ?? 0) + 1;
       return refuse(
-        ctx,
-        plan.rec,
-        `several Navigator ${className(ctx.target.config, plan.rec.kind)} records match by ${plan.rule} (${plan.oids.join(', ')}): not adopted, not created; resolve the duplicates in Navigator`,
+        run,
+        rec,
+        `several Navigator ${className(run.target.config, rec.kind)} records match by ${plan.rule} (${plan.oids.join(', ')}): not adopted, not created; resolve the duplicates in Navigator`,
       );
   }
 }
 
-function updateAction(cfg: NavigatorConfig, kind: NavigatorKind): { id: string; setting: string } {
-  return kind === 'computer'
-    ? { id: cfg.actions.updateComputer, setting: `navigators.${cfg.id}.actions.updateComputer` }
-    : { id: cfg.actions.updateInventoryItem, setting: `navigators.${cfg.id}.actions.updateInventoryItem` };
+/**
+ * The linked record is gone from Navigator's database: the link forgets it, and a device still
+ * in AlloyScan is matched again and, if nothing matches, created through the Template (pending
+ * mark first). Once per device and push: a record gone again is quarantined.
+ */
+async function recreate(run: PushRun, rec: PushRecord, stats: Partial<RunNavigatorStats>): Promise<void> {
+  const oid = rec.link?.oid ?? '?';
+  if (run.recreated.has(rec.sourceId))
+    return refuse(run, rec, `Navigator record ${oid} is gone again after being made anew`, stats);
+  run.recreated.add(rec.sourceId);
+  await run.store.navigator.dropLinkedRecord(run.jobId, run.runId, rec.sourceId);
+  if (rec.missing) return; // gone from both sides: nothing left to flag
+  const fresh = { ...rec, link: undefined, vanished: false };
+  const plan = await withClaims(run.jobId, () => matchFor(run, fresh, () => Promise.resolve(true)));
+  if (plan.op === 'create') await run.store.navigator.markPending(run.jobId, [rec]);
+  return execute(run, plan, stats);
 }
 
 async function update(
-  ctx: PushContext,
+  run: PushRun,
   rec: PushRecord,
   oid: string,
-  last: Record<string, string> | undefined,
+  last: Last,
   stats: Partial<RunNavigatorStats>,
 ): Promise<void> {
-  const { config, client } = ctx.target;
+  const { config, client } = run.target;
   const rules = mappingRules(config, rec.kind);
   const mapped = mapRecord(rules, rec.sourceId, rec.record);
   const planned = updateFields(rules, mapped, last);
@@ -134,7 +205,7 @@ async function update(
   if (needsTarget.length > 0) {
     count(stats, false);
     const target = await client.getObject(oid);
-    if (target === undefined) return refuse(ctx, rec, `Navigator record ${oid} not found`, stats);
+    if (target === undefined) return recreate(run, rec, stats);
     fields = dropFilled(fields, needsTarget, target);
   }
   const done = {
@@ -144,30 +215,26 @@ async function update(
     sourceHash: rec.contentHash,
     missingMarkedAt: null,
   };
-  if (Object.keys(fields).length === 0) return ctx.store.navigator.saveLink(ctx.jobId, ctx.runId, done);
+  if (Object.keys(fields).length === 0) return run.writes.save(done);
   const action = updateAction(config, rec.kind);
-  const out = await stepWithRetry(ctx, oid, action.id, fields, stats);
-  if (out.outcome === 'refused') return refused(ctx, rec, oid, action.id, out.errorText, stats);
-  await ctx.store.navigator.saveLink(ctx.jobId, ctx.runId, { ...done, stamp: last ? 'updated' : undefined });
+  const out = await stepWithRetry(run, oid, action.id, fields, stats);
+  if (out.outcome === 'refused') return refused(run, rec, oid, action.id, out.errorText, stats);
+  await run.writes.save({ ...done, stamp: last ? 'updated' : undefined });
 }
 
 async function markMissing(
-  ctx: PushContext,
+  run: PushRun,
   rec: PushRecord,
   oid: string,
   stats: Partial<RunNavigatorStats>,
 ): Promise<void> {
-  const { config } = ctx.target;
-  const actionId =
-    rec.kind === 'computer'
-      ? config.actions.markMissing?.computer
-      : config.actions.markMissing?.inventoryItem;
+  const actionId = markMissingAction(run.target.config, rec.kind);
   const at = new Date().toISOString();
   if (actionId !== undefined) {
-    const out = await stepWithRetry(ctx, oid, actionId, {}, stats);
-    if (out.outcome === 'refused') return refused(ctx, rec, oid, actionId, out.errorText, stats);
+    const out = await stepWithRetry(run, oid, actionId, {}, stats);
+    if (out.outcome === 'refused') return refused(run, rec, oid, actionId, out.errorText, stats);
   }
-  await ctx.store.navigator.saveLink(ctx.jobId, ctx.runId, {
+  await run.writes.save({
     sourceId: rec.sourceId,
     kind: rec.kind,
     missingMarkedAt: at,
@@ -175,37 +242,36 @@ async function markMissing(
   });
 }
 
-/** A step action sets absolute values: resending one whose answer was lost is harmless. */
-async function stepWithRetry(
-  ctx: PushContext,
+/** A flagged device AlloyScan sees again: the clearMissing action, then its changed fields. */
+async function unflag(
+  run: PushRun,
+  rec: PushRecord,
   oid: string,
   actionId: string,
-  fields: Record<string, string>,
+  last: Last,
   stats: Partial<RunNavigatorStats>,
-): Promise<Exclude<WriteOutcome, { outcome: 'unknown' }>> {
-  for (let i = 0; i < LOST_ANSWER_TRIES; i++) {
-    count(stats, true);
-    const out = await ctx.target.client.stepAction(oid, actionId, fields);
-    if (out.outcome !== 'unknown') return out;
-    stats.unknownOutcomes = (stats.unknownOutcomes ?? 0) + 1;
-  }
-  throw lostTooOften(`step action ${actionId} on ${oid}`);
+): Promise<void> {
+  const out = await stepWithRetry(run, oid, actionId, {}, stats);
+  if (out.outcome === 'refused') return refused(run, rec, oid, actionId, out.errorText, stats);
+  await run.writes.save({
+    sourceId: rec.sourceId,
+    kind: rec.kind,
+    missingMarkedAt: null,
+    stamp: 'unflagged',
+  });
+  if (rec.link?.sourceHash !== rec.contentHash) return update(run, rec, oid, last, stats);
 }
 
+/** Sends the create; its pending mark is committed already (pushRecords, recreate, an earlier attempt). */
 async function create(
-  ctx: PushContext,
+  run: PushRun,
   rec: PushRecord,
   lookFirst: boolean,
   stats: Partial<RunNavigatorStats>,
 ): Promise<void> {
-  const { config, client } = ctx.target;
-  const nav = ctx.store.navigator;
-  const rules = mappingRules(config, rec.kind);
-  const mapped = mapRecord(rules, rec.sourceId, rec.record);
-  const template =
-    rec.kind === 'computer'
-      ? { id: config.templates.computer, setting: `navigators.${config.id}.templates.computer` }
-      : { id: config.templates.inventoryItem, setting: `navigators.${config.id}.templates.inventoryItem` };
+  const { config, client } = run.target;
+  const mapped = mapRecord(mappingRules(config, rec.kind), rec.sourceId, rec.record);
+  const template = templateOf(config, rec.kind);
   let look = lookFirst;
   for (let i = 0; i < LOST_ANSWER_TRIES; i++) {
     if (look) {
@@ -221,7 +287,7 @@ async function create(
         stats.ambiguous = (stats.ambiguous ?? 0) + 1;
         const oids = rows.map((r) => r.OID ?? r.ID ?? '?').join(', ');
         return refuse(
-          ctx,
+          run,
           rec,
           `several Navigator records carry this device id in ${config.deviceIdField} (${oids})`,
         );
@@ -229,7 +295,7 @@ async function create(
       const [row] = rows;
       if (row?.ID) {
         const oid = row.OID ?? row.ID;
-        await nav.saveLink(ctx.jobId, ctx.runId, {
+        await run.writes.save({
           sourceId: rec.sourceId,
           kind: rec.kind,
           guid: row.ID,
@@ -239,18 +305,13 @@ async function create(
           stamp: 'linked',
         });
         // What the lost create wrote is not known for sure: write the mapped values once.
-        return update(ctx, rec, oid, undefined, stats);
+        return update(run, rec, oid, undefined, stats);
       }
     }
-    await nav.saveLink(ctx.jobId, ctx.runId, {
-      sourceId: rec.sourceId,
-      kind: rec.kind,
-      pendingSince: new Date().toISOString(),
-    });
     count(stats, true);
     const out = await client.create(template.id, createFields(mapped));
     if (out.outcome === 'done') {
-      await nav.saveLink(ctx.jobId, ctx.runId, {
+      return run.writes.save({
         sourceId: rec.sourceId,
         kind: rec.kind,
         guid: out.objectId,
@@ -262,15 +323,10 @@ async function create(
         missingMarkedAt: null,
         stamp: 'linked',
       });
-      return;
     }
     if (out.outcome === 'refused') {
-      await nav.saveLink(ctx.jobId, ctx.runId, {
-        sourceId: rec.sourceId,
-        kind: rec.kind,
-        pendingSince: null,
-      });
-      return refused(ctx, rec, undefined, template.id, out.errorText, stats);
+      await run.writes.save({ sourceId: rec.sourceId, kind: rec.kind, pendingSince: null });
+      return refused(run, rec, undefined, template.id, out.errorText, stats);
     }
     stats.unknownOutcomes = (stats.unknownOutcomes ?? 0) + 1;
     look = true;
@@ -278,65 +334,30 @@ async function create(
   throw lostTooOften(`create ${template.id}`);
 }
 
-/** A refused step action: the record may have been retired by a Navigator user since the listing. */
+/**
+ * A refused step action: the record may have been retired by a Navigator user since the
+ * listing (the link is retired), or deleted from Navigator's database (made anew).
+ */
 async function refused(
-  ctx: PushContext,
+  run: PushRun,
   rec: PushRecord,
   oid: string | undefined,
   actionId: string,
   errorText: string,
   stats: Partial<RunNavigatorStats>,
 ): Promise<void> {
-  const { config, client } = ctx.target;
+  const { config, client } = run.target;
   if (oid !== undefined) {
     count(stats, false);
     const target = await client.getObject(oid);
-    if (target?.[config.statusField] === config.retiredStatus)
-      return ctx.store.navigator.retireLink(ctx.jobId, rec.kind, rec.sourceId);
+    if (target === undefined) return recreate(run, rec, stats);
+    if (target[config.statusField] === config.retiredStatus)
+      return run.store.navigator.retireLink(run.jobId, rec.kind, rec.sourceId);
   }
   return refuse(
-    ctx,
+    run,
     rec,
     `Navigator refused action ${actionId}${oid ? ` on ${oid}` : ''}: ${errorText}`,
     stats,
-  );
-}
-
-/** Quarantine the device with the reason; it is tried again in the next run. */
-async function refuse(
-  ctx: PushContext,
-  rec: PushRecord,
-  reason: string,
-  stats?: Partial<RunNavigatorStats>,
-): Promise<void> {
-  if (stats) stats.refused = (stats.refused ?? 0) + 1;
-  const record: QuarantinedRecord = {
-    sourceId: rec.sourceId,
-    kind: 'navigator',
-    reason,
-    rawExcerpt: JSON.stringify({ kind: rec.kind, name: rec.record.name }).slice(0, 2000),
-  };
-  await ctx.store.saveQuarantine(ctx.jobId, ctx.runId, [record]);
-  await ctx.store.navigator.saveLink(ctx.jobId, ctx.runId, {
-    sourceId: rec.sourceId,
-    kind: rec.kind,
-    stamp: 'refused',
-  });
-}
-
-function count(stats: Partial<RunNavigatorStats>, write: boolean): void {
-  stats.apiCalls = (stats.apiCalls ?? 0) + 1;
-  if (write) stats.writeCalls = (stats.writeCalls ?? 0) + 1;
-}
-
-/** Retryable (its `type` is read by the failure map): the pending mark makes the retry look first. */
-class OutcomeUnknownError extends Error {
-  override readonly name = 'OutcomeUnknownError';
-  readonly type = FailureType.Transient;
-}
-
-function lostTooOften(what: string): OutcomeUnknownError {
-  return new OutcomeUnknownError(
-    `Navigator did not answer ${what} ${LOST_ANSWER_TRIES} times in a row: retrying the step`,
   );
 }

@@ -11,6 +11,7 @@ import * as m0004 from './0004_write_back_run';
 import * as m0005 from './0005_job_lifecycle';
 import * as m0006 from './0006_run_seen_sweeps';
 import * as m0010 from './0010_navigator_links';
+import * as m0012 from './0012_navigator_link_runs';
 import * as m0013 from './0013_run_step_calls';
 
 /** Keys sort in application order. */
@@ -22,6 +23,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0005_job_lifecycle': m0005,
   '0006_run_seen_sweeps': m0006,
   '0010_navigator_links': m0010,
+  '0012_navigator_link_runs': m0012,
   '0013_run_step_calls': m0013,
 };
 

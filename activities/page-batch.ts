@@ -73,7 +73,7 @@ export async function processBatch(
   });
   // Gone is a fact per device: its record is flagged missing now, whatever becomes of the pass.
   if (gone.length && !input.dryRun)
-    await deps.store.flagMissing(input.job.id, gone, { at: now(deps), runId: input.runId });
+    await deps.store.flagMissing(input.job.id, gone, { at: now(deps), runId: input.runId, by: 'page' });
   out.quarantine.push(...built.quarantine);
   if (out.quarantine.length && !input.dryRun)
     await deps.store.saveQuarantine(input.job.id, input.runId, out.quarantine);

@@ -36,7 +36,7 @@ export interface WriteBackOutput {
   apiCalls: number;
 }
 
-/** Cursor of the write-back: only the API calls (the work itself is recorded per record). */
+/** Cursor of the write-back: progress only (the work and its calls are recorded in the store). */
 interface CallsCursor {
   v: 2;
   apiCalls: number;
@@ -59,35 +59,70 @@ export function createRetireWriteBack(deps: ActivityDeps) {
       const resumed = lastHeartbeat<CallsCursor>();
       const cursor: CallsCursor = { v: 2, apiCalls: resumed?.v === 2 ? resumed.apiCalls : 0 };
       const client = deps.clientFor(input.job, budgetFor(input.job, input.rate));
+      const calls = new CallCounter(client);
       const beats = new Heartbeats<CallsCursor>();
       beats.track(cursor);
-      // Counted from a running base: with several deletes in flight, a per-call before/after
-      // difference would count the others' calls too.
-      let base = client.apiCalls;
       try {
         await mapLimit(pending, deps.detailConcurrency ?? DETAIL_CONCURRENCY, async (p) => {
-          await writeBack(deps, client, p, runId);
-          cursor.apiCalls += client.apiCalls - base;
-          base = client.apiCalls;
+          await writeBack(deps, client, p, { jobId: input.job.id, runId, calls });
+          cursor.apiCalls = client.apiCalls; // progress only: the count is the store's
           beats.moved();
         });
       } finally {
         beats.stop();
+        await calls.flush(deps, input.job.id, runId, 'write-back');
       }
       const tally = await deps.store.writeBackTally(input.job.id, runId);
-      return { ...tally, sample, apiCalls: cursor.apiCalls };
+      const apiCalls = await deps.store.runCalls(input.job.id, runId, 'write-back');
+      return { ...tally, sample, apiCalls };
     });
   };
 }
 
 /**
- * Delete one record's device. The intent is recorded before the DELETE goes out: when an
- * earlier attempt of this run sent it (its answer lost to a crash or a dropped connection),
- * the 404 this one meets is that attempt's delete, not a device that was already gone.
+ * The calls of one attempt, for the store's per-run counters: each DELETE or lookup is
+ * counted before it goes out, with the token requests made since the last count; `flush`
+ * adds what is left (a token request after the last count, a 401's repeated call).
  */
-async function writeBack(deps: ActivityDeps, client: AlloyScanClient, p: PendingWriteBack, runId: string) {
+class CallCounter {
+  private counted = 0;
+  private tokens = 0;
+  constructor(private readonly client: AlloyScanClient) {}
+
+  /** Calls to count now for one call about to go out. */
+  next(): number {
+    const tokens = this.client.tokenRequests - this.tokens;
+    this.tokens += tokens;
+    this.counted += 1 + tokens;
+    return 1 + tokens;
+  }
+
+  async flush(deps: ActivityDeps, jobId: string, runId: string, step: 'write-back' | 'missing') {
+    const left = this.client.apiCalls - this.counted;
+    this.counted += Math.max(0, left);
+    this.tokens = this.client.tokenRequests;
+    if (left > 0) await deps.store.addRunCalls(jobId, runId, step, left);
+  }
+}
+
+/**
+ * Delete one record's device. The intent is recorded before the DELETE goes out (with the
+ * call, in the run's write-back calls): when an earlier attempt of this run sent it (its
+ * answer lost to a crash or a dropped connection), the 404 this one meets is that attempt's
+ * delete, not a device that was already gone.
+ */
+async function writeBack(
+  deps: ActivityDeps,
+  client: AlloyScanClient,
+  p: PendingWriteBack,
+  run: { jobId: string; runId: string; calls: CallCounter },
+) {
+  const { runId } = run;
   const sentBefore = p.deletingRun === runId;
-  if (!sentBefore) await deps.store.markWriteBackStarted(p.kind, p.recordId, runId);
+  await deps.store.markWriteBackStarted(p.kind, p.recordId, runId, {
+    jobId: run.jobId,
+    calls: run.calls.next(),
+  });
   const res = await client.deleteDevice(p.sourceId);
   const outcome = res === 'deleted' || sentBefore ? 'deleted' : 'already-gone';
   await deps.store.markWrittenBack(p.kind, p.recordId, { at: now(deps), runId, outcome });
@@ -121,8 +156,6 @@ interface MissingCursor {
   v: typeof MISSING_CURSOR;
   after?: string | undefined;
   acc?: FlagMissingOutput;
-  /** Records the run had flagged before the walk (devices its pages found gone). */
-  before?: number;
 }
 
 const LOOKUP_BATCH = 200;
@@ -148,7 +181,7 @@ async function lookUpUnseen(
 ): Promise<FlagMissingOutput> {
   const { job, runId } = input;
   const last = lastHeartbeat<MissingCursor>();
-  // A resumed attempt already passed the threshold check; its flags are no longer "unseen".
+  // A resumed attempt already passed the threshold check and counted the unseen devices.
   const resumed = last?.v === MISSING_CURSOR && last.acc ? last : undefined;
   const cursor: MissingCursor = resumed ?? { v: MISSING_CURSOR };
   beats.track(cursor); // liveness while the unseen devices are counted
@@ -157,32 +190,37 @@ async function lookUpUnseen(
     if (start === 'done') return emptyMissing(0, false);
     if (typeof start === 'number') return emptyMissing(start, true);
     cursor.acc = emptyMissing(start.unseen, false);
-    cursor.before = await deps.store.flaggedBy(job.id, runId);
   }
   const acc = cursor.acc!;
   const client = deps.clientFor(job, budgetFor(job, input.rate));
-  let base = client.apiCalls;
-  for (;;) {
-    const ids = await deps.store.listUnseen(job.id, runId, LOOKUP_BATCH, cursor.after, input.sweep);
-    if (ids.length === 0) break;
-    const found = await mapLimit(ids, deps.detailConcurrency ?? DETAIL_CONCURRENCY, (id) =>
-      stillExists(client, id),
-    );
-    const gone = ids.filter((_, i) => !found[i]);
-    throwIfCancelled();
-    if (!input.dryRun && gone.length) await deps.store.flagMissing(job.id, gone, { at: now(deps), runId });
-    acc.confirmedMissing += gone.length;
-    acc.stillPresent += ids.length - gone.length;
-    addSample(acc.sample, gone);
-    acc.apiCalls += client.apiCalls - base;
-    base = client.apiCalls;
-    cursor.after = ids[ids.length - 1];
-    beats.moved();
+  const calls = new CallCounter(client);
+  try {
+    for (;;) {
+      const ids = await deps.store.listUnseen(job.id, runId, LOOKUP_BATCH, cursor.after, input.sweep);
+      if (ids.length === 0) break;
+      const found = await mapLimit(ids, deps.detailConcurrency ?? DETAIL_CONCURRENCY, async (id) => {
+        await deps.store.addRunCalls(job.id, runId, 'missing', calls.next());
+        return stillExists(client, id);
+      });
+      const gone = ids.filter((_, i) => !found[i]);
+      throwIfCancelled();
+      if (!input.dryRun && gone.length)
+        await deps.store.flagMissing(job.id, gone, { at: now(deps), runId, by: 'walk' });
+      acc.confirmedMissing += gone.length;
+      acc.stillPresent += ids.length - gone.length;
+      addSample(acc.sample, gone);
+      acc.apiCalls = client.apiCalls; // progress only: the count is the store's
+      cursor.after = ids[ids.length - 1];
+      beats.moved();
+    }
+  } finally {
+    await calls.flush(deps, job.id, runId, 'missing');
   }
-  if (input.dryRun) return { ...acc, flagged: 0 };
-  // Flags an attempt committed before it died are no longer unseen: count them from the store.
-  const flagged = (await deps.store.flaggedBy(job.id, runId)) - (cursor.before ?? 0);
-  return { ...acc, flagged, confirmedMissing: flagged };
+  // Every attempt's calls, and the flags an attempt committed before it died, from the store.
+  const apiCalls = await deps.store.runCalls(job.id, runId, 'missing');
+  if (input.dryRun) return { ...acc, flagged: 0, apiCalls };
+  const flagged = await deps.store.flaggedBy(job.id, runId, 'walk');
+  return { ...acc, flagged, confirmedMissing: flagged, apiCalls };
 }
 
 function emptyMissing(unseen: number, thresholdExceeded: boolean): FlagMissingOutput {
@@ -197,16 +235,22 @@ function emptyMissing(unseen: number, thresholdExceeded: boolean): FlagMissingOu
   };
 }
 
-/** First attempt: nothing unseen ('done'), over the threshold (the unseen count), or go ahead. */
+/**
+ * A fresh attempt: nothing unseen ('done'), over the threshold (the unseen count), or go
+ * ahead. Unseen are the live devices the listing did not list and those this run's walk
+ * flagged already (an attempt killed before the server had its cursor): not the devices its
+ * pages found gone, which were never unseen.
+ */
 async function beginMissing(
   deps: ActivityDeps,
   input: FlagMissingInput,
 ): Promise<{ unseen: number } | 'done' | number> {
   // The pass just filled run_seen (and a first import the record tables): plan with that known.
   await deps.store.refreshStatistics();
-  const unseen = await deps.store.countUnseen(input.job.id, input.runId, input.sweep);
-  const flaggedBefore = 0;
-  if (unseen === 0) return 'done';
+  const stillUnseen = await deps.store.countUnseen(input.job.id, input.runId, input.sweep);
+  const flaggedBefore = await deps.store.flaggedBy(input.job.id, input.runId, 'walk');
+  const unseen = stillUnseen + flaggedBefore;
+  if (stillUnseen === 0 && flaggedBefore === 0) return 'done';
   const live = (await deps.store.counts(input.job.id)).liveDevices + flaggedBefore;
   if (!input.confirm && unseen > input.job.missingThreshold * live) return unseen;
   return { unseen };

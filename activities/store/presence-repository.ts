@@ -73,12 +73,15 @@ export async function countUnseen(
   return toCount(row?.n);
 }
 
+/** Which part of a run flagged a device: the unseen walk, or a page whose detail read met a 404. */
+export type MissingBy = 'walk' | 'page';
+
 /** Flags live devices as missing from AlloyScan; returns how many were newly flagged. */
 export async function flagMissing(
   db: Kysely<Database>,
   jobId: string,
   sourceIds: readonly string[],
-  flag: { at: string; runId: string },
+  flag: { at: string; runId: string; by: MissingBy },
 ): Promise<number> {
   let flagged = 0;
   for (const table of TABLES) {
@@ -89,6 +92,7 @@ export async function flagMissing(
           missing_from_alloyscan: 1,
           missing_confirmed_at: flag.at,
           missing_run: flag.runId,
+          missing_by: flag.by,
           updated_at: flag.at,
         })
         .where('job_id', '=', jobId)
@@ -102,8 +106,16 @@ export async function flagMissing(
   return flagged;
 }
 
-/** Devices `runId` flagged missing that are still flagged (exact after a retried attempt). */
-export async function flaggedBy(db: Kysely<Database>, jobId: string, runId: string): Promise<number> {
+/**
+ * Devices `runId` flagged missing (only those its walk or its pages flagged, with `by`) that
+ * are still flagged: exact after a retried attempt.
+ */
+export async function flaggedBy(
+  db: Kysely<Database>,
+  jobId: string,
+  runId: string,
+  by?: MissingBy,
+): Promise<number> {
   let n = 0;
   for (const table of TABLES) {
     const row = await db
@@ -111,6 +123,7 @@ export async function flaggedBy(db: Kysely<Database>, jobId: string, runId: stri
       .where('job_id', '=', jobId)
       .where('missing_run', '=', runId)
       .where('missing_from_alloyscan', '=', 1)
+      .$if(by !== undefined, (qb) => qb.where('missing_by', '=', by ?? ''))
       .select((eb) => eb.fn.countAll().as('n'))
       .executeTakeFirst();
     n += toCount(row?.n);

@@ -44,7 +44,7 @@ export async function pruneRunLog(db: Kysely<Database>, jobId: string, before: s
 }
 
 /**
- * Drops the scratch rows (seen set, batch ledger) of the job's other runs. Only a run that did
+ * Drops the scratch rows (seen set, batch ledger, retire call counters) of the job's other runs. Only a run that did
  * its pass calls it: no other run of the job is in progress then (the overlap guard).
  */
 export async function dropStaleScratch(
@@ -63,6 +63,11 @@ export async function dropStaleScratch(
       .where('job_id', '=', jobId)
       .where('run_id', '<>', keepRunId)
       .executeTakeFirst();
-    return Number(seen.numDeletedRows) + Number(batches.numDeletedRows);
+    const calls = await trx
+      .deleteFrom('run_api_calls')
+      .where('job_id', '=', jobId)
+      .where('run_id', '<>', keepRunId)
+      .executeTakeFirst();
+    return Number(seen.numDeletedRows) + Number(batches.numDeletedRows) + Number(calls.numDeletedRows);
   });
 }

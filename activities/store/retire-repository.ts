@@ -6,6 +6,7 @@ import type { RecordRow } from './device-repository';
 import { AmbiguousRecordError, RecordNotFoundError } from './errors';
 import { nameLookupKey } from './identity';
 import type { PendingWriteBack, WriteBackDone, WriteBackTally } from './store-types';
+import { addRunCalls } from './run-calls';
 import { recordTable, type Database } from './tables';
 
 function toWriteBack(kind: NavigatorKind, row: RecordRow): PendingWriteBack {
@@ -85,19 +86,27 @@ export async function pendingWriteBacks(db: Kysely<Database>, jobId: string): Pr
   return pending.sort((a, b) => a.retiredAt.localeCompare(b.retiredAt) || a.recordId - b.recordId);
 }
 
-/** Records, before the DELETE goes out, that `runId` is deleting the record's device. */
+/**
+ * Records, before the DELETE goes out, that `runId` is deleting the record's device, and adds
+ * `calls` (that DELETE, and any token request since the last count) to the run's write-back
+ * calls, in one transaction.
+ */
 export async function markWriteBackStarted(
   db: Kysely<Database>,
   kind: NavigatorKind,
   recordId: number,
   runId: string,
+  calls?: { jobId: string; calls: number },
 ): Promise<void> {
-  await db
-    .updateTable(recordTable(kind))
-    .set({ written_back_run: runId, written_back_outcome: 'deleting' })
-    .where('id', '=', recordId)
-    .where('written_back_at', 'is', null)
-    .execute();
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable(recordTable(kind))
+      .set({ written_back_run: runId, written_back_outcome: 'deleting' })
+      .where('id', '=', recordId)
+      .where('written_back_at', 'is', null)
+      .execute();
+    if (calls) await addRunCalls(trx, calls.jobId, runId, 'write-back', calls.calls);
+  });
 }
 
 /** Records that `runId` did the write-back, and how (first time wins: a retried call keeps the first). */

@@ -296,6 +296,7 @@ export async function endRun(db: Kysely<Database>, jobId: string, runId: string)
   await db.transaction().execute(async (trx) => {
     await trx.deleteFrom('run_seen').where('job_id', '=', jobId).where('run_id', '=', runId).execute();
     await trx.deleteFrom('run_batches').where('job_id', '=', jobId).where('run_id', '=', runId).execute();
+    await trx.deleteFrom('run_api_calls').where('job_id', '=', jobId).where('run_id', '=', runId).execute();
   });
 }
 

@@ -3,6 +3,8 @@
  * implementation (kysely) serves both engines: SQLite (default) and PostgreSQL (DATABASE_URL).
  */
 import type { PruneResult } from './retention';
+import type { MissingBy } from './presence-repository';
+import type { RetireCallStep } from './run-calls';
 import type {
   DeviceUpsert,
   IdentityRule,
@@ -157,7 +159,7 @@ export interface SyncStore {
     sourceIds: string[],
     sweep?: number,
   ): Promise<Set<string>>;
-  /** Drop the run's scratch rows (seen set, batch ledger). */
+  /** Drop the run's scratch rows (seen set, batch ledger, retire call counters). */
   endRun(jobId: string, runId: string): Promise<void>;
   /** Drop the scratch rows of the job's other runs (ended by a failure); returns how many. */
   dropStaleScratch(jobId: string, keepRunId: string): Promise<number>;
@@ -198,18 +200,37 @@ export interface SyncStore {
   ): Promise<string[]>;
   countUnseen(jobId: string, runId: string, sweep?: number): Promise<number>;
 
-  /** Flag devices as missing from AlloyScan, with the date it was confirmed and the run that did it. */
-  flagMissing(jobId: string, sourceIds: string[], flag: { at: string; runId: string }): Promise<number>;
-  /** Devices a run flagged missing that are still flagged, counted from the records. */
-  flaggedBy(jobId: string, runId: string): Promise<number>;
+  /**
+   * Flag devices as missing from AlloyScan, with the date it was confirmed, the run that did
+   * it and which part of the run: its unseen walk, or a page that met a 404 on a detail read.
+   */
+  flagMissing(
+    jobId: string,
+    sourceIds: string[],
+    flag: { at: string; runId: string; by: MissingBy },
+  ): Promise<number>;
+  /** Devices a run (its walk or its pages only, with `by`) flagged missing that are still flagged. */
+  flaggedBy(jobId: string, runId: string, by?: MissingBy): Promise<number>;
+  /** Add to the AlloyScan calls of a run's retire step (before the calls go out). */
+  addRunCalls(jobId: string, runId: string, step: RetireCallStep, calls: number): Promise<void>;
+  /** The AlloyScan calls counted for a run's retire step, every attempt's. */
+  runCalls(jobId: string, runId: string, step: RetireCallStep): Promise<number>;
 
   /** Retire a Computer or Hardware record by name or numeric ID (a Navigator user's action). */
   retire(kind: NavigatorKind, nameOrId: string, at: string): Promise<PendingWriteBack>;
 
   /** Retired records of this job linked to an AlloyScan device whose delete write-back is not done. */
   pendingWriteBacks(jobId: string): Promise<PendingWriteBack[]>;
-  /** Records, before its DELETE is sent, that a run is deleting the record's device. */
-  markWriteBackStarted(kind: NavigatorKind, recordId: number, runId: string): Promise<void>;
+  /**
+   * Records, before its DELETE is sent, that a run is deleting the record's device, and adds
+   * `calls.calls` to the run's write-back calls in the same transaction.
+   */
+  markWriteBackStarted(
+    kind: NavigatorKind,
+    recordId: number,
+    runId: string,
+    calls?: { jobId: string; calls: number },
+  ): Promise<void>;
   /** Records that a run did the write-back of a retired record, and how (the first time wins). */
   markWrittenBack(kind: NavigatorKind, recordId: number, done: WriteBackDone): Promise<void>;
   /** What a run's write-back did, counted from the records. */

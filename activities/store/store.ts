@@ -17,6 +17,7 @@ import {
   type SchemaStatus,
 } from './migrations';
 import { counts, countUnseen, flaggedBy, flagMissing, listUnseen } from './presence-repository';
+import { addRunCalls, runCalls } from './run-calls';
 import {
   insertManualRecord,
   listInstallations,
@@ -212,10 +213,13 @@ export async function createSyncStore(opts: CreateSyncStoreOptions): Promise<Sql
     refreshStatistics: () => refreshStatistics(db),
     countUnseen: (jobId, runId, sweep) => countUnseen(db, jobId, runId, sweep),
     flagMissing: (jobId, sourceIds, flag) => flagMissing(db, jobId, sourceIds, flag),
-    flaggedBy: (jobId, runId) => flaggedBy(db, jobId, runId),
+    flaggedBy: (jobId, runId, by) => flaggedBy(db, jobId, runId, by),
+    addRunCalls: (jobId, runId, step, calls) => addRunCalls(db, jobId, runId, step, calls),
+    runCalls: (jobId, runId, step) => runCalls(db, jobId, runId, step),
     retire: (kind, nameOrId, at) => retire(db, kind, nameOrId, at),
     pendingWriteBacks: (jobId) => pendingWriteBacks(db, jobId),
-    markWriteBackStarted: (kind, recordId, runId) => markWriteBackStarted(db, kind, recordId, runId),
+    markWriteBackStarted: (kind, recordId, runId, calls) =>
+      markWriteBackStarted(db, kind, recordId, runId, calls),
     markWrittenBack: (kind, recordId, done) => markWrittenBack(db, kind, recordId, done),
     writeBackTally: (jobId, runId) => writeBackTally(db, jobId, runId),
     counts: (jobId, runId) => counts(db, jobId, runId),

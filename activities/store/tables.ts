@@ -48,8 +48,9 @@ export interface RecordTable {
   /** The run that wrote the retirement back, and how: 'deleted' or 'already-gone'. */
   written_back_run: string | null;
   written_back_outcome: string | null;
-  /** The run that flagged the device missing. */
+  /** The run that flagged the device missing, and which part of it: 'walk' (unseen walk) or 'page'. */
   missing_run: string | null;
+  missing_by: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -232,6 +233,15 @@ export interface NavigatorInstallationLinkTable {
   updated_at: string;
 }
 
+/** Scratch: AlloyScan calls of a run's retire steps, added to before each call goes out. */
+export interface RunApiCallsTable {
+  job_id: string;
+  run_id: string;
+  /** 'write-back' or 'missing'. */
+  step: string;
+  calls: number;
+}
+
 export interface Database {
   computers: RecordTable;
   hardware: RecordTable;
@@ -242,6 +252,7 @@ export interface Database {
   quarantined_records: QuarantinedRecordTable;
   run_seen: RunSeenTable;
   run_batches: RunBatchTable;
+  run_api_calls: RunApiCallsTable;
   navigator_links: NavigatorLinkTable;
   navigator_mirror: NavigatorMirrorTable;
   navigator_run_stats: NavigatorRunStatsTable;

@@ -129,11 +129,15 @@ for (const engine of engines()) {
       const page = devices(4, 2);
       await store.applyDevicePage('job', page);
       assert.equal(
-        await store.flagMissing('job', ['dev-00001', 'dev-00002', 'not-there'], { at: T1, runId: 'run' }),
+        await store.flagMissing('job', ['dev-00001', 'dev-00002', 'not-there'], {
+          at: T1,
+          runId: 'run',
+          by: 'walk',
+        }),
         2,
       );
       assert.equal(
-        await store.flagMissing('job', ['dev-00001'], { at: T2, runId: 'run' }),
+        await store.flagMissing('job', ['dev-00001'], { at: T2, runId: 'run', by: 'walk' }),
         0,
         'already flagged',
       );
@@ -172,7 +176,7 @@ for (const engine of engines()) {
     it('never flags a retired record', async () => {
       await store.applyDevicePage('job', devices(1));
       await store.retire('computer', 'pc-dev-0', T1);
-      assert.equal(await store.flagMissing('job', ['dev-00000'], { at: T2, runId: 'run' }), 0);
+      assert.equal(await store.flagMissing('job', ['dev-00000'], { at: T2, runId: 'run', by: 'walk' }), 0);
       assert.equal(await store.countUnseen('job', 'run'), 0);
     });
   });
@@ -235,11 +239,46 @@ describe('write-back and missing flags counted from the store', () => {
       it('counts the devices a run flagged missing that are still flagged', async () => {
         const page = devices(3);
         await store.applyDevicePage('job', page);
-        await store.flagMissing('job', ['dev-00000', 'dev-00001'], { at: T1, runId: 'run' });
+        await store.flagMissing('job', ['dev-00000', 'dev-00001'], { at: T1, runId: 'run', by: 'walk' });
         assert.equal(await store.flaggedBy('job', 'run'), 2);
         await store.applyDevicePage('job', [page[0]!]);
         assert.equal(await store.flaggedBy('job', 'run'), 1, 'a device that came back is no longer flagged');
         assert.equal(await store.flaggedBy('job', 'other'), 0);
+      });
+
+      it("tells the walk's flags from the pages' flags of the same run", async () => {
+        await store.applyDevicePage('job', devices(4));
+        await store.flagMissing('job', ['dev-00000'], { at: T1, runId: 'run', by: 'page' });
+        await store.flagMissing('job', ['dev-00001', 'dev-00002'], { at: T1, runId: 'run', by: 'walk' });
+        assert.deepEqual(
+          {
+            all: await store.flaggedBy('job', 'run'),
+            walk: await store.flaggedBy('job', 'run', 'walk'),
+            page: await store.flaggedBy('job', 'run', 'page'),
+          },
+          { all: 3, walk: 2, page: 1 },
+        );
+      });
+
+      it("adds up a run's retire calls per step, with the write-back's intent, and drops them with the run", async () => {
+        await store.applyDevicePage('job', devices(2));
+        const rec = await store.findRecord('job', 'dev-00000');
+        await store.markWriteBackStarted(rec!.kind, rec!.recordId, 'run', { jobId: 'job', calls: 2 });
+        await store.markWriteBackStarted(rec!.kind, rec!.recordId, 'run', { jobId: 'job', calls: 1 });
+        await store.addRunCalls('job', 'run', 'missing', 5);
+        await store.addRunCalls('job', 'other', 'missing', 7);
+        assert.deepEqual(
+          {
+            writeBack: await store.runCalls('job', 'run', 'write-back'),
+            missing: await store.runCalls('job', 'run', 'missing'),
+            other: await store.runCalls('job', 'other', 'missing'),
+          },
+          { writeBack: 3, missing: 5, other: 7 },
+        );
+        await store.endRun('job', 'run');
+        assert.equal(await store.runCalls('job', 'run', 'missing'), 0, 'scratch: gone with the run');
+        assert.equal(await store.dropStaleScratch('job', 'run'), 1, "the other run's counter row");
+        assert.equal(await store.runCalls('job', 'other', 'missing'), 0);
       });
 
       it('remembers what a run quarantined, each record once', async () => {

@@ -15,6 +15,7 @@ const TABLES = [
   'navigator_mirror',
   'navigator_run_stats',
   'quarantined_records',
+  'run_api_calls',
   'run_batches',
   'run_seen',
   'software_catalog',
@@ -91,19 +92,30 @@ for (const engine of engines()) {
         '0010_navigator_links',
         '0011_navigator_installation_links',
         '0012_navigator_link_runs',
+        '0013_run_step_calls',
       ]);
-      await store.migrateDown();
-      assert.deepEqual(await tables(store), TABLES, 'the two link stamps are columns, no table');
       await store.migrateDown();
       assert.deepEqual(
         await tables(store),
-        TABLES.filter((t) => t !== 'navigator_installation_links'),
+        TABLES.filter((t) => t !== 'run_api_calls'),
+        "the retire steps' call counters go with their migration",
+      );
+      await store.migrateDown();
+      assert.deepEqual(
+        await tables(store),
+        TABLES.filter((t) => t !== 'run_api_calls'),
+        'the two link stamps are columns, no table',
+      );
+      await store.migrateDown();
+      assert.deepEqual(
+        await tables(store),
+        TABLES.filter((t) => t !== 'run_api_calls' && t !== 'navigator_installation_links'),
         'the installation links go with their own migration',
       );
       await store.migrateDown();
       assert.deepEqual(
         await tables(store),
-        TABLES.filter((t) => !t.startsWith('navigator_')),
+        TABLES.filter((t) => t !== 'run_api_calls' && !t.startsWith('navigator_')),
         'the Navigator state tables go with their migration',
       );
       await store.migrateDown();
@@ -118,7 +130,7 @@ for (const engine of engines()) {
       assert.deepEqual(await store.appliedMigrations(), ['0001_inventory', '0002_sync_log']);
       assert.deepEqual(
         await tables(store),
-        TABLES.filter((t) => t !== 'run_batches' && !t.startsWith('navigator_')),
+        TABLES.filter((t) => !['run_batches', 'run_api_calls'].includes(t) && !t.startsWith('navigator_')),
       );
       await assert.rejects(fullPassReasons(store), 'full_pass_reason dropped');
       await store.migrateDown();

@@ -3,7 +3,10 @@
  * real run: the operator's list links find the run by its search attributes (JobId,
  * SyncOutcome), and the run's page shows what the sync writes for the UI: the static summary
  * and details, the live details, the report in the memo, and each activity's summary in the
- * event history. Screenshots go to test-results/web-ui/ (git-ignored), a failed step's too.
+ * event history. And the operator's one-time set-up docs/operations.md describes for UI 2.42.1:
+ * the SyncOutcome column (Configure Columns, kept in localStorage), a saved view of the job's
+ * runs, and the run's User Metadata URL. Screenshots go to test-results/web-ui/ (git-ignored),
+ * a failed step's too.
  */
 import assert, { AssertionError } from 'node:assert/strict';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
@@ -154,6 +157,78 @@ describe('Temporal Web UI (chromium)', () => {
       await page.waitForURL(runUrl, { timeout: TIMEOUT });
       await visible(page.getByRole('heading', { name: report.workflowId }), 'the run page heading');
       await visible(page.getByText('Completed', { exact: true }), 'the run status');
+    });
+  });
+
+  it('shows the SyncOutcome column on screen in the run list once set with Configure Columns, kept after a reload', async () => {
+    const outcomeCell = (): Locator =>
+      page.getByRole('row').filter({ has: runLink() }).getByText(report.outcome, { exact: true });
+    await step('runs-columns-configure', async () => {
+      await page.goto(webUiLinks(uiUrl, NAMESPACE, job.id).jobRuns);
+      await visible(runLink(), 'the run in the list');
+      assert.equal(await outcomeCell().count(), 0, 'no outcome column by default');
+      const gear = page.getByTestId('workflows-summary-table-configuration-button');
+      await (await visible(gear, 'the Configure Columns button (gear, beside the pager)')).click();
+      for (const column of ['SyncOutcome', 'JobId'])
+        await (
+          await visible(page.getByRole('button', { name: `Add ${column} column` }), `Add ${column} column`)
+        ).click();
+      // Without these, the added columns are off to the right of the table on a 1600 px screen.
+      for (const column of ['Run ID', 'Type'])
+        await (
+          await visible(
+            page.getByRole('button', { name: `Remove ${column} column` }),
+            `Remove ${column} column`,
+          )
+        ).click();
+      await page.keyboard.press('Escape');
+    });
+    await step('runs-columns', async () => {
+      await page.goto(webUiLinks(uiUrl, NAMESPACE, job.id).jobRuns);
+      await visible(page.getByRole('columnheader', { name: 'SyncOutcome' }), 'the SyncOutcome column header');
+      const cell = await visible(outcomeCell(), `the run's outcome "${report.outcome}" in its row`);
+      const box = await cell.boundingBox();
+      assert.ok(
+        box && box.x + box.width <= 1600,
+        `the outcome is on screen without scrolling (${JSON.stringify(box)})`,
+      );
+      const stored = await page.evaluate<string | null>(
+        "window.localStorage.getItem('namespace-workflow-table-columns')",
+      );
+      const columns = (JSON.parse(stored ?? '{}') as Record<string, { label: string }[]>)[NAMESPACE] ?? [];
+      assert.deepEqual(
+        columns.map((c) => c.label).filter((l) => l === 'SyncOutcome' || l === 'JobId'),
+        ['SyncOutcome', 'JobId'],
+        'the choice is kept in the browser (localStorage namespace-workflow-table-columns)',
+      );
+    });
+  });
+
+  it("keeps the job's runs list as a Custom View (Saved Views: Save as New), opened from any list", async () => {
+    const name = `sync ${job.id}`;
+    await step('runs-view-save', async () => {
+      await page.goto(webUiLinks(uiUrl, NAMESPACE, job.id).jobRuns);
+      await visible(runLink(), 'the run in the list');
+      await (await visible(page.getByRole('button', { name: 'Save as New' }), 'Save as New')).click();
+      await (await visible(page.getByPlaceholder('Name of view'), 'the view name input')).fill(name);
+      await page.getByRole('dialog').getByRole('button', { name: 'Save', exact: true }).click();
+    });
+    await step('runs-view-open', async () => {
+      await page.goto(`${uiUrl}/namespaces/${NAMESPACE}/workflows`);
+      await (await visible(page.getByText(name, { exact: true }), `the view "${name}"`)).click();
+      await visible(runLink(), 'the run in the saved view');
+      assert.match(decodeURIComponent(page.url()), new RegExp(`JobId\\s*=\\s*"${job.id}"`));
+    });
+  });
+
+  it("opens a run's User Metadata tab (summary, details, current details) from its documented URL", async () => {
+    await step('run-user-metadata-url', async () => {
+      await page.goto(runUrl.replace(/\/history$/, '/user-metadata'));
+      await visible(metadataFrame('Summary').getByText(runSummary(job, 'manual')), 'the static summary');
+      await visible(
+        metadataFrame('Current Details').getByText('done', { exact: true }),
+        'the current details',
+      );
     });
   });
 

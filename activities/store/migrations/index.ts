@@ -13,6 +13,7 @@ import * as m0006 from './0006_run_seen_sweeps';
 import * as m0010 from './0010_navigator_links';
 import * as m0011 from './0011_navigator_installation_links';
 import * as m0012 from './0012_navigator_link_runs';
+import * as m0013 from './0013_run_step_calls';
 
 /** Keys sort in application order. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -25,6 +26,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0010_navigator_links': m0010,
   '0011_navigator_installation_links': m0011,
   '0012_navigator_link_runs': m0012,
+  '0013_run_step_calls': m0013,
 };
 
 function migratorFor(opened: OpenedDatabase): Migrator {

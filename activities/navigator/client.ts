@@ -4,8 +4,12 @@
  * failure; writes return a WriteOutcome for anything about the record itself ('refused'), or
  * for an answer that never came ('unknown': the caller looks before creating again), and throw
  * only for what is not the record's doing (setup, credentials, throttling, server trouble).
- * No retry loop: Temporal owns retries.
+ * A read that meets server trouble (5xx, a dropped connection, a timeout) is sent again up to
+ * twice after a short pause: reads are idempotent, and one failed read would otherwise fail a
+ * whole push step (Temporal's retry, whose backoff grows with every failure of the step). Writes
+ * are never sent again here; anything longer is Temporal's retry.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { FailureType } from '../../common/failure-types';
 import { mayHaveArrived, networkFailure, noAnswerReason, type Verdict } from './classify';
 import type {
@@ -29,6 +33,8 @@ import {
 import { type NavRequest, createSession } from './session';
 
 const MISSING = Symbol('not found');
+/** Pauses before a read that met server trouble is sent again (two more tries). */
+const READ_RETRY_PAUSES_MS = [250, 1000];
 
 /** Creates a client for one Navigator's application account (the secret is the resolved value). */
 export function createNavigatorClient(opts: NavigatorClientOptions): NavigatorClient {
@@ -47,6 +53,18 @@ export function createNavigatorClient(opts: NavigatorClientOptions): NavigatorCl
 
   /** The body of a successful read; MISSING on "Object … not found." when allowed. */
   async function read(req: NavRequest, allowMissing = false): Promise<unknown> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await readOnce(req, allowMissing);
+      } catch (err) {
+        const transient = err instanceof NavigatorError && err.type === FailureType.Transient;
+        if (!transient || attempt >= READ_RETRY_PAUSES_MS.length) throw err;
+        await sleep(READ_RETRY_PAUSES_MS[attempt]);
+      }
+    }
+  }
+
+  async function readOnce(req: NavRequest, allowMissing: boolean): Promise<unknown> {
     const r = await session.authorised(req);
     if ('noAnswer' in r) throw networkFailure(r.noAnswer, session.ctx(req), s.timeoutMs);
     const v = r.verdict;

@@ -239,12 +239,14 @@ describe('Navigator client: faults', () => {
     assert.equal((await client.listPage({ ...computers, offset: 1, limit: 1 })).length, 1);
   });
 
-  it('throws 5xx as Transient and a slow answer beyond the timeout as Transient', async () => {
+  it('sends a read again after one 5xx; throws Transient after three 5xx, or three answers slower than the timeout', async () => {
     const client = connect({ timeoutMs: 300 });
     await client.authenticate();
     nav.fault({ status: 503 });
+    assert.ok(await client.getObject('C000001'), 'one 503 is ridden out by sending the read again');
+    nav.fault({ status: 503 }, { status: 503 }, { status: 503 });
     await failure(client.getObject('C000001'), 'Transient');
-    nav.fault({ delayMs: 1500 });
+    nav.fault({ delayMs: 1500 }, { delayMs: 1500 }, { delayMs: 1500 });
     const slow = await failure(client.getObject('C000001'), 'Transient');
     assert.match(slow.message, /timed out after 300 ms/);
   });

@@ -108,13 +108,15 @@ describe('Navigator client against the Navigator emulator', () => {
     assert.equal(found.length, 1);
   });
 
-  it('throws 429 as RateLimited with its Retry-After and 5xx as Transient', async () => {
+  it('throws 429 as RateLimited with its Retry-After, and 5xx three times in a row as Transient', async () => {
     const client = connect();
     await client.authenticate();
     emu.setFaults({ failNext: { kind: '429', route: 'list' }, retryAfterSeconds: 1 });
     const err = await failure(client.listPage({ ...computers, offset: 0, limit: 1 }), 'RateLimited');
     assert.equal(err.retryAfterMs, 1000);
     emu.setFaults({ failNext: { kind: '5xx', route: 'object' } });
+    assert.ok(await client.getObject('C000001'), 'one 5xx on a read is ridden out: the read is sent again');
+    emu.setFaults({ failNext: { kind: '5xx', route: 'object', count: 3 } });
     await failure(client.getObject('C000001'), 'Transient');
     emu.setFaults({});
   });

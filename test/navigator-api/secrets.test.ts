@@ -55,9 +55,10 @@ describe('secrets in the Navigator client', () => {
     await client.authenticate();
     nav.fault({ status: 429, retryAfter: '0' });
     await caught(list());
-    nav.fault({ status: 503 });
+    // A read meets server trouble three times before it throws (two tries again in the client).
+    nav.fault({ status: 503 }, { status: 503 }, { status: 503 });
     await caught(list());
-    nav.fault({ delayMs: 800 });
+    nav.fault({ delayMs: 800 }, { delayMs: 800 }, { delayMs: 800 });
     await caught(list());
     nav.fault({ html: true });
     await caught(list());

@@ -19,7 +19,7 @@ import type {
   SyncStore,
 } from '../../store/store-types';
 import { catalogIndex, matchProduct, PRODUCT_FIELDS } from './product-match';
-import { count, LOST_ANSWER_TRIES, lostTooOften, type NavigatorTarget } from './push-calls';
+import { count, LOST_ANSWER_TRIES, lostTooOften, sendWrite, type NavigatorTarget } from './push-calls';
 
 /** The Software Installation fields written and listed. */
 export const INSTALLATION_FIELDS = {
@@ -214,9 +214,11 @@ async function createOne(
     }
     await save({ computer: device.computer, productGuid: product, pendingSince: new Date().toISOString() });
     count(stats, true);
-    const out = await ctx.target.client.create(cls.template, fields, {
-      setting: `navigators.${ctx.target.config.id}.templates.softwareInstallation`,
-    });
+    const out = await sendWrite(() =>
+      ctx.target.client.create(cls.template, fields, {
+        setting: `navigators.${ctx.target.config.id}.templates.softwareInstallation`,
+      }),
+    );
     if (out.outcome === 'done') {
       const made = { guid: refKey(out.objectId), oid: out.objectOid };
       await save(linkWrite(device, inst, product, made, 'created'));

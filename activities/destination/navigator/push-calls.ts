@@ -7,6 +7,7 @@ import type { NavigatorKind, QuarantinedRecord } from '../../../common/domain';
 import { FailureType } from '../../../common/failure-types';
 import type { NavigatorConfig } from '../../../common/sync-types';
 import type { NavigatorClient, WriteOutcome } from '../../navigator/client-types';
+import { NavigatorError } from '../../navigator/errors';
 import type { PushRecord, RunNavigatorStats, SyncStore } from '../../store/store-types';
 import type { LinkWriter } from './link-writer';
 
@@ -62,6 +63,22 @@ export function clearMissingAction(cfg: NavigatorConfig, kind: NavigatorKind): s
   return markMissingAction(cfg, kind) === undefined ? undefined : id;
 }
 
+/**
+ * A write whose call failed for server trouble (5xx, a connection dropped before it was sent):
+ * Navigator may or may not hold it, so it counts as an unknown outcome — a create is looked for
+ * before it is sent again, a step action is sent again — within the same step, instead of
+ * failing the whole step for one call. Anything else it throws is thrown on.
+ */
+export async function sendWrite(call: () => Promise<WriteOutcome>): Promise<WriteOutcome> {
+  try {
+    return await call();
+  } catch (err) {
+    if (err instanceof NavigatorError && err.type === FailureType.Transient)
+      return { outcome: 'unknown', reason: err.message };
+    throw err;
+  }
+}
+
 /** A step action sets absolute values: resending one whose answer was lost is harmless. */
 export async function stepWithRetry(
   ctx: PushContext,
@@ -72,7 +89,7 @@ export async function stepWithRetry(
 ): Promise<Exclude<WriteOutcome, { outcome: 'unknown' }>> {
   for (let i = 0; i < LOST_ANSWER_TRIES; i++) {
     count(stats, true);
-    const out = await ctx.target.client.stepAction(oid, actionId, fields);
+    const out = await sendWrite(() => ctx.target.client.stepAction(oid, actionId, fields));
     if (out.outcome !== 'unknown') return out;
     stats.unknownOutcomes = (stats.unknownOutcomes ?? 0) + 1;
   }

@@ -29,6 +29,7 @@ import {
   lostTooOften,
   markMissingAction,
   refuse,
+  sendWrite,
   stepWithRetry,
   templateOf,
   updateAction,
@@ -309,7 +310,7 @@ async function create(
       }
     }
     count(stats, true);
-    const out = await client.create(template.id, createFields(mapped));
+    const out = await sendWrite(() => client.create(template.id, createFields(mapped)));
     if (out.outcome === 'done') {
       return run.writes.save({
         sourceId: rec.sourceId,

@@ -4,8 +4,10 @@
  *   The Application's secret is written to --secret-file (mode 0600), never printed.
  * Usage: npm run emulator:navigator -- start --port 8788 --secret-file .data/secrets/navigator-demo
  */
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { writeSecretFile } from './secret-file';
+import type { NavigatorEmulatorOptions } from './options';
 import { startNavigatorEmulator } from './server';
 
 /** An expected failure: printed as one sentence, exit code 1. */
@@ -16,6 +18,7 @@ interface StartOptions {
   host: string;
   seed: number;
   products: number;
+  productsFile?: string;
   pageCap?: number;
   secretFile?: string;
   errorsAsHttp200?: boolean;
@@ -30,12 +33,22 @@ function intOption(value: string): number {
   return n;
 }
 
+/** The catalog: a JSON array of products (Product_Name, Version, Manufacturer…) when a file is given. */
+function productsOf(o: StartOptions): NavigatorEmulatorOptions['products'] {
+  if (!o.productsFile) return { count: o.products };
+  try {
+    return JSON.parse(readFileSync(o.productsFile, 'utf8')) as NavigatorEmulatorOptions['products'];
+  } catch (err) {
+    throw new CliError(`cannot read --products-file: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
 async function start(o: StartOptions): Promise<void> {
   const emulator = await startNavigatorEmulator({
     port: o.port,
     host: o.host,
     seed: o.seed,
-    products: { count: o.products },
+    products: productsOf(o),
     pageCap: o.pageCap,
     errorsAsHttp200: o.errorsAsHttp200,
     softwareInstallations: o.softwareInstallations,
@@ -80,6 +93,7 @@ function buildProgram(): Command {
     .option('--host <host>', 'listen address', '127.0.0.1')
     .option('--seed <n>', 'seed of GUIDs, products and faults', intOption, 1)
     .option('--products <n>', 'software products in the catalog', intOption, 50)
+    .option('--products-file <path>', 'the catalog as a JSON array of products (instead of --products)')
     .option('--page-cap <n>', 'most rows in one listing page', intOption)
     .option('--secret-file <path>', "write the Application's secret there (mode 0600)")
     .option('--errors-as-http200', 'send every API error as HTTP 200 with success:false')

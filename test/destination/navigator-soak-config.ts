@@ -1,15 +1,19 @@
-/** The soak's configuration file: one Navigator (the emulator process) and one job writing into it. */
+/** The soaks' configuration file (one Navigator, the emulator process, and one job writing into it) and what they share. */
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NavigatorEmulatorProcess } from '../helpers/processes';
 
-/** Secrets are read from NAVSOAK_ALLOYSCAN_SECRET and NAVSOAK_NAVIGATOR_SECRET; returns the path. */
+/**
+ * Secrets are read from NAVSOAK_ALLOYSCAN_SECRET and NAVSOAK_NAVIGATOR_SECRET; returns the path.
+ * `opts.installations`: the navigator also writes the Software Installations class (Template 304).
+ */
 export function writeConfig(
   name: string,
   sqlitePath: string,
   creds: { siteUrl: string; clientId: string },
   nav: NavigatorEmulatorProcess,
+  opts: { installations?: boolean } = {},
 ): string {
   const file = join(tmpdir(), `${name}.json`);
   writeFileSync(
@@ -22,7 +26,12 @@ export function writeConfig(
           apiUrl: nav.apiUrl,
           clientId: nav.clientId,
           clientSecret: { env: 'NAVSOAK_NAVIGATOR_SECRET' },
-          templates: { computer: '301', inventoryItem: '302' },
+          ...(opts.installations && { classes: { softwareInstallation: 'SoftwareInstallations' } }),
+          templates: {
+            computer: '301',
+            inventoryItem: '302',
+            ...(opts.installations && { softwareInstallation: '304' }),
+          },
           actions: { updateComputer: '401', updateInventoryItem: '402' },
           requestsPerSecond: 2000,
           concurrency: 8,
@@ -46,4 +55,28 @@ export function writeConfig(
     }),
   );
   return file;
+}
+
+export const HEARTBEAT = '3 seconds';
+/** Per write, so that a kill lands among the writes on a loaded machine. */
+export const WRITE_LATENCY_MS = 15;
+export const FAULTS = {
+  rate5xx: 0.01,
+  rateDrop: 0.005,
+  rate429: 0.01,
+  retryAfterSeconds: 1,
+  rateLostAnswer: 0.01,
+  tokenTtlSeconds: 3,
+};
+
+export const sum = (r: Record<string, number>): number => Object.values(r).reduce((a, b) => a + b, 0);
+
+export async function until<T>(ms: number, what: string, check: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await check().catch(() => undefined);
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`deadline: ${what} not within ${ms / 1000} s`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
 }

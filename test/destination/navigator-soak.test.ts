@@ -35,7 +35,7 @@ import {
 } from '../helpers/processes';
 import { storeEngines, type WorkflowStoreEngine } from '../helpers/stores';
 import { siteName } from '../helpers/sync-harness';
-import { writeConfig } from './navigator-soak-config';
+import { FAULTS, HEARTBEAT, sum, until, WRITE_LATENCY_MS, writeConfig } from './navigator-soak-config';
 import { assertNavigatorMatchesState, checkReport } from './navigator-truth';
 
 const DEVICES = 1500;
@@ -43,30 +43,6 @@ const REAUDIT = 0.1;
 /** Kill the worker once this many creates (run 1) / updates (run 2) are committed. */
 const KILL_AT_CREATES = 300;
 const KILL_AT_UPDATES = 25;
-const HEARTBEAT = '3 seconds';
-/** Per write, so that a kill lands among the writes on a loaded machine. */
-const WRITE_LATENCY_MS = 15;
-const FAULTS = {
-  rate5xx: 0.01,
-  rateDrop: 0.005,
-  rate429: 0.01,
-  retryAfterSeconds: 1,
-  rateLostAnswer: 0.01,
-  tokenTtlSeconds: 3,
-};
-
-const sum = (r: Record<string, number>): number => Object.values(r).reduce((a, b) => a + b, 0);
-
-async function until<T>(ms: number, what: string, check: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await check().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`deadline: ${what} not within ${ms / 1000} s`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 describe('Navigator soak: kills while creating and while updating, Navigator faults, one process per part', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'nav-soak-'));
   let server: DevServer | undefined;

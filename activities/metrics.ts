@@ -32,6 +32,7 @@ export const METRIC = {
   navigatorThrottled: 'alloyscan_sync_navigator_rate_limited_calls',
   navigatorVerifyOk: 'alloyscan_sync_navigator_verify_ok',
   navigatorApiCalls: 'alloyscan_sync_navigator_api_calls',
+  navigatorInstallations: 'alloyscan_sync_navigator_installations',
   connectionOk: 'alloyscan_sync_connection_ok',
 } as const;
 
@@ -124,10 +125,28 @@ function navigatorMetrics(meter: MetricMeter, job: string, n: NavigatorReport): 
     updated: n.updated,
     unchanged: n.unchanged,
     marked_missing: n.markedMissing,
+    unflagged: n.unflagged ?? 0,
+    recreated: n.recreated ?? 0,
     refused: n.refused,
     ambiguous: n.ambiguous,
   }))
     records.add(v, { ...labels, change });
+  const inst = n.installations;
+  if (inst) {
+    const installations = meter.createCounter(
+      METRIC.navigatorInstallations,
+      '',
+      'Software Installations records a run created or adopted in Navigator, and installations it could not write there',
+    );
+    const notWritten = Object.values(inst.notWritten).reduce((a, b) => a + b, 0);
+    for (const [change, v] of Object.entries({
+      created: inst.created,
+      adopted: inst.adopted,
+      not_written: notWritten,
+      removed_in_alloyscan: inst.removedInAlloyScan,
+    }))
+      installations.add(v, { ...labels, change });
+  }
   meter
     .createCounter(METRIC.navigatorWriteCalls, '', 'Create and step-action calls sent to Navigator')
     .add(n.writeCalls, labels);

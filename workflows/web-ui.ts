@@ -73,11 +73,20 @@ export function reportMemo(r: RunReport): Record<string, unknown> {
         updated: r.navigator.updated,
         unchanged: r.navigator.unchanged,
         flaggedMissing: r.navigator.markedMissing,
+        unflagged: r.navigator.unflagged ?? 0,
+        recreated: r.navigator.recreated ?? 0,
         writeCalls: r.navigator.writeCalls,
         throttled: r.navigator.throttled,
         lostAnswers: r.navigator.lostAnswers,
         refused: r.navigator.refused + r.navigator.ambiguous,
         verify: r.navigator.verify.ok ? 'OK' : 'MISMATCH',
+        installations: r.navigator.installations
+          ? {
+              created: r.navigator.installations.created,
+              adopted: r.navigator.installations.adopted,
+              notWritten: r.navigator.installationsNotWritten,
+            }
+          : { notWritten: r.navigator.installationsNotWritten, why: r.navigator.installationsReason },
       },
     }),
   };

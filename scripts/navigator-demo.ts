@@ -7,6 +7,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { Product } from '../emulator/catalog';
 import { startNavigatorEmulator, writeSecretFile } from '../emulator/navigator';
 
 export interface NavigatorDemo {
@@ -18,6 +19,8 @@ export interface NavigatorDemo {
   secretFile: string;
   /** The ground truth of Computers, as a browser shows it. */
   groundTruthUrl: string;
+  /** The ground truth of Software Installations. */
+  installationsUrl: string;
   close(): Promise<void>;
 }
 
@@ -33,8 +36,12 @@ function savedApplication(
   return clientId && secret.length >= 8 ? { clientId, secret } : undefined;
 }
 
-/** Starts the demo's Navigator emulator; `dataDir` is the project's .data folder. */
-export async function startNavigatorDemo(dataDir: string): Promise<NavigatorDemo> {
+/**
+ * Starts the demo's Navigator emulator; `dataDir` is the project's .data folder. Its Software
+ * Catalog holds the demo site's products (as a Navigator whose catalog knows them), and its
+ * Software Installations class is on, so the demo writes installations too.
+ */
+export async function startNavigatorDemo(dataDir: string, catalog: readonly Product[]): Promise<NavigatorDemo> {
   const dir = resolve(dataDir, 'secrets');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const secretFile = resolve(dir, 'navigator-demo');
@@ -43,6 +50,8 @@ export async function startNavigatorDemo(dataDir: string): Promise<NavigatorDemo
   const emulator = await startNavigatorEmulator({
     port: Number(process.env.NAVIGATOR_EMULATOR_PORT ?? 8788),
     registrations: saved ? [{ ...saved, name: NAVIGATOR_DEMO_NAME }] : undefined,
+    softwareInstallations: true,
+    products: catalog.map((p) => ({ Product_Name: p.name, Version: p.version, Manufacturer: p.publisher })),
   });
   if (!saved) {
     writeSecretFile(secretFile, emulator.registration.secret);
@@ -53,6 +62,7 @@ export async function startNavigatorDemo(dataDir: string): Promise<NavigatorDemo
     clientId: emulator.registration.clientId,
     secretFile,
     groundTruthUrl: `${emulator.url}/admin/records?class=Computers`,
+    installationsUrl: `${emulator.url}/admin/records?class=SoftwareInstallations`,
     close: () => emulator.close(),
   };
 }

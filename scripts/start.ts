@@ -12,6 +12,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { startEmulator, type EmulatedSite, type Emulator } from '../emulator';
+import { Site } from '../emulator/site';
 import { waitForReport, printReport } from '../ops/follow-run';
 import { forceSync } from '../ops/force-sync';
 import { type SyncConfig, loadConfig, parseConfig } from '../ops/config';
@@ -52,9 +53,11 @@ function demoRegistration(site: EmulatedSite): { clientId: string; secretFile: s
   return { clientId: reg.clientId, secretFile };
 }
 
+const DEMO_SITE = { name: 'demo', seed: 1, devices: Number(process.env.DEMO_DEVICES ?? 2000) };
+
 function demoConfig(emulator: Emulator, navigator: NavigatorDemo): SyncConfig {
-  const devices = Number(process.env.DEMO_DEVICES ?? 2000);
-  const site = emulator.addSite({ name: 'demo', seed: 1, devices });
+  const { devices } = DEMO_SITE;
+  const site = emulator.addSite(DEMO_SITE);
   const reg = demoRegistration(site);
   const raw = {
     jobs: [
@@ -79,11 +82,17 @@ function demoConfig(emulator: Emulator, navigator: NavigatorDemo): SyncConfig {
         apiUrl: navigator.apiUrl,
         clientId: navigator.clientId,
         clientSecret: { file: navigator.secretFile },
-        templates: { computer: '301', inventoryItem: '302' },
+        classes: {
+          computer: 'Computers',
+          inventoryItem: 'InventoryItems',
+          softwareInstallation: 'SoftwareInstallations',
+        },
+        templates: { computer: '301', inventoryItem: '302', softwareInstallation: '304' },
         actions: {
           updateComputer: '401',
           updateInventoryItem: '402',
           markMissing: { computer: '405', inventoryItem: '406' },
+          clearMissing: { computer: '407', inventoryItem: '408' },
         },
         deviceIdField: 'Audit_ID',
         requestsPerSecond: 500,
@@ -142,7 +151,8 @@ async function main(): Promise<void> {
     const emulator = await startEmulator({ port: Number(process.env.ALLOYSCAN_EMULATOR_PORT ?? 8787) });
     cleanups.unshift(() => emulator.close());
     // The demo's Navigator: apiUrl, clientId and secretFile are what a navigators entry takes.
-    const navigator = await startNavigatorDemo(DATA);
+    // Its catalog: the demo site's products (the same options make the same catalog).
+    const navigator = await startNavigatorDemo(DATA, new Site(DEMO_SITE, '').catalog);
     demoNavigator = navigator;
     cleanups.unshift(() => navigator.close());
     log(
@@ -176,6 +186,7 @@ async function main(): Promise<void> {
     log(
       `  Inventory Items: ${demoNavigator.groundTruthUrl.replace('class=Computers', 'class=InventoryItems')}`,
     );
+    log(`  Software Installations: ${demoNavigator.installationsUrl}`);
   }
   const ui = server?.uiUrl ?? process.env.TEMPORAL_UI_URL;
   if (ui) {

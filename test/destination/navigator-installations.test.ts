@@ -270,6 +270,31 @@ for (const engine of storeEngines()) {
       assert.ok(report.navigator?.verify.ok, JSON.stringify(inst.verify));
     });
 
+    it('writes the installations of a record deleted from Navigator again, for the record created in its place', async () => {
+      const pairs = [...navigatorPairs().keys()];
+      const victim = [...nav.store.byName('Computers')!.all()].find(
+        (r) => r.Audit_ID && pairs.some((k) => k.startsWith(`${ref(r.OID)}|`)),
+      );
+      assert.ok(victim?.OID, 'a Computer with installation records');
+      const had = pairs.filter((k) => k.startsWith(`${ref(victim.OID)}|`)).length;
+      const res = await fetch(`${nav.url}/admin/records/${victim.OID}/delete`, { method: 'POST' });
+      assert.ok(res.ok, await res.text());
+      nav.resetCounters();
+      const report = await run(job);
+      assert.equal(report.outcome, 'succeeded', report.message);
+      assert.equal(report.navigator?.recreated, 1, 'the deleted Computer is created again');
+      const reborn = [...nav.store.byName('Computers')!.all()].find((r) => r.Audit_ID === victim.Audit_ID);
+      assert.ok(reborn?.OID && reborn.OID !== victim.OID, 'a new record with a new OID');
+      const inst = installationsOf(report.navigator);
+      assert.equal(inst.created, had, 'its installations are written again, on the new record');
+      assert.equal(
+        [...navigatorPairs().keys()].filter((k) => k.startsWith(`${ref(reborn.OID)}|`)).length,
+        had,
+      );
+      await assertNavigatorHoldsExactly('after the re-creation');
+      assert.ok(report.navigator?.verify.ok, JSON.stringify(report.navigator?.verify));
+    });
+
     it('reports a second record of a linked Computer + Product as a duplicate', async () => {
       const [pair] = [...navigatorPairs().keys()];
       const [computer, product] = pair!.split('|');

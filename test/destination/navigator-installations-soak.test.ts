@@ -9,32 +9,34 @@
  * commits, and a no-change rerun must create nothing.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { Client, Connection } from '@temporalio/client';
+import { describe, it } from 'node:test';
 import { createSyncStore, type SqlSyncStore } from '../../activities/store';
 import type { NavigatorInstallationReport, RunReport, SyncJobConfig } from '../../common/sync-types';
 import type { NavigatorCounters } from '../../emulator/navigator/counters';
 import { Site } from '../../emulator/site';
 import { loadConfig } from '../../ops/config';
 import { forceSync } from '../../ops/force-sync';
-import { startDevServer, type DevServer } from '../../scripts/dev-server';
 import {
   addSiteProcess,
-  freePort,
   freshDatabase,
-  startEmulatorProcess,
   startNavigatorEmulatorProcess,
   startWorkerProcess,
   type Child,
-  type EmulatorProcess,
 } from '../helpers/processes';
 import { storeEngines, type WorkflowStoreEngine } from '../helpers/stores';
 import { siteName } from '../helpers/sync-harness';
 import { assertInstallationsMatch, navigatorProducts } from './navigator-installation-truth';
-import { FAULTS, HEARTBEAT, sum, until, WRITE_LATENCY_MS, writeConfig } from './navigator-soak-config';
+import {
+  FAULTS,
+  HEARTBEAT,
+  soakStack,
+  sum,
+  until,
+  WRITE_LATENCY_MS,
+  writeConfig,
+} from './navigator-soak-config';
 import { assertNavigatorMatchesState, checkReport } from './navigator-truth';
 
 const DEVICES = 100;
@@ -45,22 +47,8 @@ const CLASS = 'SoftwareInstallations';
 const INSTALL_FAULTS = { ...FAULTS, rateLostAnswer: 0.03, seed: 9 };
 
 describe('Navigator installations soak: the worker SIGKILLed while creating installation records', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'nav-inst-soak-'));
-  let server: DevServer | undefined;
-  let emu: EmulatorProcess | undefined;
-  let client: Client | undefined;
-
-  before(async () => {
-    server = await startDevServer({ port: await freePort(), uiPort: await freePort(), dataDir });
-    emu = await startEmulatorProcess();
-    client = new Client({ connection: await Connection.connect({ address: server.address }) });
-  });
-  after(async () => {
-    await client?.connection.close();
-    await emu?.stop();
-    await server?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  const stack = soakStack('nav-inst-soak-');
+  const { dataDir } = stack;
 
   for (const engine of storeEngines())
     it(`${engine.name}: one record per device and catalogued product, counts = commits, rerun creates none`, async () => {
@@ -71,7 +59,7 @@ describe('Navigator installations soak: the worker SIGKILLed while creating inst
     const t0 = Date.now();
     const name = siteName(`navinst-${engine.name}`);
     const siteOptions = { name, devices: DEVICES, seed: engine.name === 'sqlite' ? 33 : 34 };
-    const creds = await addSiteProcess(emu!, siteOptions);
+    const creds = await addSiteProcess(stack.emu, siteOptions);
     // The same options make the same catalog (a pure function of them) as the emulator process's.
     const catalog = new Site(siteOptions, '').catalog;
     const productsFile = join(dataDir, `${name}-products.json`);
@@ -89,7 +77,7 @@ describe('Navigator installations soak: the worker SIGKILLed while creating inst
     const sqlitePath = join(dataDir, `${name}.sqlite`);
     const config = writeConfig(name, sqlitePath, creds, nav, { installations: true });
     const env: NodeJS.ProcessEnv = {
-      TEMPORAL_ADDRESS: server!.address,
+      TEMPORAL_ADDRESS: stack.server.address,
       NAVSOAK_ALLOYSCAN_SECRET: creds.clientSecret,
       NAVSOAK_NAVIGATOR_SECRET: nav.secret,
       DATABASE_URL: db?.url ?? '',
@@ -99,8 +87,8 @@ describe('Navigator installations soak: the worker SIGKILLed while creating inst
       nav.admin<T>(method, path, body);
     const counters = (): Promise<NavigatorCounters> => nav.admin<NavigatorCounters>('GET', '/admin/counters');
     const run = async (): Promise<RunReport> => {
-      const h = await forceSync(client!, job, { heartbeatTimeout: HEARTBEAT });
-      return (await client!.workflow.getHandle(h.workflowId).result()) as RunReport;
+      const h = await forceSync(stack.client, job, { heartbeatTimeout: HEARTBEAT });
+      return (await stack.client.workflow.getHandle(h.workflowId).result()) as RunReport;
     };
     const installationsOf = (r: RunReport): NavigatorInstallationReport => {
       assert.ok(r.navigator?.installations, 'the report has an installations part');
@@ -114,7 +102,7 @@ describe('Navigator installations soak: the worker SIGKILLed while creating inst
       await nav.admin('POST', '/admin/faults', INSTALL_FAULTS);
 
       // ---- 1. first import; the worker SIGKILLed once some installation records are committed ----
-      const h1 = await forceSync(client!, job, { heartbeatTimeout: HEARTBEAT });
+      const h1 = await forceSync(stack.client, job, { heartbeatTimeout: HEARTBEAT });
       await until(300_000, `${KILL_AT} installation creates committed`, async () =>
         ((await counters()).creates[CLASS] ?? 0) >= KILL_AT ? true : undefined,
       );
@@ -122,13 +110,13 @@ describe('Navigator installations soak: the worker SIGKILLed while creating inst
       const atKill = (await counters()).creates[CLASS] ?? 0;
       const killedAfter = Date.now() - t0;
       workers.push(await startWorkerProcess(config, env));
-      const report1 = (await client!.workflow.getHandle(h1.workflowId).result()) as RunReport;
+      const report1 = (await stack.client.workflow.getHandle(h1.workflowId).result()) as RunReport;
       const c1 = await counters();
 
       const devices = await assertNavigatorMatchesState(navAdmin, store, job.id, 'run 1');
       checkReport('run 1', report1, devices.records);
       const truth = await assertInstallationsMatch(navAdmin, store, job.id, catalog, 'run 1');
-      const alloyscan = await emu!.admin<{ installations: number }>(
+      const alloyscan = await stack.emu.admin<{ installations: number }>(
         'GET',
         `/admin/sites/${name}/ground-truth`,
       );

@@ -1,8 +1,45 @@
 /** The soaks' configuration file (one Navigator, the emulator process, and one job writing into it) and what they share. */
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { NavigatorEmulatorProcess } from '../helpers/processes';
+import { after, before } from 'node:test';
+import { Client, Connection } from '@temporalio/client';
+import { startDevServer, type DevServer } from '../../scripts/dev-server';
+import {
+  freePort,
+  startEmulatorProcess,
+  type EmulatorProcess,
+  type NavigatorEmulatorProcess,
+} from '../helpers/processes';
+
+/** What a soak's tests share: a data folder, the dev server, the AlloyScan emulator process, a client. */
+export interface SoakStack {
+  dataDir: string;
+  server: DevServer;
+  emu: EmulatorProcess;
+  client: Client;
+}
+
+/** Starts the stack before the describe block's tests and stops it after (call it inside the block). */
+export function soakStack(prefix: string): SoakStack {
+  const stack = { dataDir: mkdtempSync(join(tmpdir(), prefix)) } as SoakStack;
+  before(async () => {
+    stack.server = await startDevServer({
+      port: await freePort(),
+      uiPort: await freePort(),
+      dataDir: stack.dataDir,
+    });
+    stack.emu = await startEmulatorProcess();
+    stack.client = new Client({ connection: await Connection.connect({ address: stack.server.address }) });
+  });
+  after(async () => {
+    await (stack.client as Client | undefined)?.connection.close();
+    await (stack.emu as EmulatorProcess | undefined)?.stop();
+    await (stack.server as DevServer | undefined)?.stop();
+    rmSync(stack.dataDir, { recursive: true, force: true });
+  });
+  return stack;
+}
 
 /**
  * Secrets are read from NAVSOAK_ALLOYSCAN_SECRET and NAVSOAK_NAVIGATOR_SECRET; returns the path.

@@ -10,32 +10,33 @@
  * Navigator counts with what the emulator committed.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { Client, Connection } from '@temporalio/client';
+import { describe, it } from 'node:test';
 import { createSyncStore, type SqlSyncStore } from '../../activities/store';
 import type { RunReport, SyncJobConfig } from '../../common/sync-types';
 import type { NavigatorCounters } from '../../emulator/navigator/counters';
 import { loadConfig } from '../../ops/config';
 import { forceSync } from '../../ops/force-sync';
-import { startDevServer, type DevServer } from '../../scripts/dev-server';
 import {
   addSiteProcess,
-  freePort,
   freshDatabase,
   runCli,
-  startEmulatorProcess,
   startNavigatorEmulatorProcess,
   startWorkerProcess,
   type Child,
-  type EmulatorProcess,
   type NavigatorEmulatorProcess,
 } from '../helpers/processes';
 import { storeEngines, type WorkflowStoreEngine } from '../helpers/stores';
 import { siteName } from '../helpers/sync-harness';
-import { FAULTS, HEARTBEAT, sum, until, WRITE_LATENCY_MS, writeConfig } from './navigator-soak-config';
+import {
+  FAULTS,
+  HEARTBEAT,
+  soakStack,
+  sum,
+  until,
+  WRITE_LATENCY_MS,
+  writeConfig,
+} from './navigator-soak-config';
 import { assertNavigatorMatchesState, checkReport } from './navigator-truth';
 
 const DEVICES = 1500;
@@ -44,22 +45,8 @@ const REAUDIT = 0.1;
 const KILL_AT_CREATES = 300;
 const KILL_AT_UPDATES = 25;
 describe('Navigator soak: kills while creating and while updating, Navigator faults, one process per part', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'nav-soak-'));
-  let server: DevServer | undefined;
-  let emu: EmulatorProcess | undefined;
-  let client: Client | undefined;
-
-  before(async () => {
-    server = await startDevServer({ port: await freePort(), uiPort: await freePort(), dataDir });
-    emu = await startEmulatorProcess();
-    client = new Client({ connection: await Connection.connect({ address: server.address }) });
-  });
-  after(async () => {
-    await client?.connection.close();
-    await emu?.stop();
-    await server?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  const stack = soakStack('nav-soak-');
+  const { dataDir } = stack;
 
   for (const engine of storeEngines())
     it(`${engine.name}: Navigator = the state store after each kill, no duplicates, counts = commits`, async () => {
@@ -69,7 +56,7 @@ describe('Navigator soak: kills while creating and while updating, Navigator fau
   async function soak(engine: WorkflowStoreEngine): Promise<void> {
     const t0 = Date.now();
     const name = siteName(`navsoak-${engine.name}`);
-    const creds = await addSiteProcess(emu!, {
+    const creds = await addSiteProcess(stack.emu, {
       name,
       devices: DEVICES,
       seed: engine.name === 'sqlite' ? 31 : 32,
@@ -84,7 +71,7 @@ describe('Navigator soak: kills while creating and while updating, Navigator fau
     const sqlitePath = join(dataDir, `${name}.sqlite`);
     const config = writeConfig(name, sqlitePath, creds, nav);
     const env: NodeJS.ProcessEnv = {
-      TEMPORAL_ADDRESS: server!.address,
+      TEMPORAL_ADDRESS: stack.server.address,
       NAVSOAK_ALLOYSCAN_SECRET: creds.clientSecret,
       NAVSOAK_NAVIGATOR_SECRET: nav.secret,
       DATABASE_URL: db?.url ?? '',
@@ -114,9 +101,9 @@ describe('Navigator soak: kills while creating and while updating, Navigator fau
       await nav.admin('POST', '/admin/faults', { ...FAULTS, seed: 7 });
 
       // ---- 1. first import, the worker SIGKILLed while it is creating ----
-      const run1 = await forceSync(client!, job, { heartbeatTimeout: HEARTBEAT });
+      const run1 = await forceSync(stack.client, job, { heartbeatTimeout: HEARTBEAT });
       const createsAtKill = await killWhen('creates', (c) => sum(c.creates), KILL_AT_CREATES);
-      const report1 = (await client!.workflow.getHandle(run1.workflowId).result()) as RunReport;
+      const report1 = (await stack.client.workflow.getHandle(run1.workflowId).result()) as RunReport;
       const c1 = await counters();
       const truth1 = await assertNavigatorMatchesState(navAdmin, store, job.id, 'run 1');
       const n1 = checkReport('run 1', report1, truth1.records);
@@ -132,13 +119,17 @@ describe('Navigator soak: kills while creating and while updating, Navigator fau
       assert.equal(n1.created + sum(n1.adopted), truth1.records, 'one link per live device');
 
       // ---- 2. ~10 % of the devices reaudited; the CLI's force --wait, killed while updating ----
-      const { reaudited } = await emu!.admin<{ reaudited: number }>('POST', `/admin/sites/${name}/reaudit`, {
-        fraction: REAUDIT,
-      });
+      const { reaudited } = await stack.emu.admin<{ reaudited: number }>(
+        'POST',
+        `/admin/sites/${name}/reaudit`,
+        {
+          fraction: REAUDIT,
+        },
+      );
       await nav.admin('POST', '/admin/reset-counters');
       // Run 2 is started here with a short heartbeat (the CLI's runs keep the default 45 s); the
       // CLI's force --wait signals it (a follow-up full pass) and follows both to the end.
-      const run2 = await forceSync(client!, job, { heartbeatTimeout: HEARTBEAT });
+      const run2 = await forceSync(stack.client, job, { heartbeatTimeout: HEARTBEAT });
       const cli = runCli(['--config', config, 'force', job.id, '--wait'], env);
       const updatesAtKill = await killWhen('updates', (c) => sum(c.updates), KILL_AT_UPDATES);
       const done = await cli;

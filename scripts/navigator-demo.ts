@@ -41,7 +41,10 @@ function savedApplication(
  * Catalog holds the demo site's products (as a Navigator whose catalog knows them), and its
  * Software Installations class is on, so the demo writes installations too.
  */
-export async function startNavigatorDemo(dataDir: string, catalog: readonly Product[]): Promise<NavigatorDemo> {
+export async function startNavigatorDemo(
+  dataDir: string,
+  catalog: readonly Product[],
+): Promise<NavigatorDemo> {
   const dir = resolve(dataDir, 'secrets');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const secretFile = resolve(dir, 'navigator-demo');

@@ -4,7 +4,7 @@
  * that ended without dropping them (its last step failed).
  */
 import type { Kysely } from 'kysely';
-import type { Database } from './tables';
+import { RUN_SCRATCH_TABLES, type Database } from './tables';
 
 /** Days kept when `store.retentionDays` is not given. */
 export const DEFAULT_RETENTION_DAYS = 90;
@@ -53,21 +53,15 @@ export async function dropStaleScratch(
   keepRunId: string,
 ): Promise<number> {
   return db.transaction().execute(async (trx) => {
-    const seen = await trx
-      .deleteFrom('run_seen')
-      .where('job_id', '=', jobId)
-      .where('run_id', '<>', keepRunId)
-      .executeTakeFirst();
-    const batches = await trx
-      .deleteFrom('run_batches')
-      .where('job_id', '=', jobId)
-      .where('run_id', '<>', keepRunId)
-      .executeTakeFirst();
-    const calls = await trx
-      .deleteFrom('run_api_calls')
-      .where('job_id', '=', jobId)
-      .where('run_id', '<>', keepRunId)
-      .executeTakeFirst();
-    return Number(seen.numDeletedRows) + Number(batches.numDeletedRows) + Number(calls.numDeletedRows);
+    let dropped = 0;
+    for (const table of RUN_SCRATCH_TABLES) {
+      const res = await trx
+        .deleteFrom(table)
+        .where('job_id', '=', jobId)
+        .where('run_id', '<>', keepRunId)
+        .executeTakeFirst();
+      dropped += Number(res.numDeletedRows);
+    }
+    return dropped;
   });
 }

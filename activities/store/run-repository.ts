@@ -4,7 +4,7 @@ import type { QuarantinedRecord } from '../../common/domain';
 import type { RunReport, SyncJobConfig } from '../../common/sync-types';
 import { chunks, IN_CHUNK, INSERT_CHUNK_ROWS, toCount, uniq } from './batch';
 import type { JobState } from './store-types';
-import type { Database } from './tables';
+import { RUN_SCRATCH_TABLES, type Database } from './tables';
 
 /**
  * Creates or updates a job's row. The secret is stored as its reference only; a pending
@@ -291,12 +291,11 @@ export async function markSeen(
   return seenElsewhere;
 }
 
-/** Drops the run's scratch rows: its seen set and its batch ledger. */
+/** Drops the run's scratch rows: its seen set, its batch ledger, its retire call counters. */
 export async function endRun(db: Kysely<Database>, jobId: string, runId: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    await trx.deleteFrom('run_seen').where('job_id', '=', jobId).where('run_id', '=', runId).execute();
-    await trx.deleteFrom('run_batches').where('job_id', '=', jobId).where('run_id', '=', runId).execute();
-    await trx.deleteFrom('run_api_calls').where('job_id', '=', jobId).where('run_id', '=', runId).execute();
+    for (const table of RUN_SCRATCH_TABLES)
+      await trx.deleteFrom(table).where('job_id', '=', jobId).where('run_id', '=', runId).execute();
   });
 }
 

@@ -242,6 +242,9 @@ export interface RunApiCallsTable {
   calls: number;
 }
 
+/** A run's scratch tables (job_id, run_id, ...): dropped when the run ends, or by the next run of the job. */
+export const RUN_SCRATCH_TABLES = ['run_seen', 'run_batches', 'run_api_calls'] as const;
+
 export interface Database {
   computers: RecordTable;
   hardware: RecordTable;

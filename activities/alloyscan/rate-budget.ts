@@ -11,8 +11,8 @@
  * - A 429 tells a rate limit from noise. Evidence that our rate is too high: two 429s in a
  *   row (no other answer between), or at least three in the last second making a quarter of
  *   the calls. Only then does every call wait out Retry-After and the rate drop to 0.85× the
- *   rate in use (the budget's while calls queue for it, else what it sent in the busier of this
- *   second and the last), at most once a second. The pause of a per-second limit ends with
+ *   rate in use (the budget's while calls queue for it, else its calls per second over its last
+ *   second of sending, idle gaps left out), at most once a second. The pause of a per-second limit ends with
  *   the clock's second (Retry-After rounds the window's end up to a whole second). A Retry-After of 2 s or more names a window (a per-minute
  *   limit): every call waits for it, the rate stays. After any other 429 one call goes out
  *   alone (a probe) until an answer comes: a success says it was noise (another client's load,
@@ -89,6 +89,9 @@ export class RateBudget {
   #lastCall: number | undefined;
   /** Time spent sending: between calls, and waiting on this budget; not idle gaps (store writes). */
   #sendingMs = 0;
+  /** `#sendingMs` at each call of the last second of sending time (from `#windowHead` on). */
+  #window: number[] = [];
+  #windowHead = 0;
   /** Callers waiting for a token or for a Retry-After to pass. */
   #waiting = 0;
   readonly #now: () => number;
@@ -180,10 +183,26 @@ export class RateBudget {
     this.#firstAt ??= sent;
     const last = this.#lastCall;
     this.#lastCall = sent;
-    if (last === undefined) return;
-    const idle = Math.max(0, asked - last);
-    const waited = Math.max(0, sent - Math.max(asked, last));
-    this.#sendingMs += Math.min(idle, Math.max(250, 2000 / this.#rate)) + waited;
+    if (last !== undefined) {
+      const idle = Math.max(0, asked - last);
+      const waited = Math.max(0, sent - Math.max(asked, last));
+      this.#sendingMs += Math.min(idle, Math.max(250, 2000 / this.#rate)) + waited;
+    }
+    this.#window.push(this.#sendingMs);
+    while (this.#sendingMs - this.#window[this.#windowHead]! > 1000) this.#windowHead++;
+    if (this.#windowHead > 1024) {
+      this.#window = this.#window.slice(this.#windowHead);
+      this.#windowHead = 0;
+    }
+  }
+
+  /**
+   * The calls of the last second of sending time: the clock's last second, with idle gaps (a
+   * store write between batches) cut out, so the burst after one is not taken for a slow rate.
+   * Early on, what it sent so far: against a per-second limit, about what the site let through.
+   */
+  #sendRate(): number {
+    return this.#window.length - this.#windowHead;
   }
 
   /** Until a pause ends, or while a probe after an isolated 429 awaits its answer. */
@@ -220,9 +239,11 @@ export class RateBudget {
     this.#pausedUntil = Math.max(this.#pausedUntil, Math.min(now + (retryAfterMs ?? 0), secondEnd));
     if (now - this.#lastCut < 1000) return;
     this.#refill();
-    // From the rate in use: the budget's while calls queue for it; else what it sent lately
-    // (latency-bound pages send below their budget, and a cut above that would change nothing).
-    const used = this.#waiting > 0 ? this.#rate : Math.min(this.#rate, Math.max(1, this.#sent.recent()));
+    // From the rate in use: the budget's while calls queue for it; else what it sent over its
+    // last second of sending (latency-bound pages send below their budget, and a cut above that
+    // would change nothing; idle gaps between batches are not counted, or a page back from a
+    // store write would take its first few calls for its rate and cut itself to almost nothing).
+    const used = this.#waiting > 0 ? this.#rate : Math.min(this.#rate, Math.max(1, this.#sendRate()));
     this.#lastCut = now;
     this.#knee = used;
     this.#refusedAt = used;

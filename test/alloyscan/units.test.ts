@@ -144,6 +144,20 @@ describe('rate budget', () => {
     assert.ok(budget.state.rate <= 70, `rate ${budget.state.rate}`);
   });
 
+  it('cuts from the rate it sent at, not from the few calls since a store write between batches', async () => {
+    // A page sends at its budget, writes a batch to the store for 1.5 s, and its first calls
+    // after that meet a site full of other pages' calls: the 429s say its rate of 25/s is too
+    // much, not the two or three calls it made in this clock second.
+    const { clock, budget, send } = fakeBudget(75, 25);
+    await send(75);
+    clock.t += 1500;
+    await send(3);
+    budget.onThrottled(1000);
+    budget.onThrottled(1000);
+    assert.ok(budget.state.rate >= 0.85 * 0.9 * 25, `rate ${budget.state.rate} after the cut`);
+    assert.ok(budget.state.rate <= 0.85 * 25 * 1.1, `rate ${budget.state.rate} after the cut`);
+  });
+
   it('moves its rate with its share of the job, in proportion', () => {
     const { budget } = fakeBudget(100, 40);
     budget.setCeiling(400);

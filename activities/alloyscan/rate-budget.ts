@@ -11,10 +11,12 @@
  * - A 429 tells a rate limit from noise. Evidence that our rate is too high: two 429s in a
  *   row (no other answer between), or at least three in the last second making a quarter of
  *   the calls. Only then does every call wait out Retry-After and the rate drop to 0.85× the
- *   rate in use (the budget's while calls queue for it, else its calls per second over its last
- *   second of sending, idle gaps left out), at most once a second. The pause of a per-second limit ends with
- *   the clock's second (Retry-After rounds the window's end up to a whole second). A Retry-After of 2 s or more names a window (a per-minute
- *   limit): every call waits for it, the rate stays. After any other 429 one call goes out
+ *   rate in use (the budget's while calls queue for it or before it sent past its burst, else
+ *   its calls per second over its last second of sending, idle gaps left out), at most once a
+ *   second, and never below half the budget's rate in one cut. The pause of a per-second limit
+ *   ends with the clock's second (Retry-After rounds the window's end up to a whole second). A
+ *   Retry-After of 2 s or more names a window (a per-minute limit): every call waits for it,
+ *   the rate stays. After any other 429 one call goes out
  *   alone (a probe) until an answer comes: a success says it was noise (another client's load,
  *   a quota hiccup), and calls go on at the same rate while the refused one is sent again after
  *   its own Retry-After; a 429 is the second in a row, evidence of a limit. A probe costs one
@@ -54,6 +56,8 @@ const DECREASE = 0.85;
 const INCREASE_PER_SECOND = 0.05;
 const BURST_SECONDS = 0.1;
 const MIN_RATE = 0.5;
+/** A cut keeps at least this share of the rate: one second's evidence never costs more. */
+const MAX_CUT = 0.5;
 /** Evidence of our rate: 429s in a row, or this many in a second making this share of the calls. */
 const STREAK = 2;
 const CLUSTER = 3;
@@ -92,6 +96,8 @@ export class RateBudget {
   /** `#sendingMs` at each call of the last second of sending time (from `#windowHead` on). */
   #window: number[] = [];
   #windowHead = 0;
+  /** `#sendingMs` at this budget's own first call (an earlier attempt's time is carried in). */
+  #firstOwn: number | undefined;
   /** Callers waiting for a token or for a Retry-After to pass. */
   #waiting = 0;
   readonly #now: () => number;
@@ -181,6 +187,7 @@ export class RateBudget {
   #countSending(asked: number, sent: number): void {
     this.#calls++;
     this.#firstAt ??= sent;
+    this.#firstOwn ??= this.#sendingMs;
     const last = this.#lastCall;
     this.#lastCall = sent;
     if (last !== undefined) {
@@ -199,10 +206,15 @@ export class RateBudget {
   /**
    * The calls of the last second of sending time: the clock's last second, with idle gaps (a
    * store write between batches) cut out, so the burst after one is not taken for a slow rate.
-   * Early on, what it sent so far: against a per-second limit, about what the site let through.
+   * Before this budget has sent for a second, what it sent so far (against a per-second limit,
+   * about what the site let through), but only past its first burst: a page just started or
+   * a retried attempt sends its list call, then a probe, and two calls say nothing of its rate.
    */
-  #sendRate(): number {
-    return this.#window.length - this.#windowHead;
+  #sendRate(): number | undefined {
+    const n = this.#window.length - this.#windowHead;
+    const early = this.#firstOwn === undefined || this.#sendingMs - this.#firstOwn < 1000;
+    if (early && n <= this.#burst()) return undefined;
+    return Math.max(1, n);
   }
 
   /** Until a pause ends, or while a probe after an isolated 429 awaits its answer. */
@@ -243,7 +255,11 @@ export class RateBudget {
     // last second of sending (latency-bound pages send below their budget, and a cut above that
     // would change nothing; idle gaps between batches are not counted, or a page back from a
     // store write would take its first few calls for its rate and cut itself to almost nothing).
-    const used = this.#waiting > 0 ? this.#rate : Math.min(this.#rate, Math.max(1, this.#sendRate()));
+    // A budget that has sent no more than its first burst (a new page, a retried attempt: one
+    // list call and its probe) has no such measure; and no one cut takes more than half, so a
+    // bad measure costs the page a few seconds, not the rest of the run.
+    const sent = this.#waiting > 0 ? undefined : this.#sendRate();
+    const used = Math.max(this.#rate * MAX_CUT, Math.min(this.#rate, sent ?? this.#rate));
     this.#lastCut = now;
     this.#knee = used;
     this.#refusedAt = used;

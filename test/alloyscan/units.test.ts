@@ -158,6 +158,37 @@ describe('rate budget', () => {
     assert.ok(budget.state.rate <= 0.85 * 25 * 1.1, `rate ${budget.state.rate} after the cut`);
   });
 
+  it('cuts a retried attempt from its budget, not from the list call and probe it has sent', async () => {
+    // An earlier attempt learned 25/s and failed; the retry's first call (the page's list call)
+    // and its probe meet a second the other pages filled: two calls are no measure of its rate.
+    const { budget } = fakeBudget(75, 25);
+    budget.carry({ rate: 25, throttled: 4, calls: 300, ms: 12_000 });
+    await budget.acquire();
+    budget.onThrottled(1000);
+    await budget.acquire();
+    budget.onThrottled(1000);
+    const rate = budget.state.rate;
+    assert.ok(rate >= 0.85 * 0.9 * 25 && rate <= 0.85 * 25 * 1.1, `rate ${rate} after the cut`);
+  });
+
+  it('never loses more than half its rate in one cut, whatever it measured', async () => {
+    // A few calls in its last second of sending (they waited on slow answers): a cut to that
+    // would leave the page at a crawl for the rest of the run; one second's evidence halves it.
+    const { clock, budget, send } = fakeBudget(75, 40);
+    await send(1);
+    clock.t += 200;
+    await send(1);
+    for (let i = 0; i < 4; i++) {
+      budget.onAnswered();
+      clock.t += 300;
+      await send(1);
+    }
+    budget.onThrottled(undefined);
+    budget.onThrottled(undefined);
+    assert.ok(budget.state.rate >= 0.5 * 0.85 * 40, `rate ${budget.state.rate} after one cut`);
+    assert.ok(budget.state.rate < 40, `rate ${budget.state.rate}: the 429s in a row cut it`);
+  });
+
   it('moves its rate with its share of the job, in proportion', () => {
     const { budget } = fakeBudget(100, 40);
     budget.setCeiling(400);

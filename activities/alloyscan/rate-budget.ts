@@ -129,6 +129,7 @@ export class RateBudget {
       ms: this.#sendingMs,
       firstAt,
       lastAt,
+      refusedAt: this.#refusedAt,
     };
   }
 

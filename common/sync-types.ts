@@ -107,6 +107,8 @@ export interface PassRate {
   lastAt?: number;
   /** The job's rate when a page last met evidence of the site's limit: the budget stays at or below it. */
   refusedAt?: number;
+  /** The job's rate as the last few pages (up to pageConcurrency) each left it: the budget is their median. */
+  recent?: number[];
 }
 
 export interface SyncRunInput {

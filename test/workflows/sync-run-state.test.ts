@@ -77,6 +77,23 @@ describe('the run state', () => {
     assert.equal(state.checkpoint?.rate?.budget, 120);
   });
 
+  it("keeps the job's budget at the median of the last pages: one page cut far below the others does not drag it down", () => {
+    const state = new SyncRunState(input, 'run', '2026-01-01T00:00:00Z');
+    state.beginPass(10, 80, { catalog: { products: 0, groupChanged: 0 } });
+    const reqs = Array.from({ length: 4 }, () => state.takePage()!);
+    const at = (rate: number) => ({ rate, throttled: 1, ceiling: 75 });
+    for (const [i, r] of [25, 27, 24].entries())
+      state.applyPage(reqs[i]!, { ...page(i * 10, 10, 80), rate: at(r) }, 300, 4);
+    assert.equal(state.checkpoint?.rate?.budget, 100);
+    // A retried attempt's page that ended at 2/s: the next pages still start from the others' rate.
+    state.applyPage(reqs[3]!, { ...page(30, 10, 80), rate: at(2) }, 300, 4);
+    assert.equal(state.checkpoint?.rate?.budget, 100);
+    // The site's rate fell for every page: the budget follows once they agree.
+    for (let i = 4; i < 7; i++)
+      state.applyPage(state.takePage()!, { ...page(i * 10, 10, 80), rate: at(10) }, 300, 4);
+    assert.equal(state.checkpoint?.rate?.budget, 40);
+  });
+
   it('starts the job where its last run left the budget', () => {
     const state = new SyncRunState(input, 'run', '2026-01-01T00:00:00Z');
     state.authenticated({ ...auth, learnedRate: 120 });

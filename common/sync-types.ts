@@ -37,8 +37,6 @@ export interface RateUsed {
   ceiling?: number;
   firstAt?: number | undefined;
   lastAt?: number | undefined;
-  /** The rate in use when the site last refused it (evidence of its limit), at `ceiling`. */
-  refusedAt?: number | undefined;
 }
 
 export interface PageRequest {
@@ -105,9 +103,7 @@ export interface PassRate {
   /** Wall time (epoch ms) of the pages' first and last call: the site's view of the pass. */
   firstAt?: number;
   lastAt?: number;
-  /** The job's rate when a page last met evidence of the site's limit: the budget stays at or below it. */
-  refusedAt?: number;
-  /** The job's rate as the last few pages (up to pageConcurrency) each left it: the budget is their median. */
+  /** The job's rate as the last few pages (up to pageConcurrency) each left it: the budget is their lower median. */
   recent?: number[];
 }
 

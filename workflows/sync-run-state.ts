@@ -181,20 +181,18 @@ export class SyncRunState {
 
 /**
  * What a page learned of the job's rate: its final rate as a fraction of the share it had
- * (older results: of 1/pages), applied to the job. The budget is the median of the last few
- * pages' figures (up to `pages` of them: the pages that ran together), so one page that ended
- * far from the others (cut hard by a retried attempt's first calls, or crept up alone at the
- * end) does not move the job's budget by itself; and never above the rate at which the site
- * last refused a page (a lone page creeping up would otherwise pass its guess off as the
- * limit). Also its 429s and calls; and the wall time of its first and last call, which bounds
- * the pass as the site saw it.
+ * (older results: of 1/pages), applied to the job. The budget is the lower median of the last
+ * few pages' figures (up to `pages` of them: the pages that ran together), so one page that
+ * ended far from the others does not set it: not one cut hard by a retried attempt's first
+ * calls, and not a lone last page that crept up to the whole rate without a 429 (it would
+ * pass its guess off as the site's limit). Also its 429s and calls; and the wall time of its
+ * first and last call, which bounds the pass as the site saw it.
  */
 function learnRate(rate: PassRate, used: RateUsed, rps: number, pages: number): void {
   const jobRate = (r: number): number => (used.ceiling ? (r / used.ceiling) * rps : r * pages);
-  if (used.refusedAt !== undefined) rate.refusedAt = jobRate(used.refusedAt);
   rate.recent = [...(rate.recent ?? []), jobRate(used.rate)].slice(-Math.max(1, pages));
   const sorted = [...rate.recent].sort((x, y) => x - y);
-  rate.budget = Math.min(rps, sorted[Math.floor(sorted.length / 2)]!, rate.refusedAt ?? Infinity);
+  rate.budget = Math.min(rps, sorted[Math.floor((sorted.length - 1) / 2)]!);
   rate.throttled += used.throttled;
   rate.pageCalls = (rate.pageCalls ?? 0) + (used.calls ?? 0);
   rate.pageMs = (rate.pageMs ?? 0) + (used.ms ?? 0);

@@ -48,8 +48,6 @@ export interface RateBudgetState {
   /** Epoch ms of the first and the last call sent (absent before the first). */
   firstAt?: number | undefined;
   lastAt?: number | undefined;
-  /** The rate in use when the site last refused it (absent: never), at the current ceiling. */
-  refusedAt?: number | undefined;
 }
 
 const DECREASE = 0.85;
@@ -83,7 +81,6 @@ export class RateBudget {
   #streak = 0;
   #recent429: number[] = [];
   #firstAt: number | undefined;
-  #refusedAt: number | undefined;
   /** After an isolated 429: one call at a time (the probe) until an answer comes. */
   #probing = false;
   #probeOut = false;
@@ -129,7 +126,6 @@ export class RateBudget {
       ms: this.#sendingMs,
       firstAt,
       lastAt,
-      refusedAt: this.#refusedAt,
     };
   }
 
@@ -144,7 +140,6 @@ export class RateBudget {
     this.#ceiling = ceiling;
     this.#rate = Math.min(ceiling, Math.max(MIN_RATE, this.#rate * scale));
     if (this.#knee !== undefined) this.#knee *= scale;
-    if (this.#refusedAt !== undefined) this.#refusedAt *= scale;
     this.#tokens = Math.min(this.#tokens, this.#burst());
   }
 
@@ -263,7 +258,6 @@ export class RateBudget {
     const used = Math.max(this.#rate * MAX_CUT, Math.min(this.#rate, sent ?? this.#rate));
     this.#lastCut = now;
     this.#knee = used;
-    this.#refusedAt = used;
     this.#rate = Math.max(MIN_RATE, used * DECREASE);
     this.#tokens = Math.min(this.#tokens, 0);
   }

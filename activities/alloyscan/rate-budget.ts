@@ -16,10 +16,9 @@
  *   second, and never below half the budget's rate in one cut. The pause of a per-second limit
  *   ends with the clock's second (Retry-After rounds the window's end up to a whole second). A
  *   Retry-After of 2 s or more names a window (a per-minute limit): every call waits for it,
- *   the rate stays. After any other 429 one call goes out
- *   alone (a probe) until an answer comes: a success says it was noise (another client's load,
- *   a quota hiccup), and calls go on at the same rate while the refused one is sent again after
- *   its own Retry-After; a 429 is the second in a row, evidence of a limit. A probe costs one
+ *   the rate stays. After any other 429 one call goes out alone (a probe) until an answer
+ *   comes: a success says it was noise (another client's load, a quota hiccup), and calls go on
+ *   at the same rate while the refused one is sent again after its own Retry-After; a 429 is the second in a row, evidence of a limit. A probe costs one
  *   round trip, and keeps a page's calls in flight from all meeting a full window.
  * - While calls succeed the rate creeps back up by a twentieth of the rate where the site said
  *   no, per second, never above the ceiling. The 429s met, the calls sent, the time spent
